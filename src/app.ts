@@ -1,0 +1,34 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { articleRoutes } from './articles/articles.routes.tsx';
+import type { Config } from './config.ts';
+import type { DatabaseHandle } from './db/database.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export interface AppDependencies {
+  config: Config;
+  database: DatabaseHandle;
+  logger?: boolean | object;
+}
+
+/** Builds the web application without listening, so tests can use app.inject(). */
+export async function buildApp({ config, database, logger = false }: AppDependencies): Promise<FastifyInstance> {
+  const app = Fastify({ logger: logger === true ? { level: config.logLevel } : logger });
+
+  await app.register(fastifyStatic, {
+    root: path.join(here, 'web', 'assets'),
+    prefix: '/assets/',
+    maxAge: '1d',
+  });
+
+  app.get('/healthz', async () => {
+    await database.db.selectFrom('sections').select('id').limit(1).execute();
+    return { status: 'ok', engine: database.engine };
+  });
+
+  articleRoutes(app, { db: database.db, siteName: config.siteName });
+  return app;
+}

@@ -1,0 +1,192 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { ArticleRow, Database, NewArticleRow, SectionRow } from '../db/schema.ts';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+export interface ArticleRelations {
+  tags: { slug: string; name: string }[];
+  authors: { slug: string; name: string }[];
+  relatedHeadlines: { headline: string; url: string | null; relatedSlug: string | null }[];
+}
+
+export interface ArticleListItem {
+  id: string;
+  slug: string;
+  title: string;
+  subtitle: string | null;
+  paragraphs: string;
+  published_at: string | null;
+  updated_at: string;
+  section_slug: string | null;
+  section_name: string | null;
+}
+
+/** All SQL for articles, sections, tags, authors and related headlines. */
+export function articleRepository(db: Executor) {
+  return {
+    findBySourceUrl: (url: string) =>
+      db.selectFrom('articles').selectAll().where('source_url', '=', url).executeTakeFirst(),
+
+    findByContentHash: (hash: string) =>
+      db.selectFrom('articles').selectAll().where('content_hash', '=', hash).executeTakeFirst(),
+
+    async slugTaken(slug: string): Promise<boolean> {
+      const row = await db.selectFrom('articles').select('id').where('slug', '=', slug).executeTakeFirst();
+      return row !== undefined;
+    },
+
+    insertArticle: (row: NewArticleRow) => db.insertInto('articles').values(row).execute(),
+
+    updateArticle: (id: string, changes: Partial<NewArticleRow>) =>
+      db.updateTable('articles').set(changes).where('id', '=', id).execute(),
+
+    findSectionByName: (name: string) =>
+      db.selectFrom('sections').selectAll().where('name', '=', name).executeTakeFirst(),
+
+    findSectionBySlug: (slug: string) =>
+      db.selectFrom('sections').selectAll().where('slug', '=', slug).executeTakeFirst(),
+
+    insertSection: (section: SectionRow) => db.insertInto('sections').values(section).execute(),
+
+    async sectionCount(): Promise<number> {
+      const row = await db.selectFrom('sections').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    listSections: () => db.selectFrom('sections').selectAll().orderBy('position').orderBy('name').execute(),
+
+    /** Finds or creates the named rows (tags or authors) and returns their ids in the given order. */
+    async ensureNamed(table: 'tags' | 'authors', entries: { id: string; slug: string; name: string }[]) {
+      const ids: string[] = [];
+      for (const entry of entries) {
+        await db.insertInto(table).values(entry).onConflict((oc) => oc.column('slug').doNothing()).execute();
+        const row = await db.selectFrom(table).select('id').where('slug', '=', entry.slug).executeTakeFirstOrThrow();
+        ids.push(row.id);
+      }
+      return ids;
+    },
+
+    async replaceRelations(
+      articleId: string,
+      tagIds: string[],
+      authorIds: string[],
+      related: { id: string; headline: string; url: string | null; relatedArticleId: string | null }[],
+    ) {
+      await db.deleteFrom('article_tags').where('article_id', '=', articleId).execute();
+      await db.deleteFrom('article_authors').where('article_id', '=', articleId).execute();
+      await db.deleteFrom('related_headlines').where('article_id', '=', articleId).execute();
+      if (tagIds.length) {
+        await db.insertInto('article_tags').values([...new Set(tagIds)].map((tag_id) => ({ article_id: articleId, tag_id }))).execute();
+      }
+      if (authorIds.length) {
+        await db
+          .insertInto('article_authors')
+          .values([...new Set(authorIds)].map((author_id, position) => ({ article_id: articleId, author_id, position })))
+          .execute();
+      }
+      if (related.length) {
+        await db
+          .insertInto('related_headlines')
+          .values(
+            related.map((item, position) => ({
+              id: item.id,
+              article_id: articleId,
+              position,
+              headline: item.headline,
+              url: item.url,
+              related_article_id: item.relatedArticleId,
+            })),
+          )
+          .execute();
+      }
+    },
+
+    /** The published article whose title is exactly this headline, if we have it: related headlines link to it. */
+    findPublishedIdByTitle: async (title: string) =>
+      (
+        await db
+          .selectFrom('articles')
+          .select('id')
+          .where('title', '=', title)
+          .where('status', '=', 'published')
+          .executeTakeFirst()
+      )?.id ?? null,
+
+    /** Published articles, newest first, optionally within one section. */
+    listPublished(options: { sectionId?: string; limit: number; offset?: number }): Promise<ArticleListItem[]> {
+      let query = db
+        .selectFrom('articles')
+        .leftJoin('sections', 'sections.id', 'articles.section_id')
+        .select([
+          'articles.id',
+          'articles.slug',
+          'articles.title',
+          'articles.subtitle',
+          'articles.paragraphs',
+          'articles.published_at',
+          'articles.updated_at',
+          'sections.slug as section_slug',
+          'sections.name as section_name',
+        ])
+        .where('articles.status', '=', 'published');
+      if (options.sectionId) query = query.where('articles.section_id', '=', options.sectionId);
+      return query
+        .orderBy('articles.published_at', 'desc')
+        .orderBy('articles.id')
+        .limit(options.limit)
+        .offset(options.offset ?? 0)
+        .execute();
+    },
+
+    async countPublished(sectionId?: string): Promise<number> {
+      let query = db
+        .selectFrom('articles')
+        .select((eb) => eb.fn.countAll<string | number>().as('n'))
+        .where('status', '=', 'published');
+      if (sectionId) query = query.where('section_id', '=', sectionId);
+      return Number((await query.executeTakeFirstOrThrow()).n);
+    },
+
+    findPublishedBySlug: (slug: string) =>
+      db
+        .selectFrom('articles')
+        .leftJoin('sections', 'sections.id', 'articles.section_id')
+        .selectAll('articles')
+        .select(['sections.slug as section_slug', 'sections.name as section_name'])
+        .where('articles.slug', '=', slug)
+        .where('articles.status', '=', 'published')
+        .executeTakeFirst(),
+
+    async relationsOf(articleId: string): Promise<ArticleRelations> {
+      const [tags, authors, relatedHeadlines] = await Promise.all([
+        db
+          .selectFrom('article_tags')
+          .innerJoin('tags', 'tags.id', 'article_tags.tag_id')
+          .select(['tags.slug', 'tags.name'])
+          .where('article_tags.article_id', '=', articleId)
+          .orderBy('tags.name')
+          .execute(),
+        db
+          .selectFrom('article_authors')
+          .innerJoin('authors', 'authors.id', 'article_authors.author_id')
+          .select(['authors.slug', 'authors.name'])
+          .where('article_authors.article_id', '=', articleId)
+          .orderBy('article_authors.position')
+          .execute(),
+        db
+          .selectFrom('related_headlines')
+          .leftJoin('articles', (join) =>
+            join.onRef('articles.id', '=', 'related_headlines.related_article_id').on('articles.status', '=', 'published'),
+          )
+          .select(['related_headlines.headline', 'related_headlines.url', 'articles.slug as relatedSlug'])
+          .where('related_headlines.article_id', '=', articleId)
+          .orderBy('related_headlines.position')
+          .execute(),
+      ]);
+      return { tags, authors, relatedHeadlines };
+    },
+  };
+}
+
+export type ArticleRepository = ReturnType<typeof articleRepository>;
+export type { ArticleRow };

@@ -1,0 +1,116 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { ParsedArticle } from '../ingest/parsed-article.ts';
+import { invalidInput } from '../lib/errors.ts';
+import { type ArticleRepository, articleRepository } from './article.repository.ts';
+import { slugify } from './slug.ts';
+
+export type SaveOutcome = 'created' | 'updated' | 'unchanged';
+
+export interface SaveResult {
+  outcome: SaveOutcome;
+  slug: string;
+  title: string;
+}
+
+/** What identifies an article's content: the same text imported twice has the same hash. */
+export function contentHash(article: ParsedArticle): string {
+  const identity = JSON.stringify([
+    article.title,
+    article.subtitle,
+    article.paragraphs,
+    article.relatedHeadlines,
+    article.sectionName,
+    article.tags,
+    article.authors,
+    article.publishedAt,
+  ]);
+  return createHash('sha256').update(identity).digest('hex');
+}
+
+/**
+ * Stores an imported article in one transaction. Idempotent: an article already stored with the same canonical
+ * URL or the same content changes nothing; a known URL with new content is updated in place and keeps its slug.
+ */
+export async function saveImportedArticle(db: Kysely<Database>, article: ParsedArticle, now = new Date()): Promise<SaveResult> {
+  validate(article);
+  const hash = contentHash(article);
+  return db.transaction().execute(async (trx) => {
+    const repo = articleRepository(trx);
+    const existing = article.sourceUrl ? await repo.findBySourceUrl(article.sourceUrl) : await repo.findByContentHash(hash);
+    if (existing && existing.content_hash === hash) return { outcome: 'unchanged', slug: existing.slug, title: existing.title };
+
+    const timestamp = now.toISOString();
+    const sectionId = article.sectionName ? await ensureSection(repo, article.sectionName) : null;
+    const fields = {
+      title: article.title,
+      subtitle: article.subtitle,
+      paragraphs: JSON.stringify(article.paragraphs),
+      section_id: sectionId,
+      language: article.language,
+      source_name: article.sourceName,
+      source_url: article.sourceUrl,
+      content_hash: hash,
+      updated_at: timestamp,
+    };
+    let articleId: string;
+    let slug: string;
+    if (existing) {
+      articleId = existing.id;
+      slug = existing.slug;
+      await repo.updateArticle(articleId, { ...fields, published_at: article.publishedAt ?? existing.published_at });
+    } else {
+      articleId = randomUUID();
+      slug = await uniqueSlug(repo, article.title);
+      await repo.insertArticle({
+        ...fields,
+        id: articleId,
+        slug,
+        status: 'published',
+        published_at: article.publishedAt ?? timestamp,
+        created_at: timestamp,
+      });
+    }
+    await storeRelations(repo, articleId, article);
+    return { outcome: existing ? 'updated' : 'created', slug, title: article.title };
+  });
+}
+
+function validate(article: ParsedArticle): void {
+  if (!article.title.trim()) throw invalidInput('article has no title');
+  if (article.paragraphs.length === 0) throw invalidInput(`article "${article.title}" has no body paragraphs`);
+}
+
+async function storeRelations(repo: ArticleRepository, articleId: string, article: ParsedArticle): Promise<void> {
+  const named = (names: string[]) =>
+    names.filter((name) => name.trim()).map((name) => ({ id: randomUUID(), slug: slugify(name), name: name.trim() }));
+  const tagIds = await repo.ensureNamed('tags', named(article.tags));
+  const authorIds = await repo.ensureNamed('authors', named(article.authors));
+  const related = [];
+  for (const item of article.relatedHeadlines) {
+    related.push({
+      id: randomUUID(),
+      headline: item.headline,
+      url: item.url,
+      relatedArticleId: await repo.findPublishedIdByTitle(item.headline),
+    });
+  }
+  await repo.replaceRelations(articleId, tagIds, authorIds, related);
+}
+
+async function ensureSection(repo: ArticleRepository, name: string): Promise<string> {
+  const existing = await repo.findSectionByName(name);
+  if (existing) return existing.id;
+  const section = { id: randomUUID(), slug: slugify(name), name, position: await repo.sectionCount() };
+  await repo.insertSection(section);
+  return section.id;
+}
+
+/** The title's slug, or the slug with "-2", "-3"… when another article already has it. Never changes later. */
+async function uniqueSlug(repo: ArticleRepository, title: string): Promise<string> {
+  const base = slugify(title);
+  let candidate = base;
+  for (let n = 2; await repo.slugTaken(candidate); n++) candidate = `${base}-${n}`;
+  return candidate;
+}

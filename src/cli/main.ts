@@ -1,0 +1,69 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { loadConfig } from '../config.ts';
+import { openDatabase } from '../db/database.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { expandPaths, importFiles, type ImportReport } from '../ingest/import.service.ts';
+import { startServer } from '../server.ts';
+
+const demoDirectory = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'demo');
+
+/** The `sahifa` command line. Commands call services; none holds SQL. */
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command('sahifa').description('Sahifa (صحيفة): an Arabic-first news platform');
+
+  program
+    .command('serve')
+    .description('run the web server (PORT, DATABASE_URL, DATA_DIR change the defaults)')
+    .option('--demo', 'import the demo articles first (does nothing when they are already there)')
+    .action(async (options: { demo?: boolean }) => {
+      const config = loadConfig();
+      await startServer(config, async (database) => {
+        if (options.demo) printReport(await importFiles(database.db, await expandPaths([demoDirectory])), 'demo');
+      });
+    });
+
+  program
+    .command('migrate')
+    .description('create or update the database schema')
+    .action(async () => {
+      const database = openDatabase(loadConfig().database);
+      try {
+        const applied = await migrateToLatest(database.db);
+        console.log(applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date');
+      } finally {
+        await database.close();
+      }
+    });
+
+  program
+    .command('import')
+    .description('import text pages, HTML pages and RSS/Atom/JSON feeds (files or folders)')
+    .argument('<paths...>', 'files or folders to import')
+    .action(async (paths: string[]) => {
+      const database = openDatabase(loadConfig().database);
+      try {
+        await migrateToLatest(database.db);
+        const report = await importFiles(database.db, await expandPaths(paths));
+        printReport(report, 'import');
+        if (report.failed.length) process.exitCode = 1;
+      } finally {
+        await database.close();
+      }
+    });
+
+  await program.parseAsync(argv);
+}
+
+function printReport(report: ImportReport, label: string): void {
+  const counts = { created: 0, updated: 0, unchanged: 0 };
+  for (const item of report.imported) counts[item.outcome]++;
+  for (const item of report.imported) {
+    if (item.outcome !== 'unchanged') console.log(`${item.outcome}: /article/${item.slug}  ${item.title}`);
+  }
+  for (const failure of report.failed) console.error(`failed: ${failure.file}: ${failure.reason}`);
+  console.log(
+    `${label}: ${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged, ${report.failed.length} failed`,
+  );
+}

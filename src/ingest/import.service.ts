@@ -1,0 +1,103 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import { type SaveOutcome, saveImportedArticle } from '../articles/article.service.ts';
+import type { Database } from '../db/schema.ts';
+import { decodePage } from './decode.ts';
+import type { ParsedArticle } from './parsed-article.ts';
+import { recurringLines } from './site-chrome.ts';
+import { parseTextPage } from './text-page.ts';
+
+export interface ImportedItem {
+  file: string;
+  outcome: SaveOutcome;
+  slug: string;
+  title: string;
+}
+
+export interface ImportFailure {
+  file: string;
+  reason: string;
+}
+
+export interface ImportReport {
+  imported: ImportedItem[];
+  failed: ImportFailure[];
+}
+
+type PageFormat = 'text';
+
+interface LoadedPage {
+  file: string;
+  text: string;
+  format: PageFormat;
+}
+
+/**
+ * Imports files (plain-text pages, HTML pages, RSS/Atom/JSON feeds). Each article is saved in its own
+ * transaction; a bad file is reported with its reason and the others still import.
+ */
+export async function importFiles(db: Kysely<Database>, files: string[], now = new Date()): Promise<ImportReport> {
+  const report: ImportReport = { imported: [], failed: [] };
+  const pages: LoadedPage[] = [];
+  for (const file of files) {
+    try {
+      const text = decodePage(await fs.readFile(file));
+      pages.push({ file, text, format: detectFormat(file, text) });
+    } catch (error) {
+      report.failed.push({ file, reason: reasonOf(error) });
+    }
+  }
+
+  const textPages = pages.filter((page) => page.format === 'text');
+  const batchChrome = recurringLines(textPages.map((page) => page.text.split(/\r?\n/)));
+
+  for (const page of pages) {
+    let articles: ParsedArticle[];
+    try {
+      articles = parsePage(page, batchChrome);
+    } catch (error) {
+      report.failed.push({ file: page.file, reason: reasonOf(error) });
+      continue;
+    }
+    for (const article of articles) {
+      try {
+        const saved = await saveImportedArticle(db, article, now);
+        report.imported.push({ file: page.file, ...saved });
+      } catch (error) {
+        report.failed.push({ file: page.file, reason: reasonOf(error) });
+      }
+    }
+  }
+  return report;
+}
+
+function parsePage(page: LoadedPage, batchChrome: ReadonlySet<string>): ParsedArticle[] {
+  switch (page.format) {
+    case 'text':
+      return [parseTextPage(page.text, batchChrome)];
+  }
+}
+
+function detectFormat(_file: string, _text: string): PageFormat {
+  return 'text';
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Expands directories into the files inside them (recursively), sorted so imports are repeatable. */
+export async function expandPaths(paths: string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const entry of paths) {
+    const stat = await fs.stat(entry);
+    if (stat.isDirectory()) {
+      const children = (await fs.readdir(entry)).sort().map((child) => path.join(entry, child));
+      files.push(...(await expandPaths(children)));
+    } else {
+      files.push(entry);
+    }
+  }
+  return files;
+}

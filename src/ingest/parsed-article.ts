@@ -1,0 +1,36 @@
+/** What every importer produces from a page or feed item, before it is stored. */
+export interface ParsedArticle {
+  title: string;
+  subtitle: string | null;
+  paragraphs: string[];
+  relatedHeadlines: RelatedHeadline[];
+  sectionName: string | null;
+  tags: string[];
+  authors: string[];
+  sourceName: string | null;
+  sourceUrl: string | null;
+  /** ISO-8601; null when the page does not say. */
+  publishedAt: string | null;
+  language: string;
+}
+
+export interface RelatedHeadline {
+  headline: string;
+  url: string | null;
+}
+
+export function emptyArticle(): ParsedArticle {
+  return {
+    title: '',
+    subtitle: null,
+    paragraphs: [],
+    relatedHeadlines: [],
+    sectionName: null,
+    tags: [],
+    authors: [],
+    sourceName: null,
+    sourceUrl: null,
+    publishedAt: null,
+    language: 'ar',
+  };
+}

@@ -1,0 +1,44 @@
+import { normalizeArabic } from '../arabic/normalize.ts';
+
+/**
+ * Lines news sites print around every article: account prompts, share buttons, copyright. Matched on the
+ * normalized line so hamza and tashkeel variants match too.
+ */
+const CHROME_PATTERNS: RegExp[] = [
+  /^لم تشترك بعد/,
+  /^انشي? حساب/,
+  /^(سجل|تسجيل) (الدخول|دخول)/,
+  /^اشترك (الان|في النشره)/,
+  /^(شارك|مشاركه)( المقال| الخبر| عبر)?$/,
+  /^(اقرا|اقرأ) ايضا:?$/,
+  /^(جميع )?الحقوق محفوظه/,
+  /^(تابعنا|تابعونا) (علي|عبر)/,
+  /^(الرئيسيه|اخبار ذات صله|مواضيع ذات صله)$/,
+  /^(facebook|twitter|whatsapp|telegram|print|طباعه)$/,
+];
+
+export function chromeKey(line: string): string {
+  return normalizeArabic(line).replace(/\s+/g, ' ').trim();
+}
+
+export function isKnownChrome(line: string): boolean {
+  const key = chromeKey(line);
+  return CHROME_PATTERNS.some((pattern) => pattern.test(key));
+}
+
+/**
+ * Lines that recur across several pages of one batch are the site's own furniture (menus, prompts, footers),
+ * not news: a line in at least a third of the pages, and in at least three of them, is chrome.
+ */
+export function recurringLines(pages: string[][]): Set<string> {
+  const pageCounts = new Map<string, number>();
+  for (const lines of pages) {
+    for (const key of new Set(lines.map(chromeKey))) {
+      if (key) pageCounts.set(key, (pageCounts.get(key) ?? 0) + 1);
+    }
+  }
+  const threshold = Math.max(3, Math.ceil(pages.length / 3));
+  const recurring = new Set<string>();
+  for (const [key, count] of pageCounts) if (count >= threshold) recurring.add(key);
+  return recurring;
+}

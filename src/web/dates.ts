@@ -1,0 +1,22 @@
+const gregorian = new Intl.DateTimeFormat('ar-EG-u-nu-arab', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+const hijri = new Intl.DateTimeFormat('ar-SA-u-ca-islamic-umalqura-nu-arab', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+
+/** "٢٥ نوفمبر ٢٠٢٦" */
+export function formatGregorian(iso: string): string {
+  return gregorian.format(new Date(iso));
+}
+
+/** "٥ جمادى الآخرة ١٤٤٨ هـ" (Umm al-Qura calendar, as Saudi publications use). */
+export function formatHijri(iso: string): string {
+  return hijri.format(new Date(iso));
+}

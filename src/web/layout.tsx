@@ -1,0 +1,75 @@
+import type { ComponentChildren } from 'preact';
+import { render } from 'preact-render-to-string';
+import { sectionPath } from '../articles/slug.ts';
+
+export interface SiteChrome {
+  siteName: string;
+  sections: { slug: string; name: string }[];
+}
+
+interface LayoutProps {
+  site: SiteChrome;
+  title: string;
+  description?: string;
+  head?: ComponentChildren;
+  children: ComponentChildren;
+}
+
+/** Every reader page: RTL Arabic document, site header with sections, the reader prompt, footer. */
+export function Layout({ site, title, description, head, children }: LayoutProps) {
+  return (
+    <html lang="ar" dir="rtl">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light dark" />
+        <title>{title === site.siteName ? title : `${title} — ${site.siteName}`}</title>
+        {description ? <meta name="description" content={description} /> : null}
+        <link rel="stylesheet" href="/assets/site.css" />
+        <link rel="alternate" type="application/rss+xml" title={site.siteName} href="/feed.xml" />
+        {head}
+      </head>
+      <body>
+        <a class="skip-link" href="#main">تخطَّ إلى المحتوى</a>
+        <header class="site-header">
+          <a class="site-name" href="/">{site.siteName}</a>
+          <nav aria-label="الأقسام">
+            <ul class="sections-nav">
+              {site.sections.map((section) => (
+                <li>
+                  <a href={sectionPath(section.slug)}>{section.name}</a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        </header>
+        <ReaderPrompt />
+        <main id="main">{children}</main>
+        <footer class="site-footer">
+          <p>
+            {site.siteName} · <a href="/feed.xml">RSS</a> · <a href="/atom.xml">Atom</a> ·{' '}
+            <a href="/feed.json">JSON Feed</a>
+          </p>
+        </footer>
+      </body>
+    </html>
+  );
+}
+
+/** Until reader accounts exist, every visitor is invited to create one (the seed page's promise). */
+function ReaderPrompt() {
+  return (
+    <aside class="reader-prompt" aria-label="حالة الاشتراك">
+      <strong>لم تشترك بعد</strong>
+      <span>أنشئ حسابك لتحصل على أخبار مخصصة لك، وتحفظ المقالات، وتتلقى نشراتنا البريدية المتنوعة.</span>
+      <a class="button" href="/account/signup">
+        أنشئ حسابك
+      </a>
+    </aside>
+  );
+}
+
+/** Renders a full HTML document; preact escapes every text and attribute value. */
+export function renderDocument(page: preact.VNode): string {
+  return `<!doctype html>${render(page)}`;
+}
