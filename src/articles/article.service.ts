@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { ParsedArticle } from '../ingest/parsed-article.ts';
 import { invalidInput } from '../lib/errors.ts';
+import { indexArticle } from '../search/search-indexing.ts';
 import { type ArticleRepository, articleRepository } from './article.repository.ts';
 import { slugify } from './slug.ts';
 
@@ -73,6 +74,7 @@ export async function saveImportedArticle(db: Kysely<Database>, article: ParsedA
       });
     }
     await storeRelations(repo, articleId, article);
+    await indexArticle(trx, { id: articleId, title: article.title, subtitle: article.subtitle, paragraphs: article.paragraphs });
     return { outcome: existing ? 'updated' : 'created', slug, title: article.title };
   });
 }

@@ -1,0 +1,30 @@
+import type { Kysely } from 'kysely';
+import { analyze } from '../arabic/analyzer.ts';
+import { searchIndexFor } from '../db/search-index.ts';
+
+export interface IndexableArticle {
+  id: string;
+  title: string;
+  subtitle: string | null;
+  paragraphs: string[];
+}
+
+/**
+ * Writes an article's analyzed text into the search index. Call it inside the transaction that saves the
+ * article, so the index never drifts from what readers see.
+ */
+export async function indexArticle(db: Kysely<any>, article: IndexableArticle): Promise<void> {
+  const title = analyze(article.title);
+  const body = analyze([article.subtitle ?? '', ...article.paragraphs].join('\n'));
+  await searchIndexFor(db).upsert(article.id, {
+    titleExact: title.map((token) => token.exact),
+    titleStem: title.map((token) => token.stem),
+    bodyExact: body.map((token) => token.exact),
+    bodyStem: body.map((token) => token.stem),
+  });
+}
+
+/** Takes an article out of the index, in the caller's transaction. */
+export async function unindexArticle(db: Kysely<any>, articleId: string): Promise<void> {
+  await searchIndexFor(db).remove(articleId);
+}

@@ -1,0 +1,95 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { buildArticle } from '../../test/build-article.ts';
+import { describeEachEngine } from '../../test/engines.ts';
+import { saveImportedArticle } from '../articles/article.service.ts';
+import { parseTextPage } from '../ingest/text-page.ts';
+import { reindexAll, searchArticles } from './search.service.ts';
+
+const seedPath = path.resolve(import.meta.dirname, '../../../shared/seeds/000_1cf7490bba804225.txt');
+const seedTitle = 'العراق يعلن انسحاب أول قوة أميركية بموجب «اتفاق واشنطن»';
+
+describeEachEngine('searchArticles', (database) => {
+  const titles = async (query: string) => (await searchArticles(database.handle.db, query)).hits.map((hit) => hit.title);
+
+  it('indexes articles as they are saved', async () => {
+    const { db } = database.handle;
+    await saveImportedArticle(db, { ...parseTextPage(fs.readFileSync(seedPath, 'utf8')), sectionName: 'سياسة', publishedAt: '2026-11-10T09:00:00.000Z' });
+    await saveImportedArticle(db, buildArticle({ title: 'الكويت تستضيف معرضا للكتاب', sectionName: 'ثقافة', tags: ['معارض'] }));
+    await saveImportedArticle(db, buildArticle({
+      title: 'أسعار النفط ترتفع',
+      paragraphs: ['ارتفعت أسعار النفط ٣١ سنتا في تعاملات اليوم بعد قرار أمريكا خفض المخزون.'],
+      sectionName: 'اقتصاد',
+      publishedAt: '2026-10-01T00:00:00.000Z',
+    }));
+    expect(await titles('الانسحاب')).toEqual([seedTitle]);
+  });
+
+  it.each(['انسحاب', 'وانسحاب', 'الانسحاب', 'كاظمي', 'الكاظمي', 'الأعرجي', 'الاعرجي'])('finds the seed through %s', async (word) => {
+    expect(await titles(word)).toContain(seedTitle);
+  });
+
+  it('matches alef and hamza variants, and Arabic-Indic digits', async () => {
+    expect(await titles('اميركا')).toEqual(await titles('أميركا'));
+    expect(await titles('امريكا')).toEqual(['أسعار النفط ترتفع']);
+    expect(await titles('31 سنتا')).toEqual(['أسعار النفط ترتفع']);
+    expect(await titles('٣١ سنتا')).toEqual(['أسعار النفط ترتفع']);
+  });
+
+  it('keeps protected names matchable with and without the article', async () => {
+    expect(await titles('كويت')).toContain('الكويت تستضيف معرضا للكتاب');
+    expect(await titles('الكويت')).toContain('الكويت تستضيف معرضا للكتاب');
+  });
+
+  it('ranks a title match and an exact form above a body-only stem match', async () => {
+    const hits = await titles('الكويت');
+    expect(hits[0]).toBe('الكويت تستضيف معرضا للكتاب');
+  });
+
+  it('understands phrases, exclusions and filters', async () => {
+    expect(await titles('"التحالف الدولي"')).toEqual([seedTitle]);
+    expect(await titles('"الدولي التحالف"')).toEqual([]);
+    expect(await titles('الكويت -معرضا')).toEqual([seedTitle]);
+    expect(await titles('الكويت section:ثقافة')).toEqual(['الكويت تستضيف معرضا للكتاب']);
+    expect(await titles('الكويت tag:معارض')).toEqual(['الكويت تستضيف معرضا للكتاب']);
+    expect(await titles('امريكا from:2026-10-01 to:2026-10-01')).toEqual(['أسعار النفط ترتفع']);
+    expect(await titles('امريكا from:2026-10-02')).toEqual([]);
+  });
+
+  it('never fails on bad syntax', async () => {
+    for (const query of ['"الانسحاب', '-', 'section:', '((', 'NEAR(a b)', '*', '"""', "'", 'انسحاب OR', '\\']) {
+      await expect(searchArticles(database.handle.db, query)).resolves.toBeDefined();
+    }
+    expect(await titles('"الانسحاب')).toEqual([seedTitle]);
+  });
+
+  it('highlights the surface word the reader searched for, counts and facets by section', async () => {
+    const results = await searchArticles(database.handle.db, 'انسحاب');
+    expect(results.total).toBe(1);
+    expect(results.sections).toEqual([{ slug: 'سياسة', name: 'سياسة', count: 1 }]);
+    const marked = results.hits[0]!.snippet.filter((segment) => segment.match).map((segment) => segment.text);
+    expect(marked.length).toBeGreaterThan(0);
+    for (const word of marked) expect(['انسحاب', 'الانسحاب', 'بالانسحاب', 'وانسحاب']).toContain(word);
+    expect(results.hits[0]!.titleSegments.find((segment) => segment.match)?.text).toBe('انسحاب');
+  });
+
+  it('paginates', async () => {
+    const first = await searchArticles(database.handle.db, 'الكويت', { perPage: 1, page: 1 });
+    const second = await searchArticles(database.handle.db, 'الكويت', { perPage: 1, page: 2 });
+    expect(first.total).toBe(2);
+    expect(first.hits[0]?.title).not.toBe(second.hits[0]?.title);
+  });
+
+  it('stays in sync on edit and rebuilds with reindexAll', async () => {
+    const { db } = database.handle;
+    const article = buildArticle({ title: 'مهرجان السينما يفتتح دورته', sourceUrl: 'https://example.org/cinema' });
+    await saveImportedArticle(db, article);
+    expect(await titles('مهرجان')).toEqual(['مهرجان السينما يفتتح دورته']);
+    await saveImportedArticle(db, { ...article, title: 'حفل موسيقي يفتتح الموسم' });
+    expect(await titles('مهرجان')).toEqual([]);
+    expect(await titles('موسيقي')).toEqual(['حفل موسيقي يفتتح الموسم']);
+    expect(await reindexAll(db)).toBe(4);
+    expect(await titles('موسيقي')).toEqual(['حفل موسيقي يفتتح الموسم']);
+  });
+});

@@ -1,0 +1,75 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { searchIndexFor } from '../db/search-index.ts';
+import { hasSearchTerms, parseSearchQuery, type SearchQuery } from './search-query.ts';
+import { highlight, matchKeys, snippet, type TextSegment } from './snippet.ts';
+import { indexArticle } from './search-indexing.ts';
+import { searchRepository } from './search.repository.ts';
+
+export interface SearchHit {
+  slug: string;
+  title: string;
+  titleSegments: TextSegment[];
+  snippet: TextSegment[];
+  publishedAt: string | null;
+  section: { slug: string; name: string } | null;
+}
+
+export interface SearchResults {
+  query: SearchQuery;
+  total: number;
+  page: number;
+  perPage: number;
+  hits: SearchHit[];
+  sections: { slug: string; name: string; count: number }[];
+}
+
+/** Finds published articles for a reader's query, best first, with highlighted snippets and section facets. */
+export async function searchArticles(
+  db: Kysely<Database>,
+  text: string,
+  { page = 1, perPage = 10 }: { page?: number; perPage?: number } = {},
+): Promise<SearchResults> {
+  const query = parseSearchQuery(text);
+  const empty: SearchResults = { query, total: 0, page, perPage, hits: [], sections: [] };
+  if (!hasSearchTerms(query)) return empty;
+
+  const index = searchIndexFor(db);
+  const match = { terms: query.words, phrases: query.phrases, excluded: query.excluded };
+  const filters = { section: query.section, tag: query.tag, from: query.from, to: query.to };
+  const [ids, total, sections] = await Promise.all([
+    index.rankedIds(match, filters, perPage, (page - 1) * perPage),
+    index.count(match, filters),
+    index.sectionCounts(match, filters),
+  ]);
+  const rows = await searchRepository(db).findPublishedByIds(ids);
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const keys = matchKeys(query.words, query.phrases);
+  const hits = ids.flatMap((id) => {
+    const row = byId.get(id);
+    if (!row) return [];
+    return [
+      {
+        slug: row.slug,
+        title: row.title,
+        titleSegments: highlight(row.title, keys),
+        snippet: snippet([row.subtitle ?? '', ...(JSON.parse(row.paragraphs) as string[])].filter(Boolean), keys),
+        publishedAt: row.published_at,
+        section: row.section_slug && row.section_name ? { slug: row.section_slug, name: row.section_name } : null,
+      },
+    ];
+  });
+  return { query, total, page, perPage, hits, sections };
+}
+
+/** Rebuilds the whole index from the articles table in one transaction; returns how many articles it indexed. */
+export async function reindexAll(db: Kysely<Database>): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    await searchIndexFor(trx).clear();
+    const rows = await searchRepository(trx).listPublishedForIndex();
+    for (const row of rows) {
+      await indexArticle(trx, { ...row, paragraphs: JSON.parse(row.paragraphs) as string[] });
+    }
+    return rows.length;
+  });
+}
