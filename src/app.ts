@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { articleRoutes } from './articles/articles.routes.tsx';
+import { searchRoutes } from './search/search.routes.tsx';
 import type { Config } from './config.ts';
 import type { DatabaseHandle } from './db/database.ts';
 
@@ -30,5 +31,6 @@ export async function buildApp({ config, database, logger = false }: AppDependen
   });
 
   articleRoutes(app, { db: database.db, siteName: config.siteName });
+  searchRoutes(app, { db: database.db, siteName: config.siteName });
   return app;
 }

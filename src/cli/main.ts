@@ -5,6 +5,7 @@ import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { expandPaths, importFiles, type ImportReport } from '../ingest/import.service.ts';
+import { reindexAll } from '../search/search.service.ts';
 import { startServer } from '../server.ts';
 
 const demoDirectory = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'demo');
@@ -48,6 +49,19 @@ export async function main(argv: string[]): Promise<void> {
         const report = await importFiles(database.db, await expandPaths(paths));
         printReport(report, 'import');
         if (report.failed.length) process.exitCode = 1;
+      } finally {
+        await database.close();
+      }
+    });
+
+  program
+    .command('reindex')
+    .description('rebuild the search index from the stored articles')
+    .action(async () => {
+      const database = openDatabase(loadConfig().database);
+      try {
+        await migrateToLatest(database.db);
+        console.log(`reindexed ${await reindexAll(database.db)} articles`);
       } finally {
         await database.close();
       }

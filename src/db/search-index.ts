@@ -125,7 +125,9 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
 function postgresIndex(db: Kysely<any>): SearchIndex {
   const lexeme = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
   const queryText = (match: IndexMatch) => {
-    const term = (t: IndexTerm) => `(${lexeme(t.exact)}:AC | ${lexeme(t.stem)}:BD)`;
+    // A stem may match at any weight: where a word's exact form equals its stem, PostgreSQL keeps one entry per
+    // position (the exact one), so restricting stems to B/D would miss it.
+    const term = (t: IndexTerm) => `(${lexeme(t.exact)}:AC | ${lexeme(t.stem)})`;
     const parts = [
       ...match.terms.map(term),
       ...match.phrases.map((phrase) => `(${phrase.map((word) => `${lexeme(word)}:AC`).join(' <-> ')})`),
