@@ -37,6 +37,10 @@ export function articleRepository(db: Executor) {
 
     insertArticle: (row: NewArticleRow) => db.insertInto('articles').values(row).execute(),
 
+    findBySlug: (slug: string) => db.selectFrom('articles').selectAll().where('slug', '=', slug).executeTakeFirst(),
+
+    deleteArticle: (id: string) => db.deleteFrom('articles').where('id', '=', id).execute(),
+
     updateArticle: (id: string, changes: Partial<NewArticleRow>) =>
       db.updateTable('articles').set(changes).where('id', '=', id).execute(),
 

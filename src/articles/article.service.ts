@@ -2,8 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { ParsedArticle } from '../ingest/parsed-article.ts';
-import { invalidInput } from '../lib/errors.ts';
-import { indexArticle } from '../search/search-indexing.ts';
+import { invalidInput, notFound } from '../lib/errors.ts';
+import { indexArticle, unindexArticle } from '../search/search-indexing.ts';
 import { type ArticleRepository, articleRepository } from './article.repository.ts';
 import { slugify } from './slug.ts';
 
@@ -76,6 +76,17 @@ export async function saveImportedArticle(db: Kysely<Database>, article: ParsedA
     await storeRelations(repo, articleId, article);
     await indexArticle(trx, { id: articleId, title: article.title, subtitle: article.subtitle, paragraphs: article.paragraphs });
     return { outcome: existing ? 'updated' : 'created', slug, title: article.title };
+  });
+}
+
+/** Deletes an article, its relations and its search entry in one transaction. */
+export async function deleteArticle(db: Kysely<Database>, slug: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const repo = articleRepository(trx);
+    const article = await repo.findBySlug(slug);
+    if (!article) throw notFound(`article "${slug}"`);
+    await unindexArticle(trx, article.id);
+    await repo.deleteArticle(article.id);
   });
 }
 

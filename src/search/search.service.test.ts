@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect, it } from 'vitest';
 import { buildArticle } from '../../test/build-article.ts';
 import { describeEachEngine } from '../../test/engines.ts';
-import { saveImportedArticle } from '../articles/article.service.ts';
+import { deleteArticle, saveImportedArticle } from '../articles/article.service.ts';
 import { parseTextPage } from '../ingest/text-page.ts';
 import { reindexAll, searchArticles } from './search.service.ts';
 
@@ -91,5 +91,14 @@ describeEachEngine('searchArticles', (database) => {
     expect(await titles('موسيقي')).toEqual(['حفل موسيقي يفتتح الموسم']);
     expect(await reindexAll(db)).toBe(4);
     expect(await titles('موسيقي')).toEqual(['حفل موسيقي يفتتح الموسم']);
+  });
+
+  it('forgets a deleted article at once', async () => {
+    const { db } = database.handle;
+    const saved = await saveImportedArticle(db, buildArticle({ title: 'سباق الدراجات يجوب المدينة' }));
+    expect(await titles('الدراجات')).toEqual(['سباق الدراجات يجوب المدينة']);
+    await deleteArticle(db, saved.slug);
+    expect(await titles('الدراجات')).toEqual([]);
+    await expect(deleteArticle(db, saved.slug)).rejects.toThrow(/not found/);
   });
 });
