@@ -73,6 +73,7 @@ function filterSql(filters: IndexFilters): RawBuilder<unknown> {
 }
 
 function sqliteIndex(db: Kysely<any>): SearchIndex {
+  const searchRowid = (articleId: string) => sql`(select search_rowid from article_search_rows where article_id = ${articleId})`;
   const matchExpression = (match: IndexMatch) => {
     const quote = (text: string) => `"${text.replace(/"/g, '""')}"`;
     const term = (t: IndexTerm) => `({title_exact body_exact} : ${quote(t.exact)} OR {title_stem body_stem} : ${quote(t.stem)})`;
@@ -88,16 +89,19 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
 
   return {
     async upsert(articleId, text) {
-      await sql`delete from article_search where article_id = ${articleId}`.execute(db);
-      await sql`insert into article_search (article_id, title_exact, title_stem, body_exact, body_stem)
-        values (${articleId}, ${text.titleExact.join(' ')}, ${text.titleStem.join(' ')},
+      await sql`insert into article_search_rows (article_id) values (${articleId}) on conflict (article_id) do nothing`.execute(db);
+      await sql`delete from article_search where rowid = ${searchRowid(articleId)}`.execute(db);
+      await sql`insert into article_search (rowid, article_id, title_exact, title_stem, body_exact, body_stem)
+        values (${searchRowid(articleId)}, ${articleId}, ${text.titleExact.join(' ')}, ${text.titleStem.join(' ')},
                 ${text.bodyExact.join(' ')}, ${text.bodyStem.join(' ')})`.execute(db);
     },
     async remove(articleId) {
-      await sql`delete from article_search where article_id = ${articleId}`.execute(db);
+      await sql`delete from article_search where rowid = ${searchRowid(articleId)}`.execute(db);
+      await sql`delete from article_search_rows where article_id = ${articleId}`.execute(db);
     },
     async clear() {
       await sql`delete from article_search`.execute(db);
+      await sql`delete from article_search_rows`.execute(db);
     },
     async rankedIds(match, filters, limit, offset) {
       const { titleExact, titleStem, bodyExact, bodyStem } = WEIGHTS;

@@ -6,6 +6,12 @@ import { engineOf } from '../engine.ts';
 export async function up(db: Kysely<any>): Promise<void> {
   if (engineOf(db) === 'sqlite') {
     // remove_diacritics 0: the analyzer has already normalized; unicode61 must not fold Arabic letters further.
+    // FTS5 finds a row at once only by rowid (an unindexed column is scanned), and an article's own rowid may
+    // change on VACUUM, so each article gets a stable search rowid (an INTEGER PRIMARY KEY) in a side table.
+    await sql`create table if not exists article_search_rows (
+      search_rowid integer primary key,
+      article_id text not null unique references articles (id) on delete cascade
+    )`.execute(db);
     await sql`create virtual table if not exists article_search using fts5(
       article_id unindexed, title_exact, title_stem, body_exact, body_stem,
       tokenize = 'unicode61 remove_diacritics 0'
