@@ -8,7 +8,7 @@ import { expandPaths, importFiles, type ImportReport } from '../ingest/import.se
 import { reindexAll } from '../search/search.service.ts';
 import { startServer } from '../server.ts';
 
-const demoDirectory = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'demo');
+const demoFeed = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'demo', 'sahifa-demo.rss.xml');
 
 /** The `sahifa` command line. Commands call services; none holds SQL. */
 export async function main(argv: string[]): Promise<void> {
@@ -21,7 +21,7 @@ export async function main(argv: string[]): Promise<void> {
     .action(async (options: { demo?: boolean }) => {
       const config = loadConfig();
       await startServer(config, async (database) => {
-        if (options.demo) printReport(await importFiles(database.db, await expandPaths([demoDirectory])), 'demo');
+        if (options.demo) printReport(await importFiles(database.db, [demoFeed]), 'demo');
       });
     });
 

@@ -4,7 +4,8 @@ import type { Kysely } from 'kysely';
 import { type SaveOutcome, saveImportedArticle } from '../articles/article.service.ts';
 import type { Database } from '../db/schema.ts';
 import { decodePage } from './decode.ts';
-import type { ParsedArticle } from './parsed-article.ts';
+import { type FeedItemResult, parseFeedDocument } from './feed.ts';
+import { parseHtmlPage } from './html-page.ts';
 import { recurringLines } from './site-chrome.ts';
 import { parseTextPage } from './text-page.ts';
 
@@ -25,7 +26,7 @@ export interface ImportReport {
   failed: ImportFailure[];
 }
 
-type PageFormat = 'text';
+export type PageFormat = 'text' | 'html' | 'feed';
 
 interface LoadedPage {
   file: string;
@@ -42,6 +43,7 @@ export async function importFiles(db: Kysely<Database>, files: string[], now = n
   const pages: LoadedPage[] = [];
   for (const file of files) {
     try {
+      if (!(await isFile(file))) throw new Error('no such file');
       const text = decodePage(await fs.readFile(file));
       pages.push({ file, text, format: detectFormat(file, text) });
     } catch (error) {
@@ -53,16 +55,20 @@ export async function importFiles(db: Kysely<Database>, files: string[], now = n
   const batchChrome = recurringLines(textPages.map((page) => page.text.split(/\r?\n/)));
 
   for (const page of pages) {
-    let articles: ParsedArticle[];
+    let results: FeedItemResult[];
     try {
-      articles = parsePage(page, batchChrome);
+      results = parsePage(page, batchChrome);
     } catch (error) {
       report.failed.push({ file: page.file, reason: reasonOf(error) });
       continue;
     }
-    for (const article of articles) {
+    for (const result of results) {
+      if ('error' in result) {
+        report.failed.push({ file: page.file, reason: result.error });
+        continue;
+      }
       try {
-        const saved = await saveImportedArticle(db, article, now);
+        const saved = await saveImportedArticle(db, result.article, now);
         report.imported.push({ file: page.file, ...saved });
       } catch (error) {
         report.failed.push({ file: page.file, reason: reasonOf(error) });
@@ -72,15 +78,35 @@ export async function importFiles(db: Kysely<Database>, files: string[], now = n
   return report;
 }
 
-function parsePage(page: LoadedPage, batchChrome: ReadonlySet<string>): ParsedArticle[] {
+function parsePage(page: LoadedPage, batchChrome: ReadonlySet<string>): FeedItemResult[] {
   switch (page.format) {
     case 'text':
-      return [parseTextPage(page.text, batchChrome)];
+      return [{ article: parseTextPage(page.text, batchChrome) }];
+    case 'html':
+      return [{ article: parseHtmlPage(page.text) }];
+    case 'feed':
+      return parseFeedDocument(page.text);
   }
 }
 
-function detectFormat(_file: string, _text: string): PageFormat {
+/**
+ * Tells a feed from an HTML page from plain text by what the file starts with; the extension only breaks ties
+ * (a .json file that is not a JSON Feed is still reported as a bad feed, with the reason).
+ */
+export function detectFormat(file: string, text: string): PageFormat {
+  const head = text.slice(0, 2000).replace(/^\uFEFF/, '').trimStart().toLowerCase();
+  if (head.startsWith('{')) return 'feed';
+  if (/^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<(rss|feed|rdf:rdf)[\s>]/.test(head)) return 'feed';
+  if (head.startsWith('<!doctype html') || head.startsWith('<html') || /^<(head|body|article|div|meta)[\s>]/.test(head)) return 'html';
+  if (head.startsWith('<?xml')) return 'feed';
+  const extension = path.extname(file).toLowerCase();
+  if (['.rss', '.atom', '.xml', '.json'].includes(extension)) return 'feed';
+  if (['.html', '.htm'].includes(extension)) return 'html';
   return 'text';
+}
+
+async function isFile(file: string): Promise<boolean> {
+  return fs.stat(file).then((stat) => stat.isFile(), () => false);
 }
 
 function reasonOf(error: unknown): string {
@@ -91,8 +117,9 @@ function reasonOf(error: unknown): string {
 export async function expandPaths(paths: string[]): Promise<string[]> {
   const files: string[] = [];
   for (const entry of paths) {
-    const stat = await fs.stat(entry);
-    if (stat.isDirectory()) {
+    // A missing path stays in the list; importFiles reports it as "no such file" beside the others.
+    const stat = await fs.stat(entry).catch(() => null);
+    if (stat?.isDirectory()) {
       const children = (await fs.readdir(entry)).sort().map((child) => path.join(entry, child));
       files.push(...(await expandPaths(children)));
     } else {
