@@ -6,6 +6,7 @@ import { articleRoutes } from './articles/articles.routes.tsx';
 import { searchRoutes } from './search/search.routes.tsx';
 import type { Config } from './config.ts';
 import type { DatabaseHandle } from './db/database.ts';
+import { FONT_DIRECTORIES } from './web/fonts.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -22,7 +23,16 @@ export async function buildApp({ config, database, logger = false }: AppDependen
   await app.register(fastifyStatic, {
     root: path.join(here, 'web', 'assets'),
     prefix: '/assets/',
-    maxAge: '1d',
+    maxAge: '1h',
+  });
+  // Font files never change under a given name: cache them for a year.
+  await app.register(fastifyStatic, {
+    root: FONT_DIRECTORIES,
+    prefix: '/assets/fonts/',
+    decorateReply: false,
+    immutable: true,
+    maxAge: '365d',
+    allowedPath: (pathName) => pathName.endsWith('.woff2'),
   });
 
   app.get('/healthz', async () => {

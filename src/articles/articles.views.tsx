@@ -1,5 +1,5 @@
 import { type SiteChrome, Layout } from '../web/layout.tsx';
-import { formatGregorian, formatHijri } from '../web/dates.ts';
+import { PublishedDate } from '../web/published-date.tsx';
 import type { ArticleRelations, ArticleListItem } from './article.repository.ts';
 import { articlePath, sectionPath } from './slug.ts';
 
@@ -14,18 +14,6 @@ export interface ArticleView {
   sourceName: string | null;
   sourceUrl: string | null;
   relations: ArticleRelations;
-}
-
-function PublishedDate({ iso }: { iso: string }) {
-  return (
-    <time datetime={iso} class="published">
-      <span class="gregorian">{formatGregorian(iso)}</span>
-      <span class="separator" aria-hidden="true">
-        {' · '}
-      </span>
-      <span class="hijri">{formatHijri(iso)}</span>
-    </time>
-  );
 }
 
 function ArticleCard({ item }: { item: ArticleListItem }) {

@@ -1,5 +1,5 @@
 import { articlePath } from '../articles/slug.ts';
-import { formatGregorian, formatHijri } from '../web/dates.ts';
+import { PublishedDate } from '../web/published-date.tsx';
 import { Layout, type SiteChrome } from '../web/layout.tsx';
 import type { SearchResults } from './search.service.ts';
 import type { TextSegment } from './snippet.ts';
@@ -62,11 +62,7 @@ export function SearchPage({ site, text, results }: { site: SiteChrome; text: st
                 </p>
                 <p class="meta">
                   {hit.section ? <span>{hit.section.name} · </span> : null}
-                  {hit.publishedAt ? (
-                    <time datetime={hit.publishedAt}>
-                      {formatGregorian(hit.publishedAt)} · {formatHijri(hit.publishedAt)}
-                    </time>
-                  ) : null}
+                  {hit.publishedAt ? <PublishedDate iso={hit.publishedAt} /> : null}
                 </p>
               </li>
             ))}

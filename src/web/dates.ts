@@ -11,9 +11,9 @@ const hijri = new Intl.DateTimeFormat('ar-SA-u-ca-islamic-umalqura-nu-arab', {
   timeZone: 'UTC',
 });
 
-/** "٢٥ نوفمبر ٢٠٢٦" */
+/** "٢٥ نوفمبر ٢٠٢٦ م" */
 export function formatGregorian(iso: string): string {
-  return gregorian.format(new Date(iso));
+  return `${gregorian.format(new Date(iso))} م`;
 }
 
 /** "٥ جمادى الآخرة ١٤٤٨ هـ" (Umm al-Qura calendar, as Saudi publications use). */

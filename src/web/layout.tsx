@@ -25,6 +25,7 @@ export function Layout({ site, title, description, head, children }: LayoutProps
         <meta name="color-scheme" content="light dark" />
         <title>{title === site.siteName ? title : `${title} — ${site.siteName}`}</title>
         {description ? <meta name="description" content={description} /> : null}
+        <link rel="preload" href="/assets/fonts/noto-naskh-arabic-arabic-400-normal.woff2" as="font" type="font/woff2" crossorigin="" />
         <link rel="stylesheet" href="/assets/site.css" />
         <link rel="alternate" type="application/rss+xml" title={site.siteName} href="/feed.xml" />
         {head}
@@ -40,6 +41,9 @@ export function Layout({ site, title, description, head, children }: LayoutProps
                   <a href={sectionPath(section.slug)}>{section.name}</a>
                 </li>
               ))}
+              <li>
+                <a href="/search">بحث</a>
+              </li>
             </ul>
           </nav>
         </header>
