@@ -25,7 +25,7 @@ export function Layout({ site, title, description, head, children }: LayoutProps
         <meta name="color-scheme" content="light dark" />
         <title>{title === site.siteName ? title : `${title} — ${site.siteName}`}</title>
         {description ? <meta name="description" content={description} /> : null}
-        <link rel="preload" href="/assets/fonts/noto-naskh-arabic-arabic-400-normal.woff2" as="font" type="font/woff2" crossorigin="" />
+        <link rel="preload" href="/assets/fonts/noto-naskh-arabic-arabic-400-normal.woff2" as="font" type="font/woff2" crossorigin="anonymous" />
         <link rel="stylesheet" href="/assets/site.css" />
         <link rel="alternate" type="application/rss+xml" title={site.siteName} href="/feed.xml" />
         {head}
