@@ -3,7 +3,11 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { articleRoutes } from './articles/articles.routes.tsx';
+import { apiRoutes } from './articles/api.routes.ts';
+import { feedRoutes } from './articles/feeds.routes.ts';
 import { searchRoutes } from './search/search.routes.tsx';
+import { conditionalGet } from './web/conditional-get.ts';
+import { errorPages } from './web/error-pages.tsx';
 import type { Config } from './config.ts';
 import type { DatabaseHandle } from './db/database.ts';
 import { FONT_DIRECTORIES } from './web/fonts.ts';
@@ -40,7 +44,12 @@ export async function buildApp({ config, database, logger = false }: AppDependen
     return { status: 'ok', engine: database.engine };
   });
 
-  articleRoutes(app, { db: database.db, siteName: config.siteName });
-  searchRoutes(app, { db: database.db, siteName: config.siteName });
+  const deps = { db: database.db, siteName: config.siteName, siteUrl: config.siteUrl };
+  errorPages(app, deps);
+  conditionalGet(app);
+  articleRoutes(app, deps);
+  feedRoutes(app, deps);
+  apiRoutes(app, deps);
+  searchRoutes(app, deps);
   return app;
 }

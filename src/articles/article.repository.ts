@@ -59,6 +59,30 @@ export function articleRepository(db: Executor) {
 
     listSections: () => db.selectFrom('sections').selectAll().orderBy('position').orderBy('name').execute(),
 
+    /** Every section with how many published articles it holds. */
+    async sectionsWithCounts() {
+      const rows = await db
+        .selectFrom('sections')
+        .leftJoin('articles', (join) =>
+          join.onRef('articles.section_id', '=', 'sections.id').on('articles.status', '=', 'published'),
+        )
+        .select(['sections.slug', 'sections.name', (eb) => eb.fn.count<string | number>('articles.id').as('article_count')])
+        .groupBy(['sections.id', 'sections.slug', 'sections.name', 'sections.position'])
+        .orderBy('sections.position')
+        .execute();
+      return rows.map((row) => ({ slug: row.slug, name: row.name, article_count: Number(row.article_count) }));
+    },
+
+    /** Slug and last change of every published article, newest first, for the sitemap. */
+    listPublishedSlugs: (limit: number) =>
+      db
+        .selectFrom('articles')
+        .select(['slug', 'updated_at'])
+        .where('status', '=', 'published')
+        .orderBy('published_at', 'desc')
+        .limit(limit)
+        .execute(),
+
     /** Finds or creates the named rows (tags or authors) and returns their ids in the given order. */
     async ensureNamed(table: 'tags' | 'authors', entries: { id: string; slug: string; name: string }[]) {
       const ids: string[] = [];

@@ -4,14 +4,17 @@ import { z } from 'zod';
 import type { Database } from '../db/schema.ts';
 import { renderDocument, type SiteChrome } from '../web/layout.tsx';
 import { articleRepository } from './article.repository.ts';
-import { ArticlePage, HomePage, NotFoundPage, SectionPage } from './articles.views.tsx';
+import { ArticlePage, HomePage, SectionPage } from './articles.views.tsx';
+import { notFound } from '../lib/errors.ts';
+import { httpDate } from '../web/conditional-get.ts';
+import { articlePath } from './slug.ts';
 
 const PAGE_SIZE = 20;
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(10_000).default(1) });
 const slugParams = z.object({ slug: z.string().min(1).max(300) });
 
 /** Reader pages: home, sections, articles. */
-export function articleRoutes(app: FastifyInstance, deps: { db: Kysely<Database>; siteName: string }) {
+export function articleRoutes(app: FastifyInstance, deps: { db: Kysely<Database>; siteName: string; siteUrl: string }) {
   const repo = articleRepository(deps.db);
   const siteChrome = async (): Promise<SiteChrome> => ({
     siteName: deps.siteName,
@@ -35,10 +38,9 @@ export function articleRoutes(app: FastifyInstance, deps: { db: Kysely<Database>
   app.get('/section/:slug', async (request, reply) => {
     const { slug } = slugParams.parse(request.params);
     const { page } = pageQuery.parse(request.query);
-    const site = await siteChrome();
-    const section = await repo.findSectionBySlug(slug);
+    const [site, section] = await Promise.all([siteChrome(), repo.findSectionBySlug(slug)]);
+    if (!section) throw notFound(`section "${slug}"`);
     reply.type('text/html; charset=utf-8');
-    if (!section) return reply.code(404).send(renderDocument(<NotFoundPage site={site} />));
     const total = await repo.countPublished(section.id);
     const articles = await repo.listPublished({ sectionId: section.id, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
     const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
@@ -47,11 +49,11 @@ export function articleRoutes(app: FastifyInstance, deps: { db: Kysely<Database>
 
   app.get('/article/:slug', async (request, reply) => {
     const { slug } = slugParams.parse(request.params);
-    const site = await siteChrome();
-    const row = await repo.findPublishedBySlug(slug);
-    reply.type('text/html; charset=utf-8');
-    if (!row) return reply.code(404).send(renderDocument(<NotFoundPage site={site} />));
+    const [site, row] = await Promise.all([siteChrome(), repo.findPublishedBySlug(slug)]);
+    if (!row) throw notFound(`article "${slug}"`);
     const relations = await repo.relationsOf(row.id);
+    reply.type('text/html; charset=utf-8');
+    reply.header('last-modified', httpDate(row.updated_at));
     const article = {
       slug: row.slug,
       title: row.title,
@@ -64,6 +66,6 @@ export function articleRoutes(app: FastifyInstance, deps: { db: Kysely<Database>
       sourceUrl: row.source_url,
       relations,
     };
-    return renderDocument(<ArticlePage site={site} article={article} />);
+    return renderDocument(<ArticlePage site={site} article={article} url={`${deps.siteUrl}${articlePath(row.slug)}`} />);
   });
 }

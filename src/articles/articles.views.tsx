@@ -105,10 +105,45 @@ export function SectionPage(props: {
   );
 }
 
-export function ArticlePage({ site, article }: { site: SiteChrome; article: ArticleView }) {
+/** JSON-LD for search engines; "<" is escaped so no text in the article can close the script element. */
+function newsArticleJsonLd(article: ArticleView, siteName: string, url: string): string {
+  return JSON.stringify({
+    '@context': 'https://schema.org',
+    '@type': 'NewsArticle',
+    headline: article.title,
+    description: article.subtitle ?? undefined,
+    datePublished: article.publishedAt ?? undefined,
+    dateModified: article.updatedAt,
+    inLanguage: 'ar',
+    articleSection: article.section?.name,
+    author: article.relations.authors.map((author) => ({ '@type': 'Person', name: author.name })),
+    keywords: article.relations.tags.map((tag) => tag.name).join(', ') || undefined,
+    mainEntityOfPage: url,
+    publisher: { '@type': 'Organization', name: siteName },
+  }).replace(/</g, '\\u003c');
+}
+
+export function ArticlePage({ site, article, url }: { site: SiteChrome; article: ArticleView; url: string }) {
   const authors = article.relations.authors.map((author) => author.name).join('، ');
+  const description = article.subtitle ?? excerpt(article.paragraphs[0] ?? '', 40);
+  const head = (
+    <>
+      <link rel="canonical" href={url} />
+      <meta property="og:type" content="article" />
+      <meta property="og:site_name" content={site.siteName} />
+      <meta property="og:title" content={article.title} />
+      <meta property="og:description" content={description} />
+      <meta property="og:url" content={url} />
+      <meta property="og:locale" content="ar_AR" />
+      {article.publishedAt ? <meta property="article:published_time" content={article.publishedAt} /> : null}
+      <meta property="article:modified_time" content={article.updatedAt} />
+      {article.section ? <meta property="article:section" content={article.section.name} /> : null}
+      <meta name="twitter:card" content="summary" />
+      <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: newsArticleJsonLd(article, site.siteName, url) }} />
+    </>
+  );
   return (
-    <Layout site={site} title={article.title} description={article.subtitle ?? excerpt(article.paragraphs[0] ?? '', 40)}>
+    <Layout site={site} title={article.title} description={description} head={head}>
       <article class="article" lang="ar">
         <header>
           {article.section ? (
@@ -160,18 +195,6 @@ export function ArticlePage({ site, article }: { site: SiteChrome; article: Arti
           </ul>
         </aside>
       ) : null}
-    </Layout>
-  );
-}
-
-export function NotFoundPage({ site }: { site: SiteChrome }) {
-  return (
-    <Layout site={site} title="الصفحة غير موجودة">
-      <h1>الصفحة غير موجودة</h1>
-      <p>لم نجد ما تبحث عنه. ربما نُقلت الصفحة أو حُذفت.</p>
-      <p>
-        <a href="/">العودة إلى الصفحة الرئيسية</a>
-      </p>
     </Layout>
   );
 }

@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * ETags for every successful GET (a hash of the body), Cache-Control, and 304 Not Modified when the client's
+ * copy is current (If-None-Match, or If-Modified-Since against a Last-Modified the route set). Readers and
+ * feed readers that poll get an empty answer instead of the whole page.
+ */
+export function conditionalGet(app: FastifyInstance, maxAgeSeconds = 60): void {
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.method !== 'GET' || reply.statusCode !== 200) return payload;
+    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
+    const etag = `"${createHash('sha1').update(payload).digest('base64url')}"`;
+    reply.header('etag', etag);
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', `public, max-age=${maxAgeSeconds}`);
+    if (isFresh(request.headers['if-none-match'], request.headers['if-modified-since'], etag, reply.getHeader('last-modified'))) {
+      reply.code(304);
+      return '';
+    }
+    return payload;
+  });
+}
+
+function isFresh(
+  ifNoneMatch: string | undefined,
+  ifModifiedSince: string | undefined,
+  etag: string,
+  lastModified: unknown,
+): boolean {
+  if (ifNoneMatch) return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag || tag.trim() === '*');
+  if (ifModifiedSince && typeof lastModified === 'string') {
+    const since = Date.parse(ifModifiedSince);
+    return !Number.isNaN(since) && Date.parse(lastModified) <= since;
+  }
+  return false;
+}
+
+/** HTTP date for a Last-Modified header, at whole seconds as HTTP dates are. */
+export function httpDate(iso: string): string {
+  return new Date(iso).toUTCString();
+}

@@ -1,0 +1,57 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import { ZodError } from 'zod';
+import { articleRepository } from '../articles/article.repository.ts';
+import type { Database } from '../db/schema.ts';
+import { isSahifaError } from '../lib/errors.ts';
+import { Layout, renderDocument, type SiteChrome } from './layout.tsx';
+
+const PAGES: Record<number, { title: string; text: string }> = {
+  400: { title: 'طلب غير صالح', text: 'في الرابط أو في البيانات المرسلة ما لا نفهمه. راجعه وحاول مرة أخرى.' },
+  404: { title: 'الصفحة غير موجودة', text: 'لم نجد ما تبحث عنه. ربما نُقلت الصفحة أو حُذفت.' },
+  500: { title: 'حدث خطأ من جهتنا', text: 'نعتذر، تعذّر عرض هذه الصفحة الآن. سجّلنا الخطأ وسنعمل على إصلاحه؛ حاول مجدداً بعد قليل.' },
+};
+
+function ErrorPage({ site, status }: { site: SiteChrome; status: number }) {
+  const page = PAGES[status] ?? PAGES[500]!;
+  return (
+    <Layout site={site} title={page.title}>
+      <h1>{page.title}</h1>
+      <p>{page.text}</p>
+      <p>
+        <a href="/">العودة إلى الصفحة الرئيسية</a> · <a href="/search">البحث في الأرشيف</a>
+      </p>
+    </Layout>
+  );
+}
+
+/**
+ * Errors become Arabic pages for readers and `{ error: { code, message } }` for the JSON API. Unknown errors are
+ * logged and shown as a generic 500 that reveals nothing of the cause.
+ */
+export function errorPages(app: FastifyInstance, deps: { db: Kysely<Database>; siteName: string }) {
+  const respond = async (request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string) => {
+    reply.code(status);
+    if (request.url.startsWith('/api/')) return reply.send({ error: { code, message } });
+    // Best effort: the section list makes the page familiar, but an error page must render even when the database is down.
+    const sections = status === 500 ? [] : await articleRepository(deps.db).listSections().catch(() => []);
+    return reply.type('text/html; charset=utf-8').send(renderDocument(<ErrorPage site={{ siteName: deps.siteName, sections }} status={status} />));
+  };
+
+  app.setNotFoundHandler((request, reply) => respond(request, reply, 404, 'NOT_FOUND', `${request.url} not found`));
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof ZodError) {
+      const problems = error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('; ');
+      return respond(request, reply, 400, 'INVALID_INPUT', problems);
+    }
+    if (isSahifaError(error)) {
+      if (error.report) request.log.error(error);
+      return respond(request, reply, error.status, error.code, error.message);
+    }
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) return respond(request, reply, status, 'BAD_REQUEST', (error as Error).message);
+    request.log.error(error);
+    return respond(request, reply, 500, 'INTERNAL', 'internal error');
+  });
+}
