@@ -4,4 +4,10 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../src/cli/main.ts');
-await main(process.argv);
+try {
+  await main(process.argv);
+} catch (error) {
+  // A person ran this: tell them what was wrong in one line, not with a stack trace.
+  console.error(`sahifa: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}

@@ -18,6 +18,10 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATA_DIR: '/tmp/sahifa-y' }).database).toEqual({ engine: 'sqlite', file: '/tmp/sahifa-y/sahifa.db' });
   });
 
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', PORT: '' }).database.engine).toBe('sqlite');
+  });
+
   it('fails fast, naming the variable that is wrong', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL must start with postgres/);
