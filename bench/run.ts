@@ -1,0 +1,76 @@
+// npm run bench: import throughput, page throughput and search latency on the real corpus in ../shared/data
+// (30,337 Arabic articles, read at run time, never committed) plus BENCH_GENERATED articles recombined from its
+// paragraphs (default 100,000). Figures are printed and written to bench/results/latest.json.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { openDatabase } from '../src/db/database.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import { readCorpus, recombined, seededRandom } from './corpus.ts';
+import { load, startRaw, startSahifa, stop } from './http.bench.ts';
+import { rawImport, sahifaImport } from './import.bench.ts';
+import { searchLatency } from './search.bench.ts';
+import { ms, withPeakMemory } from './stats.ts';
+
+const generatedCount = Number(process.env.BENCH_GENERATED ?? 100_000);
+const loadSeconds = Number(process.env.BENCH_DURATION ?? 10);
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sahifa-bench-'));
+const figures: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+};
+const line = (text: string) => console.log(text);
+
+try {
+  const corpus = await readCorpus();
+  line(`corpus: ${corpus.length} real articles; generated: ${generatedCount} recombined from their paragraphs at run time`);
+
+  // 1. Import into SQLite through Sahifa's save path, then the same rows through raw better-sqlite3.
+  const dataDir = path.join(work, 'sahifa');
+  const handle = openDatabase({ engine: 'sqlite', file: path.join(dataDir, 'sahifa.db') });
+  await migrateToLatest(handle.db);
+  const real = await withPeakMemory(() => sahifaImport(handle, corpus));
+  const generated = await withPeakMemory(() => sahifaImport(handle, recombined(corpus, generatedCount)));
+  const rawReal = rawImport(path.join(work, 'raw-real.db'), corpus);
+  const rawGenerated = rawImport(path.join(work, 'raw-generated.db'), recombined(corpus, generatedCount));
+  for (const [label, sahifa, raw, peak] of [
+    ['real corpus', real.result, rawReal, real.peakRssMiB],
+    ['generated', generated.result, rawGenerated, generated.peakRssMiB],
+  ] as const) {
+    line(
+      `import ${label}: ${sahifa.articles} articles in ${sahifa.seconds.toFixed(1)} s = ${sahifa.perSecond.toFixed(0)} articles/s ` +
+        `(save p50 ${ms(sahifa.p50)}, p95 ${ms(sahifa.p95)}, peak RSS ${peak} MiB) | raw better-sqlite3 ${raw.perSecond.toFixed(0)} articles/s | ratio ${(raw.perSecond / sahifa.perSecond).toFixed(1)}× slower`,
+    );
+  }
+  figures.import = { real: { ...real.result, peakRssMiB: real.peakRssMiB }, generated: { ...generated.result, peakRssMiB: generated.peakRssMiB }, rawReal, rawGenerated };
+
+  // 2. Search latency on the same database (every article indexed by the import above).
+  figures.search = await searchLatency(handle, corpus, path.join(dataDir, 'sahifa.db'), line);
+  await handle.close();
+
+  // 3. Page throughput: random article pages and the home page, against the raw server reading the same file.
+  const random = seededRandom(3);
+  const slugs = new SQLite(path.join(dataDir, 'sahifa.db'), { readonly: true })
+    .prepare('select slug from articles order by random() limit 2000')
+    .all()
+    .map((row) => `/article/${encodeURIComponent((row as { slug: string }).slug)}`)
+    .sort(() => random() - 0.5);
+  const sahifa = await startSahifa(dataDir, 3901);
+  const articlePage = await load(3901, slugs, loadSeconds);
+  const homePage = await load(3901, ['/'], loadSeconds);
+  await stop(sahifa);
+  const raw = await startRaw(path.join(dataDir, 'sahifa.db'), 3902);
+  const rawPage = await load(3902, slugs, loadSeconds);
+  await stop(raw);
+  const describe = (f: typeof articlePage) => `${f.requestsPerSecond.toFixed(0)} req/s, p50 ${f.p50} ms, p97.5 ${f.p97_5} ms, p99 ${f.p99} ms, ${f.errors} errors, ${f.non2xx} non-2xx`;
+  line(`article page (50 connections, ${slugs.length} different articles, ${loadSeconds} s): ${describe(articlePage)}`);
+  line(`home page: ${describe(homePage)}`);
+  line(`raw http + better-sqlite3 row as JSON: ${describe(rawPage)} | ratio ${(rawPage.requestsPerSecond / articlePage.requestsPerSecond).toFixed(1)}× the article page`);
+  figures.http = { articlePage, homePage, rawPage };
+
+  fs.mkdirSync(path.join(import.meta.dirname, 'results'), { recursive: true });
+  fs.writeFileSync(path.join(import.meta.dirname, 'results', 'latest.json'), `${JSON.stringify(figures, null, 2)}\n`);
+} finally {
+  fs.rmSync(work, { recursive: true, force: true });
+}
