@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ArticleRelations } from './article.repository.ts';
+import type { ArticleListItem, ArticleRelations } from './article.repository.ts';
 
 const sectionRef = z.object({ slug: z.string(), name: z.string() });
 
@@ -22,18 +22,8 @@ export const articleResponse = z.object({
 
 export const sectionResponse = sectionRef.extend({ article_count: z.number().int() });
 
-export interface ArticleRecord {
-  slug: string;
-  title: string;
-  subtitle: string | null;
-  paragraphs: string;
-  published_at: string | null;
-  updated_at: string;
-  section_slug: string | null;
-  section_name: string | null;
-  source_name?: string | null;
-  source_url?: string | null;
-}
+/** A listed article, with its source when the caller has it. */
+export type ArticleRecord = ArticleListItem & { source_name?: string | null; source_url?: string | null };
 
 /**
  * The article as the JSON API shows it. Every field here is a promise to API clients: add fields, never rename

@@ -21,6 +21,19 @@ export interface ArticleListItem {
   section_name: string | null;
 }
 
+/** What lists of articles (home, sections, feeds, search results) show of each. */
+const LIST_COLUMNS = [
+  'articles.id',
+  'articles.slug',
+  'articles.title',
+  'articles.subtitle',
+  'articles.paragraphs',
+  'articles.published_at',
+  'articles.updated_at',
+  'sections.slug as section_slug',
+  'sections.name as section_name',
+] as const;
+
 /** All SQL for articles, sections, tags, authors and related headlines. */
 export function articleRepository(db: Executor) {
   return {
@@ -145,17 +158,7 @@ export function articleRepository(db: Executor) {
       let query = db
         .selectFrom('articles')
         .leftJoin('sections', 'sections.id', 'articles.section_id')
-        .select([
-          'articles.id',
-          'articles.slug',
-          'articles.title',
-          'articles.subtitle',
-          'articles.paragraphs',
-          'articles.published_at',
-          'articles.updated_at',
-          'sections.slug as section_slug',
-          'sections.name as section_name',
-        ])
+        .select(LIST_COLUMNS)
         .where('articles.status', '=', 'published');
       if (options.sectionId) query = query.where('articles.section_id', '=', options.sectionId);
       return query
@@ -165,6 +168,18 @@ export function articleRepository(db: Executor) {
         .offset(options.offset ?? 0)
         .execute();
     },
+
+    /** The published articles among these ids, in no particular order. */
+    listPublishedByIds: (ids: string[]): Promise<ArticleListItem[]> =>
+      ids.length === 0
+        ? Promise.resolve([])
+        : db
+            .selectFrom('articles')
+            .leftJoin('sections', 'sections.id', 'articles.section_id')
+            .select(LIST_COLUMNS)
+            .where('articles.id', 'in', ids)
+            .where('articles.status', '=', 'published')
+            .execute(),
 
     async countPublished(sectionId?: string): Promise<number> {
       let query = db

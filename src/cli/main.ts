@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { loadConfig } from '../config.ts';
-import { openDatabase } from '../db/database.ts';
+import { type DatabaseHandle, openDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { expandPaths, importFiles, type ImportReport } from '../ingest/import.service.ts';
 import { reindexAll } from '../search/search.service.ts';
@@ -29,13 +29,8 @@ export async function main(argv: string[]): Promise<void> {
     .command('migrate')
     .description('create or update the database schema')
     .action(async () => {
-      const database = openDatabase(loadConfig().database);
-      try {
-        const applied = await migrateToLatest(database.db);
-        console.log(applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date');
-      } finally {
-        await database.close();
-      }
+      const applied = await withDatabase((database) => migrateToLatest(database.db));
+      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date');
     });
 
   program
@@ -43,31 +38,36 @@ export async function main(argv: string[]): Promise<void> {
     .description('import text pages, HTML pages and RSS/Atom/JSON feeds (files or folders)')
     .argument('<paths...>', 'files or folders to import')
     .action(async (paths: string[]) => {
-      const database = openDatabase(loadConfig().database);
-      try {
+      const report = await withDatabase(async (database) => {
         await migrateToLatest(database.db);
-        const report = await importFiles(database.db, await expandPaths(paths));
-        printReport(report, 'import');
-        if (report.failed.length) process.exitCode = 1;
-      } finally {
-        await database.close();
-      }
+        return importFiles(database.db, await expandPaths(paths));
+      });
+      printReport(report, 'import');
+      if (report.failed.length) process.exitCode = 1;
     });
 
   program
     .command('reindex')
     .description('rebuild the search index from the stored articles')
     .action(async () => {
-      const database = openDatabase(loadConfig().database);
-      try {
+      const count = await withDatabase(async (database) => {
         await migrateToLatest(database.db);
-        console.log(`reindexed ${await reindexAll(database.db)} articles`);
-      } finally {
-        await database.close();
-      }
+        return reindexAll(database.db);
+      });
+      console.log(`reindexed ${count} articles`);
     });
 
   await program.parseAsync(argv);
+}
+
+/** Opens the configured database for one command and always closes it. */
+async function withDatabase<T>(work: (database: DatabaseHandle) => Promise<T>): Promise<T> {
+  const database = openDatabase(loadConfig().database);
+  try {
+    return await work(database);
+  } finally {
+    await database.close();
+  }
 }
 
 function printReport(report: ImportReport, label: string): void {

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { articleRepository } from '../articles/article.repository.ts';
 import type { Database } from '../db/schema.ts';
 import { searchIndexFor } from '../db/search-index.ts';
 import { hasSearchTerms, parseSearchQuery, type SearchQuery } from './search-query.ts';
@@ -42,7 +43,7 @@ export async function searchArticles(
     index.count(match, filters),
     index.sectionCounts(match, filters),
   ]);
-  const rows = await searchRepository(db).findPublishedByIds(ids);
+  const rows = await articleRepository(db).listPublishedByIds(ids);
   const byId = new Map(rows.map((row) => [row.id, row]));
   const keys = matchKeys(query.words, query.phrases);
   const hits = ids.flatMap((id) => {
