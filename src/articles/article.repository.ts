@@ -86,14 +86,16 @@ export function articleRepository(db: Executor) {
       return rows.map((row) => ({ slug: row.slug, name: row.name, article_count: Number(row.article_count) }));
     },
 
-    /** Slug and last change of every published article, newest first, for the sitemap. */
-    listPublishedSlugs: (limit: number) =>
+    /** Slug and last change of published articles, oldest first so that a sitemap file keeps its articles over time. */
+    listPublishedSlugs: (options: { limit: number; offset: number }) =>
       db
         .selectFrom('articles')
         .select(['slug', 'updated_at'])
         .where('status', '=', 'published')
-        .orderBy('published_at', 'desc')
-        .limit(limit)
+        .orderBy('published_at')
+        .orderBy('id')
+        .limit(options.limit)
+        .offset(options.offset)
         .execute(),
 
     /** Finds or creates the named rows (tags or authors) and returns their ids in the given order. */
@@ -199,6 +201,73 @@ export function articleRepository(db: Executor) {
         .where('articles.slug', '=', slug)
         .where('articles.status', '=', 'published')
         .executeTakeFirst(),
+
+    /**
+     * The newest published articles of every section, `perSection` each, leaving out the given ids (already shown
+     * elsewhere on the page). One query for the whole home page instead of one per section.
+     */
+    async latestPerSection(perSection: number, excludeIds: string[]): Promise<ArticleListItem[]> {
+      let ranked = db
+        .selectFrom('articles')
+        .innerJoin('sections', 'sections.id', 'articles.section_id')
+        .select([
+          ...LIST_COLUMNS,
+          'sections.position as section_position',
+          (eb) =>
+            eb.fn
+              .agg<number>('row_number')
+              .over((over) => over.partitionBy('articles.section_id').orderBy('articles.published_at', 'desc').orderBy('articles.id'))
+              .as('rank'),
+        ])
+        .where('articles.status', '=', 'published');
+      if (excludeIds.length) ranked = ranked.where('articles.id', 'not in', excludeIds);
+      const rows = await db
+        .selectFrom(ranked.as('ranked'))
+        .selectAll()
+        .where('rank', '<=', perSection)
+        .orderBy('section_position')
+        .orderBy('section_name')
+        .orderBy('rank')
+        .execute();
+      return rows.map(({ section_position: _position, rank: _rank, ...item }) => item);
+    },
+
+    /** Relations of many articles in three queries, for lists that show them (the JSON API). */
+    async relationsOfMany(articleIds: string[]): Promise<Map<string, ArticleRelations>> {
+      const byArticle = new Map<string, ArticleRelations>(
+        articleIds.map((id) => [id, { tags: [], authors: [], relatedHeadlines: [] }]),
+      );
+      if (articleIds.length === 0) return byArticle;
+      const [tags, authors, related] = await Promise.all([
+        db
+          .selectFrom('article_tags')
+          .innerJoin('tags', 'tags.id', 'article_tags.tag_id')
+          .select(['article_tags.article_id', 'tags.slug', 'tags.name'])
+          .where('article_tags.article_id', 'in', articleIds)
+          .orderBy('tags.name')
+          .execute(),
+        db
+          .selectFrom('article_authors')
+          .innerJoin('authors', 'authors.id', 'article_authors.author_id')
+          .select(['article_authors.article_id', 'authors.slug', 'authors.name'])
+          .where('article_authors.article_id', 'in', articleIds)
+          .orderBy('article_authors.position')
+          .execute(),
+        db
+          .selectFrom('related_headlines')
+          .leftJoin('articles', (join) =>
+            join.onRef('articles.id', '=', 'related_headlines.related_article_id').on('articles.status', '=', 'published'),
+          )
+          .select(['related_headlines.article_id', 'related_headlines.headline', 'related_headlines.url', 'articles.slug as relatedSlug'])
+          .where('related_headlines.article_id', 'in', articleIds)
+          .orderBy('related_headlines.position')
+          .execute(),
+      ]);
+      for (const { article_id, ...tag } of tags) byArticle.get(article_id)!.tags.push(tag);
+      for (const { article_id, ...author } of authors) byArticle.get(article_id)!.authors.push(author);
+      for (const { article_id, ...item } of related) byArticle.get(article_id)!.relatedHeadlines.push(item);
+      return byArticle;
+    },
 
     async relationsOf(articleId: string): Promise<ArticleRelations> {
       const [tags, authors, relatedHeadlines] = await Promise.all([

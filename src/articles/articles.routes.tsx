@@ -2,58 +2,66 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/schema.ts';
-import { renderDocument, type SiteChrome } from '../web/layout.tsx';
+import { renderDocument } from '../web/layout.tsx';
 import { articleRepository } from './article.repository.ts';
 import { ArticlePage, HomePage, SectionPage } from './articles.views.tsx';
 import { notFound } from '../lib/errors.ts';
-import { httpDate } from '../web/conditional-get.ts';
-import { articlePath } from './slug.ts';
+import { setLastModified } from '../web/conditional-get.ts';
+import { articlePath, sectionPath } from './slug.ts';
 
 const PAGE_SIZE = 20;
+const LATEST_SIZE = 7;
+const PER_SECTION = 4;
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(10_000).default(1) });
 const slugParams = z.object({ slug: z.string().min(1).max(300) });
 
 /** Reader pages: home, sections, articles. */
 export function articleRoutes(app: FastifyInstance, deps: { db: Kysely<Database>; siteName: string; siteUrl: string }) {
   const repo = articleRepository(deps.db);
-  const siteChrome = async (): Promise<SiteChrome> => ({
-    siteName: deps.siteName,
-    sections: (await repo.listSections()).map(({ slug, name }) => ({ slug, name })),
-  });
 
   app.get('/', async (_request, reply) => {
-    const sections = await repo.listSections();
+    const [sections, latest] = await Promise.all([repo.listSections(), repo.listPublished({ limit: LATEST_SIZE })]);
+    // Sections show what the latest list does not, so no headline appears twice on the page.
+    const rest = await repo.latestPerSection(PER_SECTION, latest.map((item) => item.id));
+    const bySection = sections
+      .map((section) => ({ section, articles: rest.filter((item) => item.section_slug === section.slug) }))
+      .filter(({ articles }) => articles.length > 0);
     const site = { siteName: deps.siteName, sections };
-    const latest = await repo.listPublished({ limit: 6 });
-    const bySection = await Promise.all(
-      sections.map(async (section) => ({
-        section,
-        articles: await repo.listPublished({ sectionId: section.id, limit: 4 }),
-      })),
-    );
     reply.type('text/html; charset=utf-8');
-    return renderDocument(<HomePage site={site} latest={latest} bySection={bySection.filter((s) => s.articles.length)} />);
+    setLastModified(reply, [...latest, ...rest]);
+    return renderDocument(<HomePage site={site} latest={latest} bySection={bySection} url={`${deps.siteUrl}/`} />);
   });
 
   app.get('/section/:slug', async (request, reply) => {
     const { slug } = slugParams.parse(request.params);
     const { page } = pageQuery.parse(request.query);
-    const [site, section] = await Promise.all([siteChrome(), repo.findSectionBySlug(slug)]);
+    // The section comes out of the list the navigation needs anyway: one query fewer per page.
+    const sections = await repo.listSections();
+    const section = sections.find((candidate) => candidate.slug === slug);
     if (!section) throw notFound(`section "${slug}"`);
-    reply.type('text/html; charset=utf-8');
-    const total = await repo.countPublished(section.id);
-    const articles = await repo.listPublished({ sectionId: section.id, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+    const [total, articles] = await Promise.all([
+      repo.countPublished(section.id),
+      repo.listPublished({ sectionId: section.id, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
+    ]);
     const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
-    return renderDocument(<SectionPage site={site} section={section} articles={articles} page={page} pageCount={pageCount} />);
+    // A page past the last one does not exist; an empty section still has its first page.
+    if (page > pageCount) throw notFound(`page ${page} of section "${slug}"`);
+    reply.type('text/html; charset=utf-8');
+    setLastModified(reply, articles);
+    const url = `${deps.siteUrl}${sectionPath(section.slug)}${page > 1 ? `?page=${page}` : ''}`;
+    return renderDocument(
+      <SectionPage site={{ siteName: deps.siteName, sections }} section={section} articles={articles} page={page} pageCount={pageCount} url={url} />,
+    );
   });
 
   app.get('/article/:slug', async (request, reply) => {
     const { slug } = slugParams.parse(request.params);
-    const [site, row] = await Promise.all([siteChrome(), repo.findPublishedBySlug(slug)]);
+    const [sections, row] = await Promise.all([repo.listSections(), repo.findPublishedBySlug(slug)]);
     if (!row) throw notFound(`article "${slug}"`);
+    const site = { siteName: deps.siteName, sections };
     const relations = await repo.relationsOf(row.id);
     reply.type('text/html; charset=utf-8');
-    reply.header('last-modified', httpDate(row.updated_at));
+    setLastModified(reply, [row]);
     const article = {
       slug: row.slug,
       title: row.title,

@@ -1,4 +1,6 @@
 import { type SiteChrome, Layout } from '../web/layout.tsx';
+import { PageMeta } from '../web/page-meta.tsx';
+import { formatCount } from '../web/numbers.ts';
 import { PublishedDate } from '../web/published-date.tsx';
 import type { ArticleRelations, ArticleListItem } from './article.repository.ts';
 import { articlePath, sectionPath } from './slug.ts';
@@ -16,15 +18,16 @@ export interface ArticleView {
   relations: ArticleRelations;
 }
 
-function ArticleCard({ item }: { item: ArticleListItem }) {
+function ArticleCard({ item, lead = false }: { item: ArticleListItem; lead?: boolean }) {
   const firstParagraph = (JSON.parse(item.paragraphs) as string[])[0] ?? '';
+  const Heading = lead ? 'h2' : 'h3';
   return (
-    <article class="card">
-      <h3>
+    <article class={lead ? 'card lead' : 'card'}>
+      <Heading>
         <a href={articlePath(item.slug)}>{item.title}</a>
-      </h3>
+      </Heading>
       {item.subtitle ? <p class="card-subtitle">{item.subtitle}</p> : null}
-      <p class="card-excerpt">{excerpt(firstParagraph)}</p>
+      <p class="card-excerpt">{excerpt(firstParagraph, lead ? 60 : 30)}</p>
       {item.published_at ? <PublishedDate iso={item.published_at} /> : null}
     </article>
   );
@@ -35,25 +38,33 @@ function excerpt(text: string, maxWords = 30): string {
   return words.length <= maxWords ? text : `${words.slice(0, maxWords).join(' ')}…`;
 }
 
+const HOME_DESCRIPTION = 'آخر الأخبار من كل الأقسام';
+
 export function HomePage(props: {
   site: SiteChrome;
   latest: ArticleListItem[];
   bySection: { section: { slug: string; name: string }; articles: ArticleListItem[] }[];
+  url: string;
 }) {
+  const [lead, ...others] = props.latest;
+  const head = <PageMeta siteName={props.site.siteName} url={props.url} title={props.site.siteName} description={HOME_DESCRIPTION} />;
   return (
-    <Layout site={props.site} title={props.site.siteName} description="آخر الأخبار">
+    <Layout site={props.site} title={props.site.siteName} description={HOME_DESCRIPTION} head={head}>
+      <h1 class="visually-hidden">{props.site.siteName}</h1>
       <section aria-labelledby="latest-heading">
-        <h2 id="latest-heading">آخر الأخبار</h2>
-        {props.latest.length === 0 ? <p>لا توجد مقالات بعد.</p> : null}
+        <h2 id="latest-heading" class="section-heading">
+          آخر الأخبار
+        </h2>
+        {lead ? <ArticleCard item={lead} lead /> : <p>لا توجد مقالات بعد.</p>}
         <div class="cards">
-          {props.latest.map((item) => (
+          {others.map((item) => (
             <ArticleCard item={item} />
           ))}
         </div>
       </section>
       {props.bySection.map(({ section, articles }) => (
         <section aria-labelledby={`section-${section.slug}`}>
-          <h2 id={`section-${section.slug}`}>
+          <h2 id={`section-${section.slug}`} class="section-heading">
             <a href={sectionPath(section.slug)}>{section.name}</a>
           </h2>
           <div class="cards">
@@ -61,6 +72,9 @@ export function HomePage(props: {
               <ArticleCard item={item} />
             ))}
           </div>
+          <p class="more">
+            <a href={sectionPath(section.slug)}>المزيد من {section.name}</a>
+          </p>
         </section>
       ))}
     </Layout>
@@ -73,10 +87,20 @@ export function SectionPage(props: {
   articles: ArticleListItem[];
   page: number;
   pageCount: number;
+  url: string;
 }) {
   const base = sectionPath(props.section.slug);
+  const pageHref = (page: number) => (page === 1 ? base : `${base}?page=${page}`);
+  const title = props.page > 1 ? `${props.section.name} — صفحة ${formatCount(props.page)}` : props.section.name;
+  const description = `آخر أخبار ${props.section.name}`;
+  const head = (
+    <>
+      <PageMeta siteName={props.site.siteName} url={props.url} title={title} description={description} />
+      <link rel="alternate" type="application/rss+xml" title={`${props.section.name} — ${props.site.siteName}`} href={`${base}/feed.xml`} />
+    </>
+  );
   return (
-    <Layout site={props.site} title={props.section.name}>
+    <Layout site={props.site} title={title} description={description} head={head}>
       <h1>{props.section.name}</h1>
       {props.articles.length === 0 ? <p>لا توجد مقالات في هذا القسم بعد.</p> : null}
       <div class="cards">
@@ -87,20 +111,23 @@ export function SectionPage(props: {
       {props.pageCount > 1 ? (
         <nav class="pagination" aria-label="الصفحات">
           {props.page > 1 ? (
-            <a rel="prev" href={props.page === 2 ? base : `${base}?page=${props.page - 1}`}>
+            <a rel="prev" href={pageHref(props.page - 1)}>
               الصفحة السابقة
             </a>
           ) : null}
-          <span>
-            صفحة {props.page} من {props.pageCount}
+          <span aria-current="page">
+            صفحة {formatCount(props.page)} من {formatCount(props.pageCount)}
           </span>
           {props.page < props.pageCount ? (
-            <a rel="next" href={`${base}?page=${props.page + 1}`}>
+            <a rel="next" href={pageHref(props.page + 1)}>
               الصفحة التالية
             </a>
           ) : null}
         </nav>
       ) : null}
+      <p class="more">
+        <a href={`${base}/feed.xml`}>تابع {props.section.name} عبر RSS</a>
+      </p>
     </Layout>
   );
 }
@@ -128,17 +155,10 @@ export function ArticlePage({ site, article, url }: { site: SiteChrome; article:
   const description = article.subtitle ?? excerpt(article.paragraphs[0] ?? '', 40);
   const head = (
     <>
-      <link rel="canonical" href={url} />
-      <meta property="og:type" content="article" />
-      <meta property="og:site_name" content={site.siteName} />
-      <meta property="og:title" content={article.title} />
-      <meta property="og:description" content={description} />
-      <meta property="og:url" content={url} />
-      <meta property="og:locale" content="ar_AR" />
+      <PageMeta siteName={site.siteName} url={url} title={article.title} description={description} type="article" />
       {article.publishedAt ? <meta property="article:published_time" content={article.publishedAt} /> : null}
       <meta property="article:modified_time" content={article.updatedAt} />
       {article.section ? <meta property="article:section" content={article.section.name} /> : null}
-      <meta name="twitter:card" content="summary" />
       <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: newsArticleJsonLd(article, site.siteName, url) }} />
     </>
   );

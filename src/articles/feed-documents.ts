@@ -3,6 +3,8 @@ import { articlePath } from './slug.ts';
 
 export interface FeedChannel {
   title: string;
+  /** Who publishes the feed: Atom requires an author, and list rows do not carry the articles' own. */
+  publisher: string;
   /** Absolute URL of the page the feed mirrors (the site or a section). */
   pageUrl: string;
   /** Absolute URL of this feed itself. */
@@ -11,8 +13,11 @@ export interface FeedChannel {
   items: ArticleListItem[];
 }
 
+/** Characters XML 1.0 forbids even when escaped; an imported text carrying one would make the whole feed unreadable. */
+const NOT_XML = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
 const escapeXml = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  text.replace(NOT_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 const articleUrl = (channel: FeedChannel, item: ArticleListItem) => `${channel.siteUrl}${articlePath(item.slug)}`;
 const paragraphsOf = (item: ArticleListItem) => JSON.parse(item.paragraphs) as string[];
@@ -41,7 +46,7 @@ export function atomDocument(channel: FeedChannel): string {
     }${item.section_name ? `<category term="${escapeXml(item.section_name)}"/>` : ''}<summary>${escapeXml(summary(item))}</summary><content type="html">${escapeXml(htmlBody(item))}</content></entry>`;
   });
   return `<?xml version="1.0" encoding="UTF-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="ar"><title>${escapeXml(channel.title)}</title><id>${escapeXml(channel.pageUrl)}</id><link rel="alternate" href="${escapeXml(channel.pageUrl)}"/><link rel="self" href="${escapeXml(channel.feedUrl)}"/><updated>${newest(channel)}</updated>${entries.join('')}</feed>`;
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="ar"><title>${escapeXml(channel.title)}</title><id>${escapeXml(channel.pageUrl)}</id><link rel="alternate" href="${escapeXml(channel.pageUrl)}"/><link rel="self" href="${escapeXml(channel.feedUrl)}"/><author><name>${escapeXml(channel.publisher)}</name></author><updated>${newest(channel)}</updated>${entries.join('')}</feed>`;
 }
 
 /** JSON Feed 1.1. */
@@ -52,6 +57,7 @@ export function jsonFeedDocument(channel: FeedChannel) {
     home_page_url: channel.pageUrl,
     feed_url: channel.feedUrl,
     language: 'ar',
+    authors: [{ name: channel.publisher }],
     items: channel.items.map((item) => ({
       id: articleUrl(channel, item),
       url: articleUrl(channel, item),
@@ -65,11 +71,18 @@ export function jsonFeedDocument(channel: FeedChannel) {
   };
 }
 
-/** sitemap.xml: home, sections and articles, with absolute percent-encoded URLs. */
+/** A sitemap (urlset): absolute, percent-encoded URLs with their last change when known. */
 export function sitemapDocument(siteUrl: string, paths: { path: string; lastModified?: string }[]): string {
   const urls = paths.map(
     (entry) => `<url><loc>${escapeXml(`${siteUrl}${entry.path}`)}</loc>${entry.lastModified ? `<lastmod>${entry.lastModified}</lastmod>` : ''}</url>`,
   );
   return `<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls.join('')}</urlset>`;
+}
+
+/** A sitemap index pointing at the sitemap files, for sites with more URLs than one file may hold. */
+export function sitemapIndexDocument(siteUrl: string, paths: string[]): string {
+  const sitemaps = paths.map((path) => `<sitemap><loc>${escapeXml(`${siteUrl}${path}`)}</loc></sitemap>`);
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${sitemaps.join('')}</sitemapindex>`;
 }

@@ -3,19 +3,24 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/schema.ts';
 import { notFound } from '../lib/errors.ts';
+import { setLastModified } from '../web/conditional-get.ts';
 import { articleRepository } from './article.repository.ts';
-import { atomDocument, type FeedChannel, jsonFeedDocument, rssDocument, sitemapDocument } from './feed-documents.ts';
+import { atomDocument, type FeedChannel, jsonFeedDocument, rssDocument, sitemapDocument, sitemapIndexDocument } from './feed-documents.ts';
 import { articlePath, sectionPath } from './slug.ts';
 
 const FEED_SIZE = 50;
 /** The sitemap protocol allows 50,000 URLs per file. */
 const SITEMAP_LIMIT = 50_000;
 
+const slugParams = z.object({ slug: z.string().min(1).max(300) });
+const ARTICLE_SITEMAP = /^articles-([1-9]\d{0,5})\.xml$/;
+
 /** Feeds out (RSS, Atom, JSON Feed for the site and each section) and the sitemap. */
 export function feedRoutes(app: FastifyInstance, deps: { db: Kysely<Database>; siteName: string; siteUrl: string }) {
   const repo = articleRepository(deps.db);
   const siteChannel = async (feedPath: string): Promise<FeedChannel> => ({
     title: deps.siteName,
+    publisher: deps.siteName,
     pageUrl: `${deps.siteUrl}/`,
     feedUrl: `${deps.siteUrl}${feedPath}`,
     siteUrl: deps.siteUrl,
@@ -23,39 +28,68 @@ export function feedRoutes(app: FastifyInstance, deps: { db: Kysely<Database>; s
   });
 
   app.get('/feed.xml', async (_request, reply) => {
-    reply.type('application/rss+xml; charset=utf-8');
-    return rssDocument(await siteChannel('/feed.xml'));
+    const channel = await siteChannel('/feed.xml');
+    setLastModified(reply, channel.items);
+    return reply.type('application/rss+xml; charset=utf-8').send(rssDocument(channel));
   });
   app.get('/atom.xml', async (_request, reply) => {
-    reply.type('application/atom+xml; charset=utf-8');
-    return atomDocument(await siteChannel('/atom.xml'));
+    const channel = await siteChannel('/atom.xml');
+    setLastModified(reply, channel.items);
+    return reply.type('application/atom+xml; charset=utf-8').send(atomDocument(channel));
   });
   app.get('/feed.json', async (_request, reply) => {
-    reply.type('application/feed+json; charset=utf-8');
-    return JSON.stringify(jsonFeedDocument(await siteChannel('/feed.json')));
+    const channel = await siteChannel('/feed.json');
+    setLastModified(reply, channel.items);
+    return reply.type('application/feed+json; charset=utf-8').send(JSON.stringify(jsonFeedDocument(channel)));
   });
 
   app.get('/section/:slug/feed.xml', async (request, reply) => {
-    const { slug } = z.object({ slug: z.string().min(1).max(300) }).parse(request.params);
+    const { slug } = slugParams.parse(request.params);
     const section = await repo.findSectionBySlug(slug);
     if (!section) throw notFound(`section "${slug}"`);
-    reply.type('application/rss+xml; charset=utf-8');
-    return rssDocument({
+    const items = await repo.listPublished({ sectionId: section.id, limit: FEED_SIZE });
+    setLastModified(reply, items);
+    const document = rssDocument({
       title: `${section.name} — ${deps.siteName}`,
+      publisher: deps.siteName,
       pageUrl: `${deps.siteUrl}${sectionPath(section.slug)}`,
       feedUrl: `${deps.siteUrl}${sectionPath(section.slug)}/feed.xml`,
       siteUrl: deps.siteUrl,
-      items: await repo.listPublished({ sectionId: section.id, limit: FEED_SIZE }),
+      items,
     });
+    return reply.type('application/rss+xml; charset=utf-8').send(document);
   });
 
+  // One sitemap while everything fits in a file; past that, an index of the pages file and the article files.
   app.get('/sitemap.xml', async (_request, reply) => {
-    const [sections, articles] = await Promise.all([repo.listSections(), repo.listPublishedSlugs(SITEMAP_LIMIT)]);
+    const [sections, total] = await Promise.all([repo.listSections(), repo.countPublished()]);
+    const pages = pageEntries(sections);
     reply.type('application/xml; charset=utf-8');
-    return sitemapDocument(deps.siteUrl, [
-      { path: '/' },
-      ...sections.map((section) => ({ path: sectionPath(section.slug) })),
-      ...articles.map((article) => ({ path: articlePath(article.slug), lastModified: article.updated_at })),
-    ]);
+    if (pages.length + total > SITEMAP_LIMIT) {
+      const files = Array.from({ length: Math.ceil(total / SITEMAP_LIMIT) }, (_, i) => `/sitemaps/articles-${i + 1}.xml`);
+      return sitemapIndexDocument(deps.siteUrl, ['/sitemaps/pages.xml', ...files]);
+    }
+    const articles = await repo.listPublishedSlugs({ limit: SITEMAP_LIMIT, offset: 0 });
+    setLastModified(reply, articles);
+    return sitemapDocument(deps.siteUrl, [...pages, ...articles.map(articleEntry)]);
+  });
+
+  app.get('/sitemaps/pages.xml', async (_request, reply) => {
+    const sections = await repo.listSections();
+    reply.type('application/xml; charset=utf-8');
+    return sitemapDocument(deps.siteUrl, pageEntries(sections));
+  });
+
+  app.get('/sitemaps/:file', async (request, reply) => {
+    const { file } = z.object({ file: z.string() }).parse(request.params);
+    const number = ARTICLE_SITEMAP.exec(file)?.[1];
+    if (!number) throw notFound(`sitemap ${file}`);
+    const articles = await repo.listPublishedSlugs({ limit: SITEMAP_LIMIT, offset: (Number(number) - 1) * SITEMAP_LIMIT });
+    if (articles.length === 0) throw notFound(`sitemap ${file}`);
+    setLastModified(reply, articles);
+    return reply.type('application/xml; charset=utf-8').send(sitemapDocument(deps.siteUrl, articles.map(articleEntry)));
   });
 }
+
+const pageEntries = (sections: { slug: string }[]) => [{ path: '/' }, ...sections.map((section) => ({ path: sectionPath(section.slug) }))];
+const articleEntry = (article: { slug: string; updated_at: string }) => ({ path: articlePath(article.slug), lastModified: article.updated_at });

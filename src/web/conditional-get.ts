@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 
 /**
  * ETags for every successful GET (a hash of the body), Cache-Control, and 304 Not Modified when the client's
@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
  */
 export function conditionalGet(app: FastifyInstance, maxAgeSeconds = 60): void {
   app.addHook('onSend', async (request, reply, payload) => {
-    if (request.method !== 'GET' || reply.statusCode !== 200) return payload;
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || reply.statusCode !== 200) return payload;
     if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
     const etag = `"${createHash('sha1').update(payload).digest('base64url')}"`;
     reply.header('etag', etag);
@@ -38,4 +38,14 @@ function isFresh(
 /** HTTP date for a Last-Modified header, at whole seconds as HTTP dates are. */
 export function httpDate(iso: string): string {
   return new Date(iso).toUTCString();
+}
+
+/**
+ * Last-Modified for a response built from these rows: the newest of their changes. Nothing is set for an empty
+ * list, so an empty page is only ever revalidated by its ETag.
+ */
+export function setLastModified(reply: FastifyReply, rows: { updated_at: string }[]): void {
+  let newest = '';
+  for (const row of rows) if (row.updated_at > newest) newest = row.updated_at;
+  if (newest) reply.header('last-modified', httpDate(newest));
 }
