@@ -25,9 +25,10 @@ async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
   throw new Error(`${url} did not answer`);
 }
 
-export async function startSahifa(dataDir: string, port: number): Promise<ChildProcess> {
+/** Sahifa as deployed on this machine: one web worker per core (WEB_CONCURRENCY), request logging off. */
+export async function startSahifa(dataDir: string, port: number, workers: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, [path.join(repoRoot, 'bin/sahifa.js'), 'serve'], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', DATABASE_URL: '' },
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', DATABASE_URL: '', WEB_CONCURRENCY: String(workers) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   await waitForHealth(`http://127.0.0.1:${port}/healthz`, child);

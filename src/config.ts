@@ -11,6 +11,8 @@ const environmentSchema = z.object({
     .optional(),
   SITE_URL: z.string().url().optional(),
   SITE_NAME: z.string().default('صحيفة'),
+  /** Web worker processes; Heroku's name for it, understood by most hosts. */
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -26,6 +28,7 @@ export interface Config {
   readonly siteUrl: string;
   readonly siteName: string;
   readonly logLevel: string;
+  readonly workers: number;
 }
 
 /**
@@ -49,6 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     siteUrl: (values.SITE_URL ?? `http://localhost:${values.PORT}`).replace(/\/$/, ''),
     siteName: values.SITE_NAME,
     logLevel: values.LOG_LEVEL,
+    workers: values.WEB_CONCURRENCY,
   });
 }
 

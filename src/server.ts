@@ -1,13 +1,25 @@
+import cluster from 'node:cluster';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
-import { openDatabase } from './db/database.ts';
+import { type DatabaseHandle, openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 
-/** Opens and migrates the database, listens, and closes everything cleanly on SIGINT/SIGTERM. */
-export async function startServer(config: Config, beforeListen?: (handle: ReturnType<typeof openDatabase>) => Promise<void>) {
+/**
+ * Migrates the database (and runs `prepare`, e.g. the demo import) once, then serves: in this process, or in
+ * `config.workers` worker processes sharing the port. Web processes keep no state of their own, so any number
+ * of them (here or on other machines) can serve one database.
+ */
+export async function startServer(config: Config, prepare?: (database: DatabaseHandle) => Promise<void>): Promise<void> {
+  if (!cluster.isPrimary) return listen(config, openDatabase(config.database));
   const database = openDatabase(config.database);
   await migrateToLatest(database.db);
-  if (beforeListen) await beforeListen(database);
+  if (prepare) await prepare(database);
+  if (config.workers <= 1) return listen(config, database);
+  await database.close();
+  superviseWorkers(config.workers);
+}
+
+async function listen(config: Config, database: DatabaseHandle): Promise<void> {
   const app = await buildApp({ config, database, logger: true });
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
@@ -18,5 +30,21 @@ export async function startServer(config: Config, beforeListen?: (handle: Return
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ port: config.port, host: config.host });
-  return app;
+}
+
+/** Forks the workers, replaces one that dies, and passes a shutdown signal on to all of them. */
+function superviseWorkers(count: number): void {
+  let stopping = false;
+  for (let i = 0; i < count; i++) cluster.fork();
+  cluster.on('exit', (worker, code) => {
+    if (stopping) return;
+    console.error(`worker ${worker.process.pid} exited with ${code}; starting another`);
+    cluster.fork();
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill(signal);
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
 }
