@@ -73,7 +73,7 @@ export function HomePage(props: {
             ))}
           </div>
           <p class="more">
-            <a href={sectionPath(section.slug)}>المزيد من {section.name}</a>
+            <a href={sectionPath(section.slug)}>المزيد في قسم {section.name}</a>
           </p>
         </section>
       ))}
