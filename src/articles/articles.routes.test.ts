@@ -65,6 +65,7 @@ describeEachEngine('reader pages, feeds and API', (database) => {
     expect(first.body).toContain('صفحة ١ من ٢');
     expect(first.body).toContain('خبر رياضي رقم 22');
     expect(first.body).toContain(`rel="next" href="${base}?page=2"`);
+    expect(parseHTML(first.body).document.querySelector('.sections-nav [aria-current="page"]')?.textContent?.trim()).toBe('رياضة');
     const second = await server.inject({ url: `${base}?page=2` });
     expect(second.statusCode).toBe(200);
     expect(second.body).toContain('خبر رياضي رقم 1<');

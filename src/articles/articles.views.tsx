@@ -100,7 +100,7 @@ export function SectionPage(props: {
     </>
   );
   return (
-    <Layout site={props.site} title={title} description={description} head={head}>
+    <Layout site={props.site} title={title} description={description} head={head} currentSection={props.section.slug}>
       <h1>{props.section.name}</h1>
       {props.articles.length === 0 ? <p>لا توجد مقالات في هذا القسم بعد.</p> : null}
       <div class="cards">

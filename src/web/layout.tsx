@@ -12,11 +12,13 @@ interface LayoutProps {
   title: string;
   description?: string;
   head?: ComponentChildren;
+  /** Slug of the section this page is, marked in the navigation. */
+  currentSection?: string;
   children: ComponentChildren;
 }
 
 /** Every reader page: RTL Arabic document, site header with sections, the reader prompt, footer. */
-export function Layout({ site, title, description, head, children }: LayoutProps) {
+export function Layout({ site, title, description, head, currentSection, children }: LayoutProps) {
   return (
     <html lang="ar" dir="rtl">
       <head>
@@ -38,7 +40,9 @@ export function Layout({ site, title, description, head, children }: LayoutProps
             <ul class="sections-nav">
               {site.sections.map((section) => (
                 <li>
-                  <a href={sectionPath(section.slug)}>{section.name}</a>
+                  <a href={sectionPath(section.slug)} aria-current={section.slug === currentSection ? 'page' : undefined}>
+                    {section.name}
+                  </a>
                 </li>
               ))}
               <li>
