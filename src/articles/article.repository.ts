@@ -203,33 +203,16 @@ export function articleRepository(db: Executor) {
         .executeTakeFirst(),
 
     /**
-     * The newest published articles of every section, `perSection` each, leaving out the given ids (already shown
-     * elsewhere on the page). One query for the whole home page instead of one per section.
+     * The newest published articles of each section, `perSection` each, leaving out the given ids (already shown
+     * elsewhere on the page). One indexed query per section: a single query ranking every article with a window
+     * function reads the whole table (0.5 s at 30,000 articles, 4 s at 130,000), these read a few index entries.
      */
-    async latestPerSection(perSection: number, excludeIds: string[]): Promise<ArticleListItem[]> {
-      let ranked = db
-        .selectFrom('articles')
-        .innerJoin('sections', 'sections.id', 'articles.section_id')
-        .select([
-          ...LIST_COLUMNS,
-          'sections.position as section_position',
-          (eb) =>
-            eb.fn
-              .agg<number>('row_number')
-              .over((over) => over.partitionBy('articles.section_id').orderBy('articles.published_at', 'desc').orderBy('articles.id'))
-              .as('rank'),
-        ])
-        .where('articles.status', '=', 'published');
-      if (excludeIds.length) ranked = ranked.where('articles.id', 'not in', excludeIds);
-      const rows = await db
-        .selectFrom(ranked.as('ranked'))
-        .selectAll()
-        .where('rank', '<=', perSection)
-        .orderBy('section_position')
-        .orderBy('section_name')
-        .orderBy('rank')
-        .execute();
-      return rows.map(({ section_position: _position, rank: _rank, ...item }) => item);
+    async latestPerSection(sectionIds: string[], perSection: number, excludeIds: string[]): Promise<ArticleListItem[]> {
+      const excluded = new Set(excludeIds);
+      const perSectionRows = await Promise.all(
+        sectionIds.map((sectionId) => this.listPublished({ sectionId, limit: perSection + excluded.size })),
+      );
+      return perSectionRows.flatMap((rows) => rows.filter((row) => !excluded.has(row.id)).slice(0, perSection));
     },
 
     /** Relations of many articles in three queries, for lists that show them (the JSON API). */

@@ -22,7 +22,7 @@ export function articleRoutes(app: FastifyInstance, deps: { db: Kysely<Database>
   app.get('/', async (_request, reply) => {
     const [sections, latest] = await Promise.all([repo.listSections(), repo.listPublished({ limit: LATEST_SIZE })]);
     // Sections show what the latest list does not, so no headline appears twice on the page.
-    const rest = await repo.latestPerSection(PER_SECTION, latest.map((item) => item.id));
+    const rest = await repo.latestPerSection(sections.map((section) => section.id), PER_SECTION, latest.map((item) => item.id));
     const bySection = sections
       .map((section) => ({ section, articles: rest.filter((item) => item.section_slug === section.slug) }))
       .filter(({ articles }) => articles.length > 0);
