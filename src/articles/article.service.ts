@@ -5,6 +5,7 @@ import type { ParsedArticle } from '../ingest/parsed-article.ts';
 import { invalidInput, notFound } from '../lib/errors.ts';
 import { indexArticle, unindexArticle } from '../search/search-indexing.ts';
 import { type ArticleRepository, articleRepository } from './article.repository.ts';
+import { pageCacheRepository } from './page-cache.repository.ts';
 import { slugify } from './slug.ts';
 
 export type SaveOutcome = 'created' | 'updated' | 'unchanged';
@@ -75,6 +76,8 @@ export async function saveImportedArticle(db: Kysely<Database>, article: ParsedA
     }
     await storeRelations(repo, articleId, article);
     await indexArticle(trx, { id: articleId, title: article.title, subtitle: article.subtitle, paragraphs: article.paragraphs });
+    // Any cached page may show this article (lists, related headlines, section navigation).
+    await pageCacheRepository(trx).bumpGeneration();
     return { outcome: existing ? 'updated' : 'created', slug, title: article.title };
   });
 }
@@ -87,6 +90,7 @@ export async function deleteArticle(db: Kysely<Database>, slug: string): Promise
     if (!article) throw notFound(`article "${slug}"`);
     await unindexArticle(trx, article.id);
     await repo.deleteArticle(article.id);
+    await pageCacheRepository(trx).bumpGeneration();
   });
 }
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Database } from '../db/schema.ts';
 import { renderDocument } from '../web/layout.tsx';
 import { articleRepository } from './article.repository.ts';
+import { pageCacheRepository } from './page-cache.repository.ts';
 import { ArticlePage, HomePage, SectionPage } from './articles.views.tsx';
 import { notFound } from '../lib/errors.ts';
 import { setLastModified } from '../web/conditional-get.ts';
@@ -18,6 +19,7 @@ const slugParams = z.object({ slug: z.string().min(1).max(300) });
 /** Reader pages: home, sections, articles. */
 export function articleRoutes(app: FastifyInstance, deps: { db: Kysely<Database>; siteName: string; siteUrl: string }) {
   const repo = articleRepository(deps.db);
+  const pageCache = pageCacheRepository(deps.db);
 
   app.get('/', async (_request, reply) => {
     const [sections, latest] = await Promise.all([repo.listSections(), repo.listPublished({ limit: LATEST_SIZE })]);
@@ -54,13 +56,20 @@ export function articleRoutes(app: FastifyInstance, deps: { db: Kysely<Database>
     );
   });
 
+  // Article pages are the most read and the same for every reader: served from the page cache when current.
   app.get('/article/:slug', async (request, reply) => {
     const { slug } = slugParams.parse(request.params);
+    const path = articlePath(slug);
+    const cached = await pageCache.lookup(path);
+    reply.type('text/html; charset=utf-8');
+    if (cached.page) {
+      reply.header('last-modified', cached.page.lastModified);
+      return cached.page.html;
+    }
     const [sections, row] = await Promise.all([repo.listSections(), repo.findPublishedBySlug(slug)]);
     if (!row) throw notFound(`article "${slug}"`);
     const site = { siteName: deps.siteName, sections };
     const relations = await repo.relationsOf(row.id);
-    reply.type('text/html; charset=utf-8');
     setLastModified(reply, [row]);
     const article = {
       slug: row.slug,
@@ -74,6 +83,8 @@ export function articleRoutes(app: FastifyInstance, deps: { db: Kysely<Database>
       sourceUrl: row.source_url,
       relations,
     };
-    return renderDocument(<ArticlePage site={site} article={article} url={`${deps.siteUrl}${articlePath(row.slug)}`} />);
+    const html = renderDocument(<ArticlePage site={site} article={article} url={`${deps.siteUrl}${articlePath(row.slug)}`} />);
+    await pageCache.store(path, cached.generation, { html, lastModified: String(reply.getHeader('last-modified')) });
+    return html;
   });
 }

@@ -1,11 +1,13 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as articles from './migrations/0001-articles.ts';
 import * as searchIndex from './migrations/0002-search-index.ts';
+import * as pageCache from './migrations/0003-page-cache.ts';
 
 /** Every migration, in order. Landed migrations are never edited: add a new file instead. */
 const migrations: Record<string, Migration> = {
   '0001-articles': articles,
   '0002-search-index': searchIndex,
+  '0003-page-cache': pageCache,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -13,6 +13,8 @@ export interface Database {
   authors: AuthorsTable;
   article_authors: ArticleAuthorsTable;
   related_headlines: RelatedHeadlinesTable;
+  page_cache: PageCacheTable;
+  site_generation: SiteGenerationTable;
 }
 
 export interface SectionsTable {
@@ -73,6 +75,20 @@ export interface RelatedHeadlinesTable {
   headline: string;
   url: string | null;
   related_article_id: string | null;
+}
+
+/** A rendered page, valid while `generation` is the site's current one. */
+export interface PageCacheTable {
+  path: string;
+  generation: number;
+  last_modified: string;
+  html: string;
+}
+
+/** One row (id 1): bumped by every change readers can see. */
+export interface SiteGenerationTable {
+  id: number;
+  generation: number;
 }
 
 export type ArticleRow = Selectable<ArticlesTable>;

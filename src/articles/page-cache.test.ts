@@ -1,0 +1,45 @@
+import { expect, it } from 'vitest';
+import { buildArticle } from '../../test/build-article.ts';
+import { describeEachEngine } from '../../test/engines.ts';
+import { buildApp } from '../app.ts';
+import { loadConfig } from '../config.ts';
+import { saveImportedArticle } from './article.service.ts';
+import { pageCacheRepository } from './page-cache.repository.ts';
+import { articlePath } from './slug.ts';
+
+describeEachEngine('article page cache', (database) => {
+  const app = () => buildApp({ config: loadConfig({}), database: database.handle });
+
+  it('serves a stored page, and never one older than the latest change', async () => {
+    const { db } = database.handle;
+    const article = buildArticle({ title: 'صيانة الطريق الساحلي', sourceUrl: 'https://example.org/road' });
+    const saved = await saveImportedArticle(db, article);
+    const url = articlePath(saved.slug);
+    const server = await app();
+
+    const first = await server.inject({ url });
+    const cached = await pageCacheRepository(db).lookup(articlePath(saved.slug));
+    expect(cached.page?.html).toBe(first.body);
+    const second = await server.inject({ url });
+    expect(second.body).toBe(first.body);
+    expect(second.headers['last-modified']).toBe(first.headers['last-modified']);
+
+    await saveImportedArticle(db, { ...article, paragraphs: ['انتهت أعمال الصيانة وفُتح الطريق أمام السيارات.'] });
+    const afterEdit = await server.inject({ url });
+    expect(afterEdit.body).toContain('انتهت أعمال الصيانة');
+    expect(afterEdit.body).not.toBe(first.body);
+
+    // A new section appears in every page's navigation: the cached article page must show it too.
+    await saveImportedArticle(db, buildArticle({ title: 'خبر في قسم جديد', sectionName: 'بيئة' }));
+    expect((await server.inject({ url })).body).toContain('بيئة');
+  });
+
+  it('does not keep a page rendered before a change that committed meanwhile', async () => {
+    const { db } = database.handle;
+    const cache = pageCacheRepository(db);
+    const before = await cache.lookup('/article/x');
+    await cache.bumpGeneration();
+    await cache.store('/article/x', before.generation, { html: 'stale', lastModified: 'Wed, 25 Nov 2026 06:00:00 GMT' });
+    expect((await cache.lookup('/article/x')).page).toBeNull();
+  });
+});
