@@ -16,17 +16,16 @@ export interface CachedPage {
 export function pageCacheRepository(db: Executor) {
   return {
     async lookup(path: string): Promise<{ generation: number; page: CachedPage | null }> {
+      // No row yet means nothing was ever published through this schema: generation 0.
+      const current = await db.selectFrom('site_generation').select('generation').where('id', '=', 1).executeTakeFirst();
+      const generation = Number(current?.generation ?? 0);
       const row = await db
-        .selectFrom('site_generation')
-        .leftJoin('page_cache', (join) => join.on('page_cache.path', '=', path).onRef('page_cache.generation', '=', 'site_generation.generation'))
-        .select(['site_generation.generation', 'page_cache.html', 'page_cache.last_modified'])
-        .where('site_generation.id', '=', 1)
+        .selectFrom('page_cache')
+        .select(['html', 'last_modified'])
+        .where('path', '=', path)
+        .where('generation', '=', generation)
         .executeTakeFirst();
-      if (!row) return { generation: 0, page: null };
-      return {
-        generation: Number(row.generation),
-        page: row.html !== null && row.last_modified !== null ? { html: row.html, lastModified: row.last_modified } : null,
-      };
+      return { generation, page: row ? { html: row.html, lastModified: row.last_modified } : null };
     },
 
     store: (path: string, generation: number, page: CachedPage) =>

@@ -34,6 +34,13 @@ describeEachEngine('article page cache', (database) => {
     expect((await server.inject({ url })).body).toContain('بيئة');
   });
 
+  it('caches pages of a database that has never recorded a change', async () => {
+    const cache = pageCacheRepository(database.handle.db);
+    await database.handle.db.deleteFrom('site_generation').execute();
+    await cache.store('/article/y', 0, { html: 'page', lastModified: 'Wed, 25 Nov 2026 06:00:00 GMT' });
+    expect((await cache.lookup('/article/y')).page?.html).toBe('page');
+  });
+
   it('does not keep a page rendered before a change that committed meanwhile', async () => {
     const { db } = database.handle;
     const cache = pageCacheRepository(db);
