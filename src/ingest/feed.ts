@@ -1,16 +1,18 @@
-import { parseFeed } from 'feedsmith';
+import { type AnyFeed, type AtomFeed, type JsonFeed, MalformedError, type RdfFeed, type RssFeed, parseFeed } from 'feedsmith';
 import { importRejected } from '../lib/errors.ts';
-import { collapse, htmlToParagraphs } from './html-paragraphs.ts';
-import { emptyArticle, type ParsedArticle } from './parsed-article.ts';
+import { bodyToParagraphs, collapse } from './html-paragraphs.ts';
+import { emptyArticle, type ParsedArticle, uniqueNames } from './parsed-article.ts';
 
 /** An item of a feed: the article, or why it could not be read (naming the item). */
 export type FeedItemResult = { article: ParsedArticle } | { error: string };
 
+/** What every feed format says about an item, in one shape. */
 interface ItemFields {
   title: string;
   link: string | null;
-  html: string;
-  /** A summary given beside the full content: the article's subtitle when it is not just its first lines. */
+  /** The item's body, HTML or plain text. */
+  body: string;
+  /** A summary given beside the full body: the article's subtitle when it is not just its first lines. */
   summary: string;
   publishedAt: string | undefined;
   authors: string[];
@@ -19,119 +21,150 @@ interface ItemFields {
 
 const SUBTITLE_MAX_WORDS = 30;
 
-type Text = string | { value?: string } | undefined;
-const textOf = (value: Text): string => collapse(typeof value === 'string' ? value : (value?.value ?? ''));
-
 /**
- * Reads an RSS 2.0, Atom or JSON Feed document: every item becomes an article. The first category is the
- * section and the others are tags; the item's link is its canonical URL, so re-importing a feed updates items
- * in place instead of duplicating them.
+ * Reads an RSS 2.0 (or RSS 1.0/RDF), Atom or JSON Feed document: every item becomes an article, or an error
+ * naming the item when it has no title or no body. The first category is the section and the others are tags;
+ * the item's link is its canonical URL, so re-importing a feed updates items in place instead of duplicating them.
  */
 export function parseFeedDocument(text: string): FeedItemResult[] {
-  let parsed: ReturnType<typeof parseFeed>;
-  try {
-    parsed = parseFeed(text);
-  } catch (error) {
-    throw importRejected(`not a readable RSS, Atom or JSON feed (${error instanceof Error ? error.message : String(error)})`);
-  }
-  const { sourceName, items } = itemsOf(parsed);
+  const { sourceName, items } = itemsOf(readFeed(text));
   if (items.length === 0) throw importRejected('the feed has no items');
   return items.map((item, index) => toArticle(item, index, sourceName));
 }
 
-function itemsOf(parsed: ReturnType<typeof parseFeed>): { sourceName: string | null; items: ItemFields[] } {
-  switch (parsed.format) {
-    case 'rss':
-    case 'rdf': {
-      const feed = parsed.feed as any;
-      return {
-        sourceName: textOf(feed.title) || null,
-        items: (feed.items ?? []).map((item: any) => ({
-          title: textOf(item.title),
-          link: item.link ?? (item.guid?.isPermaLink !== false ? item.guid?.value : null) ?? null,
-          html: item.content?.encoded ?? item.description ?? '',
-          summary: item.content?.encoded ? (item.description ?? '') : '',
-          publishedAt: item.pubDate ?? item.dc?.date ?? item.dc?.dates?.[0],
-          authors: rssAuthors(item),
-          categories: (item.categories ?? []).map((c: any) => textOf(c.name ?? c)),
-        })),
-      };
-    }
-    case 'atom': {
-      const feed = parsed.feed as any;
-      return {
-        sourceName: textOf(feed.title) || null,
-        items: (feed.entries ?? []).map((entry: any) => ({
-          title: textOf(entry.title),
-          link: (entry.links ?? []).find((l: any) => !l.rel || l.rel === 'alternate')?.href ?? entry.id ?? null,
-          html: (entry.content?.value ?? entry.content) || (entry.summary?.value ?? entry.summary) || '',
-          summary: entry.content ? (entry.summary?.value ?? entry.summary ?? '') : '',
-          publishedAt: entry.published ?? entry.updated,
-          authors: (entry.authors ?? []).map((a: any) => a.name),
-          categories: (entry.categories ?? []).map((c: any) => textOf(c.label ?? c.term)),
-        })),
-      };
-    }
-    case 'json': {
-      const feed = parsed.feed as any;
-      return {
-        sourceName: textOf(feed.title) || null,
-        items: (feed.items ?? []).map((item: any) => ({
-          title: textOf(item.title),
-          link: item.url ?? null,
-          html: item.content_html ?? (item.content_text ? escapeText(item.content_text) : (item.summary ?? '')),
-          summary: item.content_html || item.content_text ? (item.summary ?? '') : '',
-          publishedAt: item.date_published ?? item.date_modified,
-          authors: (item.authors ?? (item.author ? [item.author] : [])).map((a: any) => a.name),
-          categories: item.tags ?? [],
-        })),
-      };
+/** Parses the document, turning the parser's errors into a reason a person can act on. */
+function readFeed(text: string): AnyFeed {
+  const source = text.replace(/^\uFEFF/, '').trimStart();
+  let input: unknown = source;
+  if (source.startsWith('{') || source.startsWith('[')) {
+    // Parsed here so that a syntax error is reported as such, not as an unrecognized format.
+    try {
+      input = JSON.parse(source);
+    } catch (error) {
+      throw importRejected(`malformed JSON (${reasonOf(error)})`);
     }
   }
-  return { sourceName: null, items: [] };
+  try {
+    return parseFeed(input);
+  } catch (error) {
+    if (error instanceof MalformedError) throw importRejected(`malformed XML (${reasonOf(error.cause ?? error)})`);
+    throw importRejected(
+      typeof input === 'string'
+        ? 'not an RSS, Atom or JSON feed (no <rss>, <feed> or <rdf:RDF> root element)'
+        : 'not a JSON Feed (no "version": "https://jsonfeed.org/…" or no "items")',
+    );
+  }
+}
+
+function itemsOf(parsed: AnyFeed): { sourceName: string | null; items: ItemFields[] } {
+  switch (parsed.format) {
+    case 'rss':
+      return { sourceName: collapse(parsed.feed.title ?? '') || null, items: (parsed.feed.items ?? []).map(rssItem) };
+    case 'rdf':
+      return { sourceName: collapse(parsed.feed.title ?? '') || null, items: (parsed.feed.items ?? []).map(rdfItem) };
+    case 'atom':
+      return { sourceName: collapse(parsed.feed.title?.value ?? '') || null, items: (parsed.feed.entries ?? []).map(atomEntry) };
+    case 'json':
+      return { sourceName: collapse(parsed.feed.title ?? '') || null, items: (parsed.feed.items ?? []).map(jsonItem) };
+  }
+}
+
+function rssItem(item: RssFeed.Item<string>): ItemFields {
+  // A guid is a permalink unless the feed says otherwise (RSS 2.0).
+  const guidLink = item.guid && item.guid.isPermaLink !== false && /^https?:\/\//.test(item.guid.value ?? '') ? item.guid.value : null;
+  return {
+    title: collapse(item.title ?? ''),
+    link: item.link ?? guidLink ?? null,
+    body: item.content?.encoded || item.description || '',
+    summary: item.content?.encoded ? (item.description ?? '') : '',
+    publishedAt: item.pubDate ?? item.dc?.dates?.[0],
+    authors: rssAuthors(item),
+    categories: (item.categories ?? []).map((category) => category.name ?? ''),
+  };
+}
+
+function rdfItem(item: RdfFeed.Item<string>): ItemFields {
+  return {
+    title: collapse(item.title ?? ''),
+    link: item.link ?? null,
+    body: item.content?.encoded || item.description || '',
+    summary: item.content?.encoded ? (item.description ?? '') : '',
+    publishedAt: item.dc?.dates?.[0],
+    authors: item.dc?.creators ?? [],
+    categories: item.dc?.subjects ?? [],
+  };
+}
+
+function atomEntry(entry: AtomFeed.Entry<string>): ItemFields {
+  const links = entry.links ?? [];
+  const alternate = links.find((link) => !link.rel || link.rel === 'alternate') ?? links[0];
+  const content = entry.content?.value ?? '';
+  return {
+    title: collapse(entry.title?.value ?? ''),
+    link: alternate?.href ?? (/^https?:\/\//.test(entry.id ?? '') ? entry.id! : null),
+    body: content || entry.summary?.value || '',
+    summary: content ? (entry.summary?.value ?? '') : '',
+    publishedAt: entry.published ?? entry.updated,
+    authors: (entry.authors ?? []).map((author) => author.name ?? ''),
+    categories: (entry.categories ?? []).map((category) => category.label || category.term || ''),
+  };
+}
+
+function jsonItem(item: JsonFeed.Item<string>): ItemFields {
+  const body = item.content_html || item.content_text || '';
+  return {
+    title: collapse(item.title ?? ''),
+    link: item.url ?? item.external_url ?? null,
+    body: body || item.summary || '',
+    summary: body ? (item.summary ?? '') : '',
+    publishedAt: item.date_published ?? item.date_modified,
+    authors: (item.authors ?? []).map((author) => author.name ?? ''),
+    categories: item.tags ?? [],
+  };
 }
 
 /** dc:creator names the writer; RSS's own <author> is "email (Name)". */
-function rssAuthors(item: any): string[] {
-  const creators: string[] = item.dc?.creators ?? (item.dc?.creator ? [item.dc.creator] : []);
-  if (creators.length) return creators;
-  return (item.authors ?? []).map((author: any) => {
-    const text = String(author.name ?? author);
+function rssAuthors(item: RssFeed.Item<string>): string[] {
+  if (item.dc?.creators?.length) return item.dc.creators;
+  return (item.authors ?? []).map((author) => {
+    const text = author.name ?? author.email ?? '';
     return /\(([^)]+)\)/.exec(text)?.[1] ?? text;
   });
-}
-
-/** Plain text as paragraphs for htmlToParagraphs: blank lines separate paragraphs. */
-function escapeText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 }
 
 function toArticle(item: ItemFields, index: number, sourceName: string | null): FeedItemResult {
   const name = item.title ? `item ${index + 1} «${item.title}»` : `item ${index + 1}`;
   if (!item.title) return { error: `${name} has no title` };
-  const paragraphs = htmlToParagraphs(item.html);
+  const paragraphs = bodyToParagraphs(item.body);
   if (paragraphs.length === 0) return { error: `${name} has no body` };
-  const [section, ...tags] = item.categories.filter(Boolean);
-  const summary = htmlToParagraphs(item.summary).join(' ');
-  const isTeaser = summary && summary.split(' ').length <= SUBTITLE_MAX_WORDS && !paragraphs[0]!.startsWith(summary.replace(/…$/, ''));
+  const [section, ...tags] = uniqueNames(item.categories);
   const article = emptyArticle();
-  Object.assign(article, {
-    title: item.title,
-    subtitle: isTeaser ? summary : null,
-    paragraphs,
-    sectionName: section ?? null,
-    tags,
-    authors: item.authors.map(collapse).filter(Boolean),
-    sourceName,
-    sourceUrl: item.link,
-    publishedAt: isoDate(item.publishedAt),
-  });
+  article.title = item.title;
+  article.subtitle = teaser(item.summary, paragraphs);
+  article.paragraphs = paragraphs;
+  article.sectionName = section ?? null;
+  article.tags = tags;
+  article.authors = uniqueNames(item.authors);
+  article.sourceName = sourceName;
+  article.sourceUrl = item.link ? item.link.trim() : null;
+  article.publishedAt = isoDate(item.publishedAt);
   return { article };
 }
 
-/** ISO-8601 for any date a feed writes (RFC 822, RFC 3339), or null when it cannot be read. */
-export function isoDate(value: string | undefined): string | null {
+/** The summary, when it is a short standfirst rather than the opening of the body cut short. */
+function teaser(summary: string, paragraphs: string[]): string | null {
+  const text = bodyToParagraphs(summary).join(' ');
+  if (!text || text.split(' ').length > SUBTITLE_MAX_WORDS) return null;
+  return paragraphs[0]!.startsWith(text.replace(/(…|\.\.\.|\[…\])$/, '').trim()) ? null : text;
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** ISO-8601 for any date a feed or page writes (RFC 822, RFC 3339), or null when it cannot be read. */
+export function isoDate(value: string | undefined | null): string | null {
   if (!value) return null;
-  const time = Date.parse(value);
+  const time = Date.parse(value.trim());
   return Number.isNaN(time) ? null : new Date(time).toISOString();
 }

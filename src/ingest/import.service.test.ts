@@ -7,7 +7,7 @@ import iconv from 'iconv-lite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/engines.ts';
 import { articleRepository } from '../articles/article.repository.ts';
-import { importFiles } from './import.service.ts';
+import { expandPaths, importFiles } from './import.service.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const seedPath = path.resolve(repoRoot, '../shared/seeds/000_1cf7490bba804225.txt');
@@ -58,6 +58,26 @@ describeEachEngine('importFiles', (database) => {
     expect(report.failed).toEqual([{ file: path.join(fixtures, 'news.atom'), reason: 'item 2 has no title' }]);
   });
 
+  it('imports the items of an RSS feed, names the item that fails, and changes nothing on a second import', async () => {
+    const rss = path.join(fixtures, 'news.rss');
+    const first = await importFiles(database.handle.db, [rss]);
+    expect(first.imported.map((item) => item.outcome)).toEqual(['created', 'created', 'created']);
+    expect(first.failed).toEqual([{ file: rss, reason: 'item 3 «خبر بلا نص» has no body' }]);
+    const repo = articleRepository(database.handle.db);
+    const row = await repo.findBySourceUrl('https://town.example/city/footbridge');
+    expect(row).toMatchObject({ title: 'افتتاح جسر المشاة فوق الطريق السريع', source_name: 'أخبار البلدة' });
+    const relations = await repo.relationsOf(row!.id);
+    expect(relations.authors.map((author) => author.name)).toEqual(['سلمى يوسف']);
+    expect(relations.tags.map((tag) => tag.name).sort()).toEqual(['سلامة', 'طرق']);
+    expect((await repo.findPublishedBySlug(row!.slug))?.section_name).toBe('محليات');
+
+    const total = await count();
+    const second = await importFiles(database.handle.db, [rss], new Date('2030-01-01T00:00:00Z'));
+    expect(second.imported.map((item) => item.outcome)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+    expect(await count()).toBe(total);
+    expect((await repo.findBySourceUrl('https://town.example/city/footbridge'))?.updated_at).toBe(row!.updated_at);
+  });
+
   it('updates a feed item in place when it comes back changed, keeping its slug', async () => {
     const feed = (body: string) => `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
       <item><title>تعديل خبر الطقس</title><link>https://weather.example/1</link><description>${body}</description></item></channel></rss>`;
@@ -83,7 +103,7 @@ describeEachEngine('importFiles', (database) => {
       ['empty.txt', 'the file is empty'],
       ['image.png', 'the file is binary, not a text, HTML or feed page'],
       ['missing.txt', 'no such file'],
-      ['broken.rss', expect.stringMatching(/^not a readable RSS, Atom or JSON feed/)],
+      ['broken.rss', 'malformed XML (Unexpected end of description)'],
       ['huge-line.txt', 'line 2 is 150000 characters long (limit 100000)'],
     ]);
     expect(report.imported.map((item) => item.title)).toEqual(['مكتبة الحي تمدد ساعات العمل']);
@@ -130,6 +150,21 @@ describeEachEngine('importFiles', (database) => {
     expect(report.failed).toEqual([{ file: path.join(scratch, 'fails.rss'), reason: 'simulated failure after the article row' }]);
     expect(await count()).toBe(total);
     expect(await articleRepository(db).findBySourceUrl('https://fail.example/1')).toBeUndefined();
+  });
+});
+
+describe('expandPaths', () => {
+  it('lists the files of folders in order and keeps a missing path for importFiles to report', async () => {
+    const folder = path.join(scratch, 'folder');
+    fs.mkdirSync(path.join(folder, 'inner'), { recursive: true });
+    for (const name of ['b.txt', 'a.txt', 'inner/c.html']) fs.writeFileSync(path.join(folder, name), 'x');
+    const missing = path.join(scratch, 'nowhere.txt');
+    expect(await expandPaths([folder, missing])).toEqual([
+      path.join(folder, 'a.txt'),
+      path.join(folder, 'b.txt'),
+      path.join(folder, 'inner/c.html'),
+      missing,
+    ]);
   });
 });
 

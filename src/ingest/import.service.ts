@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import { type SaveOutcome, saveImportedArticle } from '../articles/article.service.ts';
 import type { Database } from '../db/schema.ts';
 import { decodePage } from './decode.ts';
+import { detectFormat, type PageFormat } from './detect-format.ts';
 import { type FeedItemResult, parseFeedDocument } from './feed.ts';
 import { parseHtmlPage } from './html-page.ts';
 import { recurringLines } from './site-chrome.ts';
@@ -25,8 +26,6 @@ export interface ImportReport {
   imported: ImportedItem[];
   failed: ImportFailure[];
 }
-
-export type PageFormat = 'text' | 'html' | 'feed';
 
 interface LoadedPage {
   file: string;
@@ -52,7 +51,7 @@ export async function importFiles(db: Kysely<Database>, files: string[], now = n
   }
 
   const textPages = pages.filter((page) => page.format === 'text');
-  const batchChrome = recurringLines(textPages.map((page) => page.text.split(/\r?\n/)));
+  const batchChrome = recurringLines(textPages.map((page) => page.text));
 
   for (const page of pages) {
     let results: FeedItemResult[];
@@ -87,22 +86,6 @@ function parsePage(page: LoadedPage, batchChrome: ReadonlySet<string>): FeedItem
     case 'feed':
       return parseFeedDocument(page.text);
   }
-}
-
-/**
- * Tells a feed from an HTML page from plain text by what the file starts with; the extension only breaks ties
- * (a .json file that is not a JSON Feed is still reported as a bad feed, with the reason).
- */
-export function detectFormat(file: string, text: string): PageFormat {
-  const head = text.slice(0, 2000).replace(/^\uFEFF/, '').trimStart().toLowerCase();
-  if (head.startsWith('{')) return 'feed';
-  if (/^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<(rss|feed|rdf:rdf)[\s>]/.test(head)) return 'feed';
-  if (head.startsWith('<!doctype html') || head.startsWith('<html') || /^<(head|body|article|div|meta)[\s>]/.test(head)) return 'html';
-  if (head.startsWith('<?xml')) return 'feed';
-  const extension = path.extname(file).toLowerCase();
-  if (['.rss', '.atom', '.xml', '.json'].includes(extension)) return 'feed';
-  if (['.html', '.htm'].includes(extension)) return 'html';
-  return 'text';
 }
 
 async function isFile(file: string): Promise<boolean> {

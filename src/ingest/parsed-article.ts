@@ -34,3 +34,8 @@ export function emptyArticle(): ParsedArticle {
     language: 'ar',
   };
 }
+
+/** Names (authors, tags) whitespace-collapsed, without empty ones or repeats, in their first order. */
+export function uniqueNames(names: string[]): string[] {
+  return [...new Set(names.map((name) => name.replace(/\s+/g, ' ').trim()).filter(Boolean))];
+}

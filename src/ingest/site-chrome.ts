@@ -13,16 +13,25 @@ const CHROME_PATTERNS: RegExp[] = [
   /^(اقرا|اقرأ) ايضا:?$/,
   /^(جميع )?الحقوق محفوظه/,
   /^(تابعنا|تابعونا) (علي|عبر)/,
-  /^(الرئيسيه|اخبار ذات صله|مواضيع ذات صله)$/,
+  /^(الرييسيه|اخبار ذات صله|مواضيع ذات صله)$/,
   /^(facebook|twitter|whatsapp|telegram|print|طباعه)$/,
 ];
+
+/** A page's lines, split on every line break a file may use. */
+export function pageLines(text: string): string[] {
+  return text.split(/\r\n|\r|\n|\u2028|\u2029/);
+}
 
 export function chromeKey(line: string): string {
   return normalizeArabic(line).replace(/\s+/g, ' ').trim();
 }
 
 export function isKnownChrome(line: string): boolean {
-  const key = chromeKey(line);
+  return isKnownChromeKey(chromeKey(line));
+}
+
+/** isKnownChrome for a line already turned into its key, so callers holding the key do not normalize twice. */
+export function isKnownChromeKey(key: string): boolean {
   return CHROME_PATTERNS.some((pattern) => pattern.test(key));
 }
 
@@ -30,10 +39,10 @@ export function isKnownChrome(line: string): boolean {
  * Lines that recur across several pages of one batch are the site's own furniture (menus, prompts, footers),
  * not news: a line in at least a third of the pages, and in at least three of them, is chrome.
  */
-export function recurringLines(pages: string[][]): Set<string> {
+export function recurringLines(pages: string[]): Set<string> {
   const pageCounts = new Map<string, number>();
-  for (const lines of pages) {
-    for (const key of new Set(lines.map(chromeKey))) {
+  for (const page of pages) {
+    for (const key of new Set(pageLines(page).map(chromeKey))) {
       if (key) pageCounts.set(key, (pageCounts.get(key) ?? 0) + 1);
     }
   }

@@ -1,7 +1,7 @@
 import { contentStems } from '../arabic/tokenize.ts';
 import { importRejected } from '../lib/errors.ts';
 import { emptyArticle, type ParsedArticle } from './parsed-article.ts';
-import { chromeKey, isKnownChrome } from './site-chrome.ts';
+import { chromeKey, isKnownChromeKey, pageLines } from './site-chrome.ts';
 
 /** A paragraph longer than this is not prose but a broken or hostile file. */
 export const MAX_LINE_CHARACTERS = 100_000;
@@ -17,7 +17,7 @@ const SUBTITLE_COVERAGE = 0.6;
  * across the pages of one batch.
  */
 export function parseTextPage(text: string, batchChrome: ReadonlySet<string> = new Set()): ParsedArticle {
-  const lines = text.split(/\r\n|\r|\n|\u2028|\u2029/).map((line) => line.replace(/\s+/g, ' ').trim());
+  const lines = pageLines(text).map((line) => line.replace(/\s+/g, ' ').trim());
   const tooLong = lines.findIndex((line) => line.length > MAX_LINE_CHARACTERS);
   if (tooLong >= 0) {
     throw importRejected(`line ${tooLong + 1} is ${lines[tooLong]!.length} characters long (limit ${MAX_LINE_CHARACTERS})`);
@@ -26,8 +26,9 @@ export function parseTextPage(text: string, batchChrome: ReadonlySet<string> = n
   const occurrences = new Map<string, number>();
   const kept: string[] = [];
   for (const line of lines) {
-    if (!line || isKnownChrome(line) || batchChrome.has(chromeKey(line))) continue;
+    if (!line) continue;
     const key = chromeKey(line);
+    if (isKnownChromeKey(key) || batchChrome.has(key)) continue;
     const seen = occurrences.get(key) ?? 0;
     occurrences.set(key, seen + 1);
     if (seen === 0) kept.push(line);
