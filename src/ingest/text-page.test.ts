@@ -36,6 +36,16 @@ describe('parseTextPage', () => {
     expect(article.paragraphs).toHaveLength(2);
   });
 
+  it('recognizes a subtitle whose words the body has with clitics, other case or in Latin script', () => {
+    const page = [
+      'افتتاح مختبر جديد للروبوتات في الجامعة',
+      'شركة Robotica تمول مختبر الجامعة',
+      'أعلنت الجامعة أمس افتتاح مختبر للروبوتات تموله شركة ROBÓTICA المحلية، ويضم المختبر عشرين جهازاً حديثاً للطلاب والباحثين في كليات الهندسة.',
+      'وقال رئيس الجامعة إن تمويل الشركة للمختبر يمتد خمس سنوات، وإن الطلاب سيبدأون العمل فيه مع بداية الفصل الدراسي المقبل دون رسوم إضافية.',
+    ].join('\n');
+    expect(parseTextPage(page).subtitle).toBe('شركة Robotica تمول مختبر الجامعة');
+  });
+
   it('drops lines the batch marks as chrome', () => {
     const page = 'عنوان الخبر القصير\nنص الخبر الطويل الذي يشرح ما حدث بالتفصيل في المدينة أمس، ويذكر الشهود والمسؤولين وما قالوه عن الحادثة وعن الخطوات التالية.\nالقائمة الرئيسية للموقع';
     const article = parseTextPage(page, new Set([chromeKey('القائمة الرئيسية للموقع')]));

@@ -9,6 +9,7 @@ export const MAX_LINE_CHARACTERS = 100_000;
 const HEADLINE_MAX_WORDS = 18;
 /** Share of a headline's content words the body must contain for the headline to be this story's subtitle. */
 const SUBTITLE_COVERAGE = 0.6;
+const NON_ARABIC_LETTER = /(?![\u0600-\u06FF])\p{L}/u;
 
 /**
  * Reads a plain-text scraped page: body paragraphs, the headline (the line the page repeats, or its first
@@ -24,31 +25,34 @@ export function parseTextPage(text: string, batchChrome: ReadonlySet<string> = n
   }
 
   const occurrences = new Map<string, number>();
-  const kept: string[] = [];
+  const kept: { line: string; key: string; headline: boolean }[] = [];
   for (const line of lines) {
     if (!line) continue;
     const key = chromeKey(line);
     if (isKnownChromeKey(key) || batchChrome.has(key)) continue;
     const seen = occurrences.get(key) ?? 0;
     occurrences.set(key, seen + 1);
-    if (seen === 0) kept.push(line);
+    if (seen === 0) kept.push({ line, key, headline: looksLikeHeadline(line) });
   }
 
-  const paragraphs = kept.filter((line) => !looksLikeHeadline(line));
-  const headlines = kept.filter(looksLikeHeadline);
-  if (paragraphs.length === 0) throw importRejected('no body paragraphs found (every line is short or site chrome)');
+  const body = kept.filter((entry) => !entry.headline);
+  const headlines = kept.filter((entry) => entry.headline);
+  if (body.length === 0) throw importRejected('no body paragraphs found (every line is short or site chrome)');
 
-  const repeated = headlines.find((line) => (occurrences.get(chromeKey(line)) ?? 0) > 1);
-  const title = repeated ?? headlines[0];
+  const repeated = headlines.find((entry) => occurrences.get(entry.key)! > 1);
+  const title = (repeated ?? headlines[0])?.line;
   if (!title) throw importRejected('no headline found: the page has no short line to use as its title');
 
-  const bodyStems = new Set(paragraphs.flatMap(contentStems));
+  const others = headlines.filter((entry) => entry.line !== title).map((entry) => entry.line);
+  const headlineStems = new Map(others.map((headline) => [headline, contentStems(headline)]));
+  // The keys are the normalized lines: what stemsFoundIn needs, without normalizing the body again.
+  const bodyStems = stemsFoundIn(body.map((entry) => entry.key), new Set([...headlineStems.values()].flat()));
+  const paragraphs = body.map((entry) => entry.line);
   const article = emptyArticle();
   article.title = title;
   article.paragraphs = paragraphs;
-  for (const headline of headlines) {
-    if (headline === title) continue;
-    if (article.subtitle === null && coverage(headline, bodyStems) >= SUBTITLE_COVERAGE) {
+  for (const headline of others) {
+    if (article.subtitle === null && coverage(headlineStems.get(headline)!, bodyStems) >= SUBTITLE_COVERAGE) {
       article.subtitle = headline;
     } else {
       article.relatedHeadlines.push({ headline, url: null });
@@ -57,13 +61,44 @@ export function parseTextPage(text: string, batchChrome: ReadonlySet<string> = n
   return article;
 }
 
+/** A short line not ending like a sentence. Spaces are counted only up to the limit: body lines are long. */
 function looksLikeHeadline(line: string): boolean {
-  const wordCount = line.split(' ').length;
-  return wordCount <= HEADLINE_MAX_WORDS && !/[.:…،,]$/.test(line);
+  if (/[.:…،,]$/.test(line)) return false;
+  let spaces = 0;
+  for (let at = line.indexOf(' '); at !== -1; at = line.indexOf(' ', at + 1)) {
+    if (++spaces >= HEADLINE_MAX_WORDS) return false;
+  }
+  return true;
 }
 
-function coverage(headline: string, bodyStems: ReadonlySet<string>): number {
-  const stems = contentStems(headline);
+function coverage(stems: string[], bodyStems: ReadonlySet<string>): number {
   if (stems.length === 0) return 0;
   return stems.filter((stem) => bodyStems.has(stem)).length / stems.length;
+}
+
+/**
+ * Which of the wanted stems the body's words have. Stemming every word of the body is the costliest step of
+ * reading a page, so only the words that could have one are stemmed: the words around each place a wanted stem
+ * occurs in the normalized body (an Arabic light stem is always part of its normalized word), and every word in
+ * another script (whose stem is case- and accent-folded, so not always part of it).
+ */
+function stemsFoundIn(normalizedLines: string[], wanted: ReadonlySet<string>): Set<string> {
+  const found = new Set<string>();
+  if (wanted.size === 0) return found;
+  const body = normalizedLines.join(' ');
+  const candidates = new Set<string>();
+  if (NON_ARABIC_LETTER.test(body)) {
+    for (const word of body.split(' ')) if (NON_ARABIC_LETTER.test(word)) candidates.add(word);
+  }
+  for (const stem of wanted) {
+    for (let at = body.indexOf(stem); at !== -1; at = body.indexOf(stem, at + stem.length)) {
+      const start = body.lastIndexOf(' ', at) + 1;
+      const end = body.indexOf(' ', at + stem.length);
+      candidates.add(body.slice(start, end === -1 ? body.length : end));
+    }
+  }
+  for (const word of candidates) {
+    for (const stem of contentStems(word)) if (wanted.has(stem)) found.add(stem);
+  }
+  return found;
 }
