@@ -60,6 +60,13 @@ describe('parseHtmlPage', () => {
     expect(article.sourceUrl).toBeNull();
   });
 
+  it('prefers the <h1> when og:title is the same headline with a site suffix og:site_name does not spell the same way', () => {
+    const html = `<html><head><meta property="og:title" content="انطلاق موسم قطاف الزيتون في القرى الشمالية - جريدة المدينة اليومية">
+      <meta property="og:site_name" content="المدينة"></head>
+      <body><article><h1>انطلاق موسم قطاف الزيتون في القرى الشمالية</h1>${paragraph('بدأ موسم القطاف')}${paragraph('ويتوقع المزارعون')}</article></body></html>`;
+    expect(parseHtmlPage(html).title).toBe('انطلاق موسم قطاف الزيتون في القرى الشمالية');
+  });
+
   it.each([
     ['a page of menus only', '<html><body><nav>الرئيسية</nav></body></html>', /no (article|body)/],
     ['a page without any title', `<html><body><div>${paragraph('نص بلا عنوان')}${paragraph('وفقرة ثانية')}</div></body></html>`, /no title/],

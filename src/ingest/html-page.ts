@@ -36,8 +36,11 @@ export function parseHtmlPage(html: string): ParsedArticle {
   const jsonLd = readJsonLd(document);
   const siteName = meta('meta[property="og:site_name"]') ?? jsonLd.publisher ?? null;
   const sourceUrl = canonicalUrl(document.querySelector('link[rel="canonical"]')?.getAttribute('href'), meta('meta[property="og:url"]'));
-  const headline =
-    withoutSiteName(meta('meta[property="og:title"]') ?? '', siteName) || articleHeading(document, siteName) || jsonLd.headline;
+  const headline = chooseHeadline(
+    withoutSiteName(meta('meta[property="og:title"]') ?? '', siteName),
+    articleHeading(document, siteName),
+    jsonLd.headline,
+  );
   const publishedAt = isoDate(
     meta('meta[property="article:published_time"]') ??
       jsonLd.datePublished ??
@@ -72,6 +75,16 @@ export function parseHtmlPage(html: string): ParsedArticle {
   article.publishedAt = publishedAt;
   article.language = (document.documentElement.getAttribute('lang') ?? '').slice(0, 2).toLowerCase() || 'ar';
   return article;
+}
+
+/**
+ * og:title, else the article's <h1>, else JSON-LD's headline. When og:title is the <h1> plus a suffix in
+ * another spelling of the site's name ("… - جريدة المدينة" for og:site_name "المدينة"), the <h1> is the headline.
+ */
+function chooseHeadline(ogTitle: string, heading: string | null, jsonLdHeadline: string | undefined): string | null {
+  const suffix = heading && ogTitle.startsWith(heading) ? ogTitle.slice(heading.length) : '';
+  if (/^\s*[|\-–—:]/.test(suffix)) return heading;
+  return ogTitle || heading || jsonLdHeadline || null;
 }
 
 /** The story's <h1>: the one inside the article, else the first that is not the site's logo. */
