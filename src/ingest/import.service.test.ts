@@ -95,6 +95,7 @@ describeEachEngine('importFiles', (database) => {
       writeScratch('image.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52])),
       path.join(fixtures, 'broken.rss'),
       path.join(scratch, 'missing.txt'),
+      scratch,
       writeScratch('huge-line.txt', `عنوان\n${'ب'.repeat(150_000)}`),
       writeScratch('legacy.txt', iconv.encode(`مكتبة الحي تمدد ساعات العمل\n${longLine('مددت مكتبة الحي ساعات عملها')}`, 'windows-1256')),
     ];
@@ -103,6 +104,7 @@ describeEachEngine('importFiles', (database) => {
       ['empty.txt', 'the file is empty'],
       ['image.png', 'the file is binary, not a text, HTML or feed page'],
       ['missing.txt', 'no such file'],
+      [path.basename(scratch), 'not a regular file (a folder or a device)'],
       ['broken.rss', 'malformed XML (Unexpected end of description)'],
       ['huge-line.txt', 'line 2 is 150000 characters long (limit 100000)'],
     ]);
@@ -154,10 +156,10 @@ describeEachEngine('importFiles', (database) => {
 });
 
 describe('expandPaths', () => {
-  it('lists the files of folders in order and keeps a missing path for importFiles to report', async () => {
+  it('lists the files of folders in order without hidden ones, and keeps a missing path for importFiles to report', async () => {
     const folder = path.join(scratch, 'folder');
     fs.mkdirSync(path.join(folder, 'inner'), { recursive: true });
-    for (const name of ['b.txt', 'a.txt', 'inner/c.html']) fs.writeFileSync(path.join(folder, name), 'x');
+    for (const name of ['b.txt', 'a.txt', 'inner/c.html', '.DS_Store']) fs.writeFileSync(path.join(folder, name), 'x');
     const missing = path.join(scratch, 'nowhere.txt');
     expect(await expandPaths([folder, missing])).toEqual([
       path.join(folder, 'a.txt'),

@@ -42,7 +42,9 @@ export async function importFiles(db: Kysely<Database>, files: string[], now = n
   const pages: LoadedPage[] = [];
   for (const file of files) {
     try {
-      if (!(await isFile(file))) throw new Error('no such file');
+      const stat = await fs.stat(file).catch(() => null);
+      if (!stat) throw new Error('no such file');
+      if (!stat.isFile()) throw new Error('not a regular file (a folder or a device)');
       const text = decodePage(await fs.readFile(file));
       pages.push({ file, text, format: detectFormat(file, text) });
     } catch (error) {
@@ -88,22 +90,24 @@ function parsePage(page: LoadedPage, batchChrome: ReadonlySet<string>): FeedItem
   }
 }
 
-async function isFile(file: string): Promise<boolean> {
-  return fs.stat(file).then((stat) => stat.isFile(), () => false);
-}
-
 function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Expands directories into the files inside them (recursively), sorted so imports are repeatable. */
+/**
+ * Expands directories into the files inside them (recursively), sorted so imports are repeatable. Hidden files
+ * inside a folder (.DS_Store, editor backups) are left out; a path given by name is always kept.
+ */
 export async function expandPaths(paths: string[]): Promise<string[]> {
   const files: string[] = [];
   for (const entry of paths) {
     // A missing path stays in the list; importFiles reports it as "no such file" beside the others.
     const stat = await fs.stat(entry).catch(() => null);
     if (stat?.isDirectory()) {
-      const children = (await fs.readdir(entry)).sort().map((child) => path.join(entry, child));
+      const children = (await fs.readdir(entry))
+        .filter((child) => !child.startsWith('.'))
+        .sort()
+        .map((child) => path.join(entry, child));
       files.push(...(await expandPaths(children)));
     } else {
       files.push(entry);
