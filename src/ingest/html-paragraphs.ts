@@ -70,6 +70,7 @@ export function textToParagraphs(text: string): string[] {
     .filter((paragraph) => paragraph && !isKnownChrome(paragraph));
 }
 
+/** Text with every run of whitespace (line breaks, tabs, non-breaking spaces) made one space, trimmed. */
 export function collapse(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }

@@ -19,6 +19,7 @@ export interface RelatedHeadline {
   url: string | null;
 }
 
+/** A parsed article with nothing in it, for importers to fill in. */
 export function emptyArticle(): ParsedArticle {
   return {
     title: '',

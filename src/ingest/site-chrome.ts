@@ -22,10 +22,12 @@ export function pageLines(text: string): string[] {
   return text.split(/\r\n|\r|\n|\u2028|\u2029/);
 }
 
+/** A line folded for comparison (normalized letters and digits, collapsed whitespace): how chrome is matched. */
 export function chromeKey(line: string): string {
   return normalizeArabic(line).replace(/\s+/g, ' ').trim();
 }
 
+/** Whether a line is one of the known site-chrome lines (see CHROME_PATTERNS). */
 export function isKnownChrome(line: string): boolean {
   return isKnownChromeKey(chromeKey(line));
 }
