@@ -88,7 +88,7 @@ describeEachEngine('importFiles', (database) => {
     expect(JSON.parse(row!.paragraphs)).toEqual(['أمطار خفيفة متوقعة مساء اليوم.']);
   });
 
-  it('reports each bad file by name and reason, and imports the rest', async () => {
+  it('reports each bad file by name and reason, in the order given, and imports the rest', async () => {
     const total = await count();
     const files = [
       writeScratch('empty.txt', ''),
@@ -103,9 +103,9 @@ describeEachEngine('importFiles', (database) => {
     expect(report.failed.map((failure) => [path.basename(failure.file), failure.reason])).toEqual([
       ['empty.txt', 'the file is empty'],
       ['image.png', 'the file is binary, not a text, HTML or feed page'],
+      ['broken.rss', 'malformed XML (Unexpected end of description)'],
       ['missing.txt', 'no such file'],
       [path.basename(scratch), 'not a regular file (a folder or a device)'],
-      ['broken.rss', 'malformed XML (Unexpected end of description)'],
       ['huge-line.txt', 'line 2 is 150000 characters long (limit 100000)'],
     ]);
     expect(report.imported.map((item) => item.title)).toEqual(['مكتبة الحي تمدد ساعات العمل']);

@@ -35,48 +35,70 @@ interface LoadedPage {
 
 /**
  * Imports files (plain-text pages, HTML pages, RSS/Atom/JSON feeds). Each article is saved in its own
- * transaction; a bad file is reported with its reason and the others still import.
+ * transaction; a bad file or feed item is reported with its reason and the others still import. HTML pages and
+ * feeds are imported as soon as they are read, so a large batch never holds them all in memory; plain-text pages
+ * wait for the whole batch, whose recurring lines are their site chrome. The report lists files in the given order.
  */
 export async function importFiles(db: Kysely<Database>, files: string[], now = new Date()): Promise<ImportReport> {
   const report: ImportReport = { imported: [], failed: [] };
-  const pages: LoadedPage[] = [];
+  const textPages: LoadedPage[] = [];
   for (const file of files) {
+    let page: LoadedPage;
     try {
-      const stat = await fs.stat(file).catch(() => null);
-      if (!stat) throw new Error('no such file');
-      if (!stat.isFile()) throw new Error('not a regular file (a folder or a device)');
-      const text = decodePage(await fs.readFile(file));
-      pages.push({ file, text, format: detectFormat(file, text) });
+      page = await loadPage(file);
     } catch (error) {
       report.failed.push({ file, reason: reasonOf(error) });
-    }
-  }
-
-  const textPages = pages.filter((page) => page.format === 'text');
-  const batchChrome = recurringLines(textPages.map((page) => page.text));
-
-  for (const page of pages) {
-    let results: FeedItemResult[];
-    try {
-      results = parsePage(page, batchChrome);
-    } catch (error) {
-      report.failed.push({ file: page.file, reason: reasonOf(error) });
       continue;
     }
-    for (const result of results) {
-      if ('error' in result) {
-        report.failed.push({ file: page.file, reason: result.error });
-        continue;
-      }
-      try {
-        const saved = await saveImportedArticle(db, result.article, now);
-        report.imported.push({ file: page.file, ...saved });
-      } catch (error) {
-        report.failed.push({ file: page.file, reason: reasonOf(error) });
-      }
+    if (page.format === 'text') textPages.push(page);
+    else await importPage(db, page, new Set(), report, now);
+  }
+
+  const batchChrome = recurringLines(textPages.map((page) => page.text));
+  for (const page of textPages) await importPage(db, page, batchChrome, report, now);
+
+  const position = new Map(files.map((file, index) => [file, index]));
+  const byPosition = (a: { file: string }, b: { file: string }) => position.get(a.file)! - position.get(b.file)!;
+  report.imported.sort(byPosition);
+  report.failed.sort(byPosition);
+  return report;
+}
+
+async function loadPage(file: string): Promise<LoadedPage> {
+  const stat = await fs.stat(file).catch(() => null);
+  if (!stat) throw new Error('no such file');
+  if (!stat.isFile()) throw new Error('not a regular file (a folder or a device)');
+  const text = decodePage(await fs.readFile(file));
+  return { file, text, format: detectFormat(file, text) };
+}
+
+/** Parses one page or feed and saves each of its articles, adding every outcome and failure to the report. */
+async function importPage(
+  db: Kysely<Database>,
+  page: LoadedPage,
+  batchChrome: ReadonlySet<string>,
+  report: ImportReport,
+  now: Date,
+): Promise<void> {
+  let results: FeedItemResult[];
+  try {
+    results = parsePage(page, batchChrome);
+  } catch (error) {
+    report.failed.push({ file: page.file, reason: reasonOf(error) });
+    return;
+  }
+  for (const result of results) {
+    if ('error' in result) {
+      report.failed.push({ file: page.file, reason: result.error });
+      continue;
+    }
+    try {
+      const saved = await saveImportedArticle(db, result.article, now);
+      report.imported.push({ file: page.file, ...saved });
+    } catch (error) {
+      report.failed.push({ file: page.file, reason: reasonOf(error) });
     }
   }
-  return report;
 }
 
 function parsePage(page: LoadedPage, batchChrome: ReadonlySet<string>): FeedItemResult[] {
