@@ -48,15 +48,16 @@ describe('parseHtmlPage', () => {
     expect(article.paragraphs.join(' ')).not.toMatch(/اقرأ أيضاً|مسح جديد لآبار|صحيفة الريف/);
   });
 
-  it('strips the site name from a <title> when there is no og:title or article heading, and splits a byline of several names', () => {
+  it('strips the site name from a <title> when there is no og:title or heading, dates the story by the <time> in the article, splits a byline of several names', () => {
     const html = `<html lang="ar"><head><title>وزارة الصحة تطلق حملة تطعيم في المدارس الابتدائية | نشرة الصباح</title>
       <meta property="og:site_name" content="نشرة الصباح"><meta name="author" content="كتب: علي حسن، دينا سالم"></head>
-      <body><div>${paragraph('أطلقت وزارة الصحة حملة تطعيم')}${paragraph('وتشمل الحملة كل المدارس')}</div></body></html>`;
+      <body><header><time datetime="2026-11-30">اليوم</time></header>
+      <article><time datetime="2026-11-18T10:00:00+02:00">١٨ نوفمبر</time>${paragraph('أطلقت وزارة الصحة حملة تطعيم')}${paragraph('وتشمل الحملة كل المدارس')}</article></body></html>`;
     const article = parseHtmlPage(html);
     expect(article.title).toBe('وزارة الصحة تطلق حملة تطعيم في المدارس الابتدائية');
     expect(article.authors).toEqual(['علي حسن', 'دينا سالم']);
     expect(article.paragraphs).toHaveLength(2);
-    expect(article.publishedAt).toBeNull();
+    expect(article.publishedAt).toBe('2026-11-18T08:00:00.000Z');
     expect(article.sourceUrl).toBeNull();
   });
 

@@ -45,20 +45,22 @@ export function parseHtmlPage(html: string): ParsedArticle {
     meta('meta[property="article:published_time"]') ??
       jsonLd.datePublished ??
       meta('meta[itemprop="datePublished"]') ??
-      document.querySelector('article time[datetime], time[datetime]')?.getAttribute('datetime'),
+      // A <time> inside the article dates the story; elsewhere it may be today's date in the site's header.
+      (document.querySelector('article time[datetime]') ?? document.querySelector('time[datetime]'))?.getAttribute('datetime'),
   );
   const tags = document.querySelectorAll('meta[property="article:tag"]').length
     ? [...document.querySelectorAll('meta[property="article:tag"]')].map((element) => element.getAttribute('content') ?? '')
     : [...(meta('meta[name="keywords"]')?.split(/[,،]/) ?? []), ...jsonLd.keywords];
   const related = relatedHeadlines(document, sourceUrl);
+  const dates = [...document.querySelectorAll('time')].map((element) => element.textContent ?? '');
 
   // Readability rewrites the document it reads, so everything above is taken first.
   const readable = new Readability(document as unknown as Document, { charThreshold: 100 }).parse();
   if (!readable?.content) throw importRejected('no article found in the HTML page');
   const title = headline || withoutSiteName(collapse(readable.title ?? ''), siteName);
   const authors = readable.byline ? splitByline(readable.byline) : jsonLd.authors;
-  // The headline, byline and related links are shown apart from the body when Readability keeps them in it.
-  const notBody = new Set([title, readable.byline ?? '', ...related.map((item) => item.headline)].map(chromeKey));
+  // The headline, byline, dates and related links are shown apart from the body when Readability keeps them in it.
+  const notBody = new Set([title, readable.byline ?? '', ...dates, ...related.map((item) => item.headline)].map(chromeKey));
   const paragraphs = htmlToParagraphs(readable.content).filter((text) => !notBody.has(chromeKey(text)));
   if (paragraphs.length === 0) throw importRejected('the HTML page has no body paragraphs (only menus, links or site chrome)');
   if (!title) throw importRejected('the HTML page has no title (no og:title, <h1> or <title>)');
