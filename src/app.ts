@@ -6,6 +6,7 @@ import { articleRoutes } from './articles/articles.routes.tsx';
 import { apiRoutes } from './articles/api.routes.ts';
 import { feedRoutes } from './articles/feeds.routes.ts';
 import { searchRoutes } from './search/search.routes.tsx';
+import { readinessRoutes } from './ops/readiness.routes.ts';
 import { conditionalGet } from './web/conditional-get.ts';
 import { errorPages } from './web/error-pages.tsx';
 import type { Config } from './config.ts';
@@ -43,6 +44,8 @@ export async function buildApp({ config, database, logger = false }: AppDependen
     await database.db.selectFrom('sections').select('id').limit(1).execute();
     return { status: 'ok', engine: database.engine };
   });
+
+  readinessRoutes(app, { db: database.db });
 
   const deps = { db: database.db, siteName: config.siteName, siteUrl: config.siteUrl };
   errorPages(app, deps);

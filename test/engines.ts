@@ -14,7 +14,7 @@ export interface TestDatabase {
   target: DatabaseTarget;
 }
 
-const engines = ['sqlite', ...(process.env.TEST_DATABASE_URL ? ['postgres'] : [])] as const;
+export const engines = ['sqlite', ...(process.env.TEST_DATABASE_URL ? ['postgres'] : [])] as const;
 
 /**
  * Runs a block of data tests once per engine: always on a fresh SQLite file, and on a fresh PostgreSQL schema
@@ -41,7 +41,8 @@ export function describeEachEngine(name: string, body: (database: TestDatabase) 
   }
 }
 
-function freshSqlite() {
+/** A new, empty SQLite file in a temporary directory, and how to drop it. */
+export function freshSqlite() {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'sahifa-test-'));
   return {
     target: { engine: 'sqlite', file: path.join(directory, 'test.db') } as DatabaseTarget,
@@ -49,7 +50,8 @@ function freshSqlite() {
   };
 }
 
-async function freshPostgresSchema(connectionString: string) {
+/** A new, empty PostgreSQL schema, and how to drop it. */
+export async function freshPostgresSchema(connectionString: string) {
   const schema = `test_${randomBytes(6).toString('hex')}`;
   const client = new pg.Client({ connectionString });
   // Under CI an unreachable PostgreSQL must fail the run, never skip it: connect() throws and the block fails.
@@ -65,4 +67,18 @@ async function freshPostgresSchema(connectionString: string) {
       await admin.end();
     },
   };
+}
+
+/** An empty database of the engine (not migrated), and how to drop it. */
+export function freshDatabase(engine: (typeof engines)[number]) {
+  return engine === 'sqlite' ? Promise.resolve(freshSqlite()) : freshPostgresSchema(process.env.TEST_DATABASE_URL!);
+}
+
+/** The DATABASE_URL a `sahifa` child process needs to open the target (a test schema goes in `options`). */
+export function databaseUrlOf(target: DatabaseTarget): string {
+  if (target.engine === 'sqlite') return `sqlite:${target.file}`;
+  if (!target.schema) return target.connectionString;
+  const url = new URL(target.connectionString);
+  url.searchParams.set('options', `-c search_path=${target.schema}`);
+  return url.toString();
 }

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { type DatabaseHandle, openDatabase } from '../db/database.ts';
-import { migrateToLatest } from '../db/migrate.ts';
+import { migrateToLatest, pendingMigrations } from '../db/migrate.ts';
 import { expandPaths, importFiles, type ImportReport } from '../ingest/import.service.ts';
 import { reindexAll } from '../search/search.service.ts';
 import { startServer } from '../server.ts';
@@ -28,7 +28,14 @@ export async function main(argv: string[]): Promise<void> {
   program
     .command('migrate')
     .description('create or update the database schema')
-    .action(async () => {
+    .option('--check', 'only report pending migrations; exit 1 when there are some (for deploy scripts)')
+    .action(async (options: { check?: boolean }) => {
+      if (options.check) {
+        const pending = await withDatabase((database) => pendingMigrations(database.db));
+        console.log(pending.length ? `pending: ${pending.join(', ')}` : 'schema is up to date');
+        if (pending.length) process.exitCode = 1;
+        return;
+      }
       const applied = await withDatabase((database) => migrateToLatest(database.db));
       console.log(applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date');
     });

@@ -1,4 +1,5 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { engineOf } from './engine.ts';
 import * as articles from './migrations/0001-articles.ts';
 import * as searchIndex from './migrations/0002-search-index.ts';
 import * as pageCache from './migrations/0003-page-cache.ts';
@@ -7,6 +8,7 @@ import * as pageCache from './migrations/0003-page-cache.ts';
  * Every migration, in order. Landed migrations are never edited: add a new file instead.
  * Capabilities are built in parallel, so a migration may land after one with a higher number; unordered
  * migrations are allowed so a database that already ran the higher one still gets the lower one.
+ * A migration runs inside the batch's transaction on both engines: it must not open one of its own.
  */
 const migrations: Record<string, Migration> = {
   '0001-articles': articles,
@@ -16,10 +18,66 @@ const migrations: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
-/** Brings the schema up to date; safe to run from several processes at once (Kysely takes a lock). */
+/** How long a process waits for another one that is migrating the same SQLite file before giving up. */
+const SQLITE_LOCK_WAIT_MS = 10 * 60_000;
+
+/**
+ * Brings the schema up to date. Safe to run from several processes at once: on PostgreSQL Kysely holds an
+ * advisory lock for the batch; on SQLite the whole batch runs in one `BEGIN IMMEDIATE` transaction, SQLite's
+ * write lock, so a second process waits, then finds nothing left to do. Returns the migrations this call applied.
+ */
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  const run = async (lockedDb: Kysely<any>) => {
+    const { error, results } = await (await migratorFor(lockedDb)).migrateToLatest();
+    if (error) throw error instanceof Error ? error : new Error(String(error));
+    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  };
+  if (engineOf(db) === 'postgres') return run(db);
+  return db.connection().execute(async (connection) => {
+    await beginImmediate(connection);
+    try {
+      const applied = await run(connection);
+      await sql`commit`.execute(connection);
+      return applied;
+    } catch (error) {
+      await sql`rollback`.execute(connection);
+      throw error;
+    }
+  });
+}
+
+/** Names of the migrations this code knows that the database has not run yet (all of them on an empty database). */
+export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+  const known = await (await migratorFor(db)).getMigrations();
+  return known.filter((migration) => !migration.executedAt).map((migration) => migration.name);
+}
+
+/**
+ * On PostgreSQL the migration tables are looked up in the current schema: without it Kysely treats a
+ * `kysely_migration` table in any other schema of the database as ours (several sites, or parallel test runs).
+ */
+async function migratorFor(db: Kysely<any>): Promise<Migrator> {
+  let migrationTableSchema: string | undefined;
+  if (engineOf(db) === 'postgres') {
+    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+    migrationTableSchema = rows[0]?.schema;
+  }
+  return new Migrator({ db, provider, allowUnorderedMigrations: true, migrationTableSchema });
+}
+
+/**
+ * Takes SQLite's write lock. busy_timeout already waits a few seconds; a migration of a large database can take
+ * longer, so keep trying until SQLITE_LOCK_WAIT_MS has passed.
+ */
+async function beginImmediate(connection: Kysely<any>): Promise<void> {
+  const deadline = Date.now() + SQLITE_LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      await sql`begin immediate`.execute(connection);
+      return;
+    } catch (error) {
+      const busy = (error as { code?: string }).code === 'SQLITE_BUSY';
+      if (!busy || Date.now() > deadline) throw error;
+    }
+  }
 }
