@@ -12,6 +12,8 @@ import { errorPages } from './web/error-pages.tsx';
 import type { Config } from './config.ts';
 import type { DatabaseHandle } from './db/database.ts';
 import { FONT_DIRECTORIES } from './web/fonts.ts';
+import { createMailer, type Mailer } from './mail/mailer.ts';
+import { outboxRoutes } from './mail/outbox.routes.tsx';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -19,11 +21,15 @@ export interface AppDependencies {
   config: Config;
   database: DatabaseHandle;
   logger?: boolean | object;
+  /** Defaults to `createMailer(config.mail)`, closed with the app; tests pass one aimed at an SMTP sink. */
+  mailer?: Mailer;
 }
 
 /** Builds the web application without listening, so tests can use app.inject(). */
-export async function buildApp({ config, database, logger = false }: AppDependencies): Promise<FastifyInstance> {
+export async function buildApp({ config, database, logger = false, mailer: givenMailer }: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({ logger: logger === true ? { level: config.logLevel } : logger });
+  const mailer = givenMailer ?? createMailer(config.mail);
+  if (!givenMailer) app.addHook('onClose', () => mailer.close());
 
   await app.register(fastifyStatic, {
     root: path.join(here, 'web', 'assets'),
@@ -54,5 +60,6 @@ export async function buildApp({ config, database, logger = false }: AppDependen
   feedRoutes(app, deps);
   apiRoutes(app, deps);
   searchRoutes(app, deps);
+  if (config.nodeEnv !== 'production') outboxRoutes(app, { ...deps, outboxDir: config.mail.outboxDir, mailerKind: mailer.kind });
   return app;
 }

@@ -14,6 +14,19 @@ const environmentSchema = z.object({
   /** Web worker processes; Heroku's name for it, understood by most hosts. */
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.string().default('development'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^/]/, 'SMTP_URL must be smtp://host:port or smtps://host:port (user:password@ allowed)')
+    .optional(),
+  SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
+  /** Messages per second over the whole pool; 0 means no limit. */
+  SMTP_RATE_PER_SECOND: z.coerce.number().int().min(0).max(100_000).default(0),
+  MAIL_FROM: z.string().optional(),
+  DKIM_DOMAIN: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'DKIM_DOMAIN must be a domain name').optional(),
+  DKIM_SELECTOR: z.string().regex(/^[a-z0-9._-]+$/i, 'DKIM_SELECTOR must be a DNS label').optional(),
+  /** PEM text; "\n" escapes are accepted so the key fits on one line of an env file. */
+  DKIM_PRIVATE_KEY: z.string().includes('PRIVATE KEY', { message: 'DKIM_PRIVATE_KEY must be a PEM private key' }).optional(),
 });
 
 export type DatabaseTarget =
@@ -29,6 +42,21 @@ export interface Config {
   readonly siteName: string;
   readonly logLevel: string;
   readonly workers: number;
+  /** NODE_ENV; anything but "production" enables development pages such as /dev/outbox. */
+  readonly nodeEnv: string;
+  readonly mail: MailConfig;
+}
+
+export interface MailConfig {
+  /** smtp:// or smtps:// URL; without it, messages are written to `outboxDir` instead of being sent. */
+  readonly smtpUrl?: string;
+  readonly poolSize: number;
+  /** Messages per second over the pool; 0 for no limit. */
+  readonly ratePerSecond: number;
+  /** The From header of every message, e.g. `"صحيفة" <no-reply@example.com>`. */
+  readonly from: string;
+  readonly outboxDir: string;
+  readonly dkim?: { readonly domainName: string; readonly keySelector: string; readonly privateKey: string };
 }
 
 /**
@@ -44,16 +72,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const values = parsed.data;
   const dataDir = path.resolve(values.DATA_DIR);
+  const siteUrl = (values.SITE_URL ?? `http://localhost:${values.PORT}`).replace(/\/$/, '');
   return Object.freeze({
     port: values.PORT,
     host: values.HOST,
     dataDir,
     database: databaseTarget(values.DATABASE_URL, dataDir),
-    siteUrl: (values.SITE_URL ?? `http://localhost:${values.PORT}`).replace(/\/$/, ''),
+    siteUrl,
     siteName: values.SITE_NAME,
     logLevel: values.LOG_LEVEL,
     workers: values.WEB_CONCURRENCY,
+    nodeEnv: values.NODE_ENV,
+    mail: Object.freeze({
+      ...(values.SMTP_URL ? { smtpUrl: values.SMTP_URL } : {}),
+      poolSize: values.SMTP_POOL_SIZE,
+      ratePerSecond: values.SMTP_RATE_PER_SECOND,
+      from: values.MAIL_FROM ?? `"${values.SITE_NAME.replaceAll('"', '')}" <no-reply@${new URL(siteUrl).hostname}>`,
+      outboxDir: path.join(dataDir, 'outbox'),
+      ...dkimConfig(values.DKIM_DOMAIN, values.DKIM_SELECTOR, values.DKIM_PRIVATE_KEY),
+    }),
   });
+}
+
+/** DKIM signs only with all three settings; one or two of them is a mistake worth stopping for. */
+function dkimConfig(domain?: string, selector?: string, key?: string): Pick<MailConfig, 'dkim'> {
+  const given = [domain, selector, key].filter((value) => value !== undefined).length;
+  if (given === 0) return {};
+  if (given < 3) throw new Error('Invalid environment: DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY must be set together');
+  return { dkim: Object.freeze({ domainName: domain!, keySelector: selector!, privateKey: key!.replaceAll('\\n', '\n') }) };
 }
 
 function databaseTarget(url: string | undefined, dataDir: string): DatabaseTarget {

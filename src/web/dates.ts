@@ -20,3 +20,17 @@ export function formatGregorian(iso: string): string {
 export function formatHijri(iso: string): string {
   return hijri.format(new Date(iso));
 }
+
+const dateTime = new Intl.DateTimeFormat('ar-EG-u-nu-arab', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  timeZone: 'UTC',
+});
+
+/** "٢٥ نوفمبر ٢٠٢٦، ٩:٣٠ ص (UTC)": a moment, such as when a message was sent or a session last seen. */
+export function formatDateTime(iso: string): string {
+  return `${dateTime.format(new Date(iso))} (UTC)`;
+}
