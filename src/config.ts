@@ -27,6 +27,12 @@ const environmentSchema = z.object({
   DKIM_SELECTOR: z.string().regex(/^[a-z0-9._-]+$/i, 'DKIM_SELECTOR must be a DNS label').optional(),
   /** PEM text; "\n" escapes are accepted so the key fits on one line of an env file. */
   DKIM_PRIVATE_KEY: z.string().includes('PRIVATE KEY', { message: 'DKIM_PRIVATE_KEY must be a PEM private key' }).optional(),
+  /** Background jobs (src/jobs): jobs at once per worker process, idle poll interval, lease length. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  JOB_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(60),
+  /** Run the job worker inside `serve`: auto = on the embedded SQLite database only. */
+  WORKER_IN_PROCESS: z.enum(['auto', 'true', 'false']).default('auto'),
 });
 
 export type DatabaseTarget =
@@ -45,6 +51,13 @@ export interface Config {
   /** NODE_ENV; anything but "production" enables development pages such as /dev/outbox. */
   readonly nodeEnv: string;
   readonly mail: MailConfig;
+  readonly jobs: {
+    readonly concurrency: number;
+    readonly pollIntervalMs: number;
+    readonly leaseMs: number;
+    /** Whether `serve` runs a job worker in its own process. */
+    readonly inProcess: boolean;
+  };
 }
 
 export interface MailConfig {
@@ -90,6 +103,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       from: values.MAIL_FROM ?? `"${values.SITE_NAME.replaceAll('"', '')}" <no-reply@${new URL(siteUrl).hostname}>`,
       outboxDir: path.join(dataDir, 'outbox'),
       ...dkimConfig(values.DKIM_DOMAIN, values.DKIM_SELECTOR, values.DKIM_PRIVATE_KEY),
+    }),
+    jobs: Object.freeze({
+      concurrency: values.WORKER_CONCURRENCY,
+      pollIntervalMs: values.WORKER_POLL_MS,
+      leaseMs: Math.round(values.JOB_LEASE_SECONDS * 1000),
+      inProcess: values.WORKER_IN_PROCESS === 'auto' ? !values.DATABASE_URL?.startsWith('postgres') : values.WORKER_IN_PROCESS === 'true',
     }),
   });
 }

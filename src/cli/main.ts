@@ -7,6 +7,8 @@ import { migrateToLatest, pendingMigrations } from '../db/migrate.ts';
 import { expandPaths, importFiles, type ImportReport } from '../ingest/import.service.ts';
 import { reindexAll } from '../search/search.service.ts';
 import { startServer } from '../server.ts';
+import { startJobWorker } from '../jobs/run-worker.ts';
+import pino from 'pino';
 
 const demoFeed = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'demo', 'sahifa-demo.rss.xml');
 
@@ -62,6 +64,21 @@ export async function main(argv: string[]): Promise<void> {
         return reindexAll(database.db);
       });
       console.log(`reindexed ${count} articles`);
+    });
+
+  program
+    .command('worker')
+    .description('run background jobs (scheduled and newsletter sends) until stopped; start several to share the work')
+    .action(async () => {
+      const config = loadConfig();
+      const database = openDatabase(config.database);
+      await migrateToLatest(database.db);
+      const worker = await startJobWorker(config, database, pino({ level: config.logLevel }));
+      await new Promise<void>((resolve) => {
+        const stop = () => void worker.stop().then(() => database.close()).then(resolve);
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
     });
 
   await program.parseAsync(argv);

@@ -3,6 +3,7 @@ import { engineOf } from './engine.ts';
 import * as articles from './migrations/0001-articles.ts';
 import * as searchIndex from './migrations/0002-search-index.ts';
 import * as pageCache from './migrations/0003-page-cache.ts';
+import * as newsletters from './migrations/0005-newsletters.ts';
 
 /**
  * Every migration, in order. Landed migrations are never edited: add a new file instead.
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0001-articles': articles,
   '0002-search-index': searchIndex,
   '0003-page-cache': pageCache,
+  '0005-newsletters': newsletters,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -15,6 +15,14 @@ export interface Database {
   related_headlines: RelatedHeadlinesTable;
   page_cache: PageCacheTable;
   site_generation: SiteGenerationTable;
+  jobs: JobsTable;
+  newsletters: NewslettersTable;
+  subscribers: SubscribersTable;
+  subscriptions: SubscriptionsTable;
+  newsletter_sends: NewsletterSendsTable;
+  send_recipients: SendRecipientsTable;
+  email_bounces: EmailBouncesTable;
+  email_suppressions: EmailSuppressionsTable;
 }
 
 export interface SectionsTable {
@@ -94,3 +102,135 @@ export interface SiteGenerationTable {
 export type ArticleRow = Selectable<ArticlesTable>;
 export type NewArticleRow = Insertable<ArticlesTable>;
 export type SectionRow = Selectable<SectionsTable>;
+
+export type JobStatus = 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
+
+/** Durable background work (src/jobs): claimed with a lease, retried with backoff. */
+export interface JobsTable {
+  id: string;
+  kind: string;
+  /** JSON object, validated by the job's schema when it runs. */
+  payload: string;
+  status: JobStatus;
+  run_at: string;
+  attempts: number;
+  max_attempts: number;
+  locked_by: string | null;
+  locked_until: string | null;
+  last_error: string | null;
+  dedupe_key: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+export type NewsletterCadence = 'manual' | 'daily' | 'weekly' | 'on_publish';
+export type NewsletterContentRule = 'curated' | 'section_latest' | 'breaking' | 'personalized';
+
+export interface NewslettersTable {
+  id: string;
+  slug: string;
+  name: string;
+  description: string;
+  cadence: NewsletterCadence;
+  send_time: string | null;
+  send_weekday: number | null;
+  time_zone: string | null;
+  per_reader_time: number;
+  content_rule: NewsletterContentRule;
+  section_id: string | null;
+  article_limit: number;
+  sender_name: string;
+  sender_address: string;
+  reply_to: string | null;
+  status: 'active' | 'archived';
+  position: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SubscribersTable {
+  id: string;
+  email: string;
+  user_id: string | null;
+  time_zone: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export type SubscriptionStatus = 'unconfirmed' | 'confirmed' | 'unsubscribed';
+
+export interface SubscriptionsTable {
+  subscriber_id: string;
+  newsletter_id: string;
+  status: SubscriptionStatus;
+  source: string;
+  consented_at: string | null;
+  confirmed_at: string | null;
+  unsubscribed_at: string | null;
+  unsubscribe_source: string | null;
+  confirm_token_hash: string | null;
+  confirm_expires_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export type SendStatus = 'draft' | 'scheduled' | 'preparing' | 'sending' | 'sent' | 'paused' | 'failed' | 'cancelled';
+
+export interface NewsletterSendsTable {
+  id: string;
+  newsletter_id: string;
+  subject: string;
+  preheader: string;
+  /** JSON array of article ids, in the order the issue shows them. */
+  article_ids: string;
+  status: SendStatus;
+  scheduled_at: string | null;
+  dedupe_key: string | null;
+  audience_time_zone: string | null;
+  html: string | null;
+  text_body: string | null;
+  recipients_total: number;
+  sent_count: number;
+  failed_count: number;
+  created_by: string | null;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export type RecipientStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
+
+export interface SendRecipientsTable {
+  send_id: string;
+  subscriber_id: string;
+  email: string;
+  article_ids: string | null;
+  status: RecipientStatus;
+  attempts: number;
+  next_attempt_at: string;
+  locked_by: string | null;
+  locked_until: string | null;
+  message_id: string | null;
+  response: string | null;
+  error: string | null;
+  sent_at: string | null;
+}
+
+export interface EmailBouncesTable {
+  id: string;
+  email: string;
+  kind: 'hard' | 'soft' | 'complaint';
+  status_code: string | null;
+  diagnostic: string | null;
+  send_id: string | null;
+  received_at: string;
+}
+
+export interface EmailSuppressionsTable {
+  email: string;
+  reason: 'hard_bounce' | 'soft_bounces' | 'complaint' | 'manual';
+  created_at: string;
+}

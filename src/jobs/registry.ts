@@ -1,0 +1,8 @@
+import type { JobDefinition } from './job.ts';
+import { pruneJobsJob } from './prune-jobs.job.ts';
+import type { JobServices } from './services.ts';
+
+/** Every job kind a worker runs. A capability adds its job here (append, to keep merges easy). */
+export const jobDefinitions: JobDefinition<any, JobServices>[] = [
+  pruneJobsJob,
+];
