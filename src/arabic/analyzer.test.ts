@@ -181,6 +181,9 @@ const CASES: [string, string][] = [
   ["أطلقت Apple هاتف iPhone 17", "اطلقت apple هاتف iphone 17"],
   ["نمو ٣٪ في الربع", "نمو 3 الربع/ربع"],
   ["COVID-19 كورونا", "covid 19 كورونا"],
+  // characters outside the Basic Multilingual Plane: an emoji separates words, a mathematical letter is a letter
+  ["خبر😀عاجل", "خبر عاجل"],
+  ["𝐀𝐁 هنا", "ab هنا"],
   // sentences
   ["وأضاف الأعرجي في بيان", "واضاف/اضاف الاعرجي/اعرج بيان"],
   ["انسحاب قوات التحالف الدولي", "انسحاب قوات/قو التحالف/تحالف الدولي/دول"],
