@@ -183,7 +183,7 @@ const CASES: [string, string][] = [
   ["COVID-19 كورونا", "covid 19 كورونا"],
   // characters outside the Basic Multilingual Plane: an emoji separates words, a mathematical letter is a letter
   ["خبر😀عاجل", "خبر عاجل"],
-  ["𝐀𝐁 هنا", "ab هنا"],
+  ["𝐀𝐁 بغداد", "ab بغداد"],
   // sentences
   ["وأضاف الأعرجي في بيان", "واضاف/اضاف الاعرجي/اعرج بيان"],
   ["انسحاب قوات التحالف الدولي", "انسحاب قوات/قو التحالف/تحالف الدولي/دول"],

@@ -1,11 +1,12 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
-import { type SaveOutcome, saveImportedArticle } from '../articles/article.service.ts';
+import { BULK_TRANSACTION_SIZE, type SaveOutcome, saveImportedArticles } from '../articles/article.service.ts';
 import type { Database } from '../db/schema.ts';
 import { decodePage } from './decode.ts';
 import { detectFormat, type PageFormat } from './detect-format.ts';
 import { type FeedItemResult, parseFeedDocument } from './feed.ts';
+import type { ParsedArticle } from './parsed-article.ts';
 import { parseHtmlPage } from './html-page.ts';
 import { recurringLines } from './site-chrome.ts';
 import { parseTextPage } from './text-page.ts';
@@ -34,13 +35,15 @@ interface LoadedPage {
 }
 
 /**
- * Imports files (plain-text pages, HTML pages, RSS/Atom/JSON feeds). Each article is saved in its own
- * transaction; a bad file or feed item is reported with its reason and the others still import. HTML pages and
- * feeds are imported as soon as they are read, so a large batch never holds them all in memory; plain-text pages
- * wait for the whole batch, whose recurring lines are their site chrome. The report lists files in the given order.
+ * Imports files (plain-text pages, HTML pages, RSS/Atom/JSON feeds). Every article is saved whole or not at all
+ * (articles are written a few hundred per transaction, see saveImportedArticles); a bad file or feed item is
+ * reported with its reason and the others still import. HTML pages and feeds are imported as soon as they are
+ * read, so a large batch never holds them all in memory; plain-text pages wait for the whole batch, whose recurring
+ * lines are their site chrome. The report lists files in the given order.
  */
 export async function importFiles(db: Kysely<Database>, files: string[], now = new Date()): Promise<ImportReport> {
   const report: ImportReport = { imported: [], failed: [] };
+  const pending = new PendingArticles(db, report, now);
   const textPages: LoadedPage[] = [];
   for (const file of files) {
     let page: LoadedPage;
@@ -51,17 +54,47 @@ export async function importFiles(db: Kysely<Database>, files: string[], now = n
       continue;
     }
     if (page.format === 'text') textPages.push(page);
-    else await importPage(db, page, new Set(), report, now);
+    else await parseInto(pending, page, new Set(), report);
   }
 
   const batchChrome = recurringLines(textPages.map((page) => page.text));
-  for (const page of textPages) await importPage(db, page, batchChrome, report, now);
+  for (const page of textPages) await parseInto(pending, page, batchChrome, report);
+  await pending.flush();
 
   const position = new Map(files.map((file, index) => [file, index]));
   const byPosition = (a: { file: string }, b: { file: string }) => position.get(a.file)! - position.get(b.file)!;
   report.imported.sort(byPosition);
   report.failed.sort(byPosition);
   return report;
+}
+
+/** Parsed articles waiting to be saved together; saved whenever a transaction's worth has gathered. */
+class PendingArticles {
+  private files: string[] = [];
+  private articles: ParsedArticle[] = [];
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly report: ImportReport,
+    private readonly now: Date,
+  ) {}
+
+  async add(file: string, article: ParsedArticle): Promise<void> {
+    this.files.push(file);
+    this.articles.push(article);
+    if (this.articles.length >= BULK_TRANSACTION_SIZE) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    const results = await saveImportedArticles(this.db, this.articles, this.now);
+    results.forEach((result, index) => {
+      const file = this.files[index]!;
+      if (result instanceof Error) this.report.failed.push({ file, reason: result.message });
+      else this.report.imported.push({ file, ...result });
+    });
+    this.files = [];
+    this.articles = [];
+  }
 }
 
 async function loadPage(file: string): Promise<LoadedPage> {
@@ -72,14 +105,8 @@ async function loadPage(file: string): Promise<LoadedPage> {
   return { file, text, format: detectFormat(file, text) };
 }
 
-/** Parses one page or feed and saves each of its articles, adding every outcome and failure to the report. */
-async function importPage(
-  db: Kysely<Database>,
-  page: LoadedPage,
-  batchChrome: ReadonlySet<string>,
-  report: ImportReport,
-  now: Date,
-): Promise<void> {
+/** Parses one page or feed and queues each of its articles, reporting the failures. */
+async function parseInto(pending: PendingArticles, page: LoadedPage, batchChrome: ReadonlySet<string>, report: ImportReport): Promise<void> {
   let results: FeedItemResult[];
   try {
     results = parsePage(page, batchChrome);
@@ -88,16 +115,8 @@ async function importPage(
     return;
   }
   for (const result of results) {
-    if ('error' in result) {
-      report.failed.push({ file: page.file, reason: result.error });
-      continue;
-    }
-    try {
-      const saved = await saveImportedArticle(db, result.article, now);
-      report.imported.push({ file: page.file, ...saved });
-    } catch (error) {
-      report.failed.push({ file: page.file, reason: reasonOf(error) });
-    }
+    if ('error' in result) report.failed.push({ file: page.file, reason: result.error });
+    else await pending.add(page.file, result.article);
   }
 }
 
