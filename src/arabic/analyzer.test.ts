@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyze } from './analyzer.ts';
+import { analyze, analyzeForms } from './analyzer.ts';
 
 /** Tokens written as "exact/stem", or just "exact" when stemming leaves the word as it is. */
 function tokensOf(text: string): string {
@@ -209,6 +209,13 @@ describe('analyze', () => {
 
   it.each(CASES)('%s → %s', (input, expected) => {
     expect(tokensOf(input)).toBe(expected);
+  });
+
+  it('gives the search index the same exact forms and stems as analyze()', () => {
+    const text = CASES.map(([input]) => input).join(' ، ');
+    const tokens = analyze(text);
+    expect(analyzeForms(text)).toEqual({ exact: tokens.map((t) => t.exact), stem: tokens.map((t) => t.stem) });
+    expect(tokens.length).toBeGreaterThan(150);
   });
 
   it('keeps the surface word and its place in the text, for highlighting', () => {

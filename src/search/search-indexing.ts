@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { analyze } from '../arabic/analyzer.ts';
+import { analyzeForms } from '../arabic/analyzer.ts';
 import { searchIndexFor } from '../db/search-index.ts';
 
 export interface IndexableArticle {
@@ -14,13 +14,13 @@ export interface IndexableArticle {
  * article, so the index never drifts from what readers see.
  */
 export async function indexArticle(db: Kysely<any>, article: IndexableArticle): Promise<void> {
-  const title = analyze(article.title);
-  const body = analyze([article.subtitle ?? '', ...article.paragraphs].join('\n'));
+  const title = analyzeForms(article.title);
+  const body = analyzeForms([article.subtitle ?? '', ...article.paragraphs].join('\n'));
   await searchIndexFor(db).upsert(article.id, {
-    titleExact: title.map((token) => token.exact),
-    titleStem: title.map((token) => token.stem),
-    bodyExact: body.map((token) => token.exact),
-    bodyStem: body.map((token) => token.stem),
+    titleExact: title.exact,
+    titleStem: title.stem,
+    bodyExact: body.exact,
+    bodyStem: body.stem,
   });
 }
 
