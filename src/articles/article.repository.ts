@@ -101,23 +101,34 @@ export function articleRepository(db: Executor) {
     /** Finds or creates the named rows (tags or authors) and returns their ids in the given order. */
     async ensureNamed(table: 'tags' | 'authors', entries: { id: string; slug: string; name: string }[]) {
       const ids: string[] = [];
+      const find = async (slug: string) => (await db.selectFrom(table).select('id').where('slug', '=', slug).executeTakeFirst())?.id;
       for (const entry of entries) {
-        await db.insertInto(table).values(entry).onConflict((oc) => oc.column('slug').doNothing()).execute();
-        const row = await db.selectFrom(table).select('id').where('slug', '=', entry.slug).executeTakeFirstOrThrow();
-        ids.push(row.id);
+        // Most names already exist, so look first: one statement instead of two. Another process may create the
+        // same name meanwhile; the insert then does nothing and the second look finds its row.
+        let id = await find(entry.slug);
+        if (!id) {
+          const inserted = await db.insertInto(table).values(entry).onConflict((oc) => oc.column('slug').doNothing()).returning('id').executeTakeFirst();
+          id = inserted?.id ?? (await find(entry.slug));
+        }
+        ids.push(id!);
       }
       return ids;
     },
 
-    async replaceRelations(
+    /** Removes an article's tags, authors and related headlines, before storing new ones. */
+    async clearRelations(articleId: string) {
+      await db.deleteFrom('article_tags').where('article_id', '=', articleId).execute();
+      await db.deleteFrom('article_authors').where('article_id', '=', articleId).execute();
+      await db.deleteFrom('related_headlines').where('article_id', '=', articleId).execute();
+    },
+
+    /** Stores an article's tags, authors and related headlines (it has none yet: see clearRelations). */
+    async insertRelations(
       articleId: string,
       tagIds: string[],
       authorIds: string[],
       related: { id: string; headline: string; url: string | null; relatedArticleId: string | null }[],
     ) {
-      await db.deleteFrom('article_tags').where('article_id', '=', articleId).execute();
-      await db.deleteFrom('article_authors').where('article_id', '=', articleId).execute();
-      await db.deleteFrom('related_headlines').where('article_id', '=', articleId).execute();
       if (tagIds.length) {
         await db.insertInto('article_tags').values([...new Set(tagIds)].map((tag_id) => ({ article_id: articleId, tag_id }))).execute();
       }

@@ -112,6 +112,7 @@ async function storeArticle(trx: Transaction<Database>, article: ParsedArticle, 
     articleId = existing.id;
     slug = existing.slug;
     await repo.updateArticle(articleId, { ...fields, published_at: article.publishedAt ?? existing.published_at });
+    await repo.clearRelations(articleId);
   } else {
     articleId = randomUUID();
     slug = await uniqueSlug(repo, article.title);
@@ -164,7 +165,7 @@ async function storeRelations(repo: ArticleRepository, articleId: string, articl
       relatedArticleId: await repo.findPublishedIdByTitle(item.headline),
     });
   }
-  await repo.replaceRelations(articleId, tagIds, authorIds, related);
+  await repo.insertRelations(articleId, tagIds, authorIds, related);
 }
 
 async function ensureSection(repo: ArticleRepository, name: string): Promise<string> {

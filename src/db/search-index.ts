@@ -89,10 +89,13 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
 
   return {
     async upsert(articleId, text) {
-      await sql`insert into article_search_rows (article_id) values (${articleId}) on conflict (article_id) do nothing`.execute(db);
-      await sql`delete from article_search where rowid = ${searchRowid(articleId)}`.execute(db);
+      // A new article gets its search rowid here; an article indexed before keeps its rowid and loses its old entry.
+      const fresh = await sql<{ search_rowid: number }>`insert into article_search_rows (article_id) values (${articleId})
+        on conflict (article_id) do nothing returning search_rowid`.execute(db);
+      const rowid = fresh.rows[0]?.search_rowid ?? searchRowid(articleId);
+      if (!fresh.rows.length) await sql`delete from article_search where rowid = ${rowid}`.execute(db);
       await sql`insert into article_search (rowid, article_id, title_exact, title_stem, body_exact, body_stem)
-        values (${searchRowid(articleId)}, ${articleId}, ${text.titleExact.join(' ')}, ${text.titleStem.join(' ')},
+        values (${rowid}, ${articleId}, ${text.titleExact.join(' ')}, ${text.titleStem.join(' ')},
                 ${text.bodyExact.join(' ')}, ${text.bodyStem.join(' ')})`.execute(db);
     },
     async remove(articleId) {
