@@ -9,6 +9,7 @@ import { reindexAll } from '../search/search.service.ts';
 import { startServer } from '../server.ts';
 import { startJobWorker } from '../jobs/run-worker.ts';
 import pino from 'pino';
+import { understandAll } from '../understanding/understanding.service.ts';
 
 const demoFeed = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'demo', 'sahifa-demo.rss.xml');
 
@@ -79,6 +80,20 @@ export async function main(argv: string[]): Promise<void> {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+    });
+
+  program
+    .command('understand')
+    .description('find entities, quotes and stories in every article not yet understood with its current text')
+    .action(async () => {
+      const started = performance.now();
+      const result = await withDatabase(async (database) => {
+        await migrateToLatest(database.db);
+        return understandAll(database.db, (done) => process.stderr.write(`\runderstood ${done.understood}, unchanged ${done.unchanged}`));
+      });
+      const seconds = (performance.now() - started) / 1000;
+      process.stderr.write('\n');
+      console.log(`understood ${result.understood} articles (${result.unchanged} unchanged) in ${seconds.toFixed(1)} s`);
     });
 
   await program.parseAsync(argv);

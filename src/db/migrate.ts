@@ -4,6 +4,7 @@ import * as articles from './migrations/0001-articles.ts';
 import * as searchIndex from './migrations/0002-search-index.ts';
 import * as pageCache from './migrations/0003-page-cache.ts';
 import * as newsletters from './migrations/0005-newsletters.ts';
+import * as understanding from './migrations/0007-understanding.ts';
 
 /**
  * Every migration, in order. Landed migrations are never edited: add a new file instead.
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0002-search-index': searchIndex,
   '0003-page-cache': pageCache,
   '0005-newsletters': newsletters,
+  '0007-understanding': understanding,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

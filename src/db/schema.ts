@@ -23,6 +23,12 @@ export interface Database {
   send_recipients: SendRecipientsTable;
   email_bounces: EmailBouncesTable;
   email_suppressions: EmailSuppressionsTable;
+  entities: EntitiesTable;
+  entity_forms: EntityFormsTable;
+  article_entities: ArticleEntitiesTable;
+  quotes: QuotesTable;
+  article_stories: ArticleStoriesTable;
+  story_keys: StoryKeysTable;
 }
 
 export interface SectionsTable {
@@ -233,4 +239,55 @@ export interface EmailSuppressionsTable {
   email: string;
   reason: 'hard_bounce' | 'soft_bounces' | 'complaint' | 'manual';
   created_at: string;
+}
+
+/** A person, organisation or place named in articles (src/understanding). */
+export interface EntitiesTable {
+  id: string;
+  slug: string;
+  type: 'person' | 'organisation' | 'place';
+  name: string;
+  /** type + ":" + normalized canonical name. */
+  key: string;
+  created_at: string;
+}
+
+/** A normalized form ("person:الكاظمي") an entity was written in. */
+export interface EntityFormsTable {
+  form: string;
+  entity_id: string;
+}
+
+export interface ArticleEntitiesTable {
+  article_id: string;
+  entity_id: string;
+  mentions: number;
+  position: number;
+}
+
+/** A direct quote and the entity that said it. */
+export interface QuotesTable {
+  id: string;
+  article_id: string;
+  entity_id: string;
+  text: string;
+  position: number;
+}
+
+/** The story an understood article belongs to, and what clustering compares. */
+export interface ArticleStoriesTable {
+  article_id: string;
+  story_id: string;
+  duplicate_of: string | null;
+  content_hash: string;
+  published_at: string;
+  shingle_signature: string;
+  word_signature: string;
+}
+
+/** A locality-sensitive key (MinHash band or entity) of an article, to find its story candidates. */
+export interface StoryKeysTable {
+  key: string;
+  article_id: string;
+  published_at: string;
 }

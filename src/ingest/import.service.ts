@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { BULK_TRANSACTION_SIZE, type SaveOutcome, saveImportedArticles } from '../articles/article.service.ts';
 import type { Database } from '../db/schema.ts';
+import { understandImported } from '../understanding/understanding.service.ts';
 import { decodePage } from './decode.ts';
 import { detectFormat, type PageFormat } from './detect-format.ts';
 import { type FeedItemResult, parseFeedDocument } from './feed.ts';
@@ -65,6 +66,8 @@ export async function importFiles(db: Kysely<Database>, files: string[], now = n
   const byPosition = (a: { file: string }, b: { file: string }) => position.get(a.file)! - position.get(b.file)!;
   report.imported.sort(byPosition);
   report.failed.sort(byPosition);
+  // Entities and stories are read once per batch, after the articles' own transactions (see src/understanding).
+  await understandImported(db, report.imported.filter((item) => item.outcome !== 'unchanged').map((item) => item.slug));
   return report;
 }
 

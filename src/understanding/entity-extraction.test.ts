@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseTextPage } from '../ingest/text-page.ts';
+import { extractEntities } from './entity-extraction.ts';
+import { attributeQuotes } from './quote-attribution.ts';
+
+// The seed is read from ../shared at test time, never copied into the repository.
+const seedPath = path.resolve(import.meta.dirname, '../../../shared/seeds/000_1cf7490bba804225.txt');
+
+const names = (title: string, paragraphs: string[], type: string) =>
+  extractEntities(title, paragraphs)
+    .entities.filter((entity) => entity.type === type)
+    .map((entity) => entity.name);
+
+describe('extractEntities on the seed article', () => {
+  const seed = parseTextPage(fs.readFileSync(seedPath, 'utf8'));
+  const paragraphs = [seed.subtitle ?? '', ...seed.paragraphs];
+
+  it('finds every person it names, each once, by full name', () => {
+    // Written by hand from reading the seed: titles (المتحدث باسم، رئيس الوزراء، مستشار…، اللواء), a kunya,
+    // first names and "بزعامة"; short forms (الكاظمي، الأعرجي، رسول) are the same people.
+    expect(names(seed.title, paragraphs, 'person').sort()).toEqual(
+      ['وين ماروتو', 'مصطفى الكاظمي', 'قاسم الأعرجي', 'يحيى رسول', 'قاسم سليماني', 'أبو مهدي المهندس', 'هادي العامري'].sort(),
+    );
+  });
+
+  it('finds every organisation it names', () => {
+    const found = names(seed.title, paragraphs, 'organisation');
+    for (const name of ['التحالف الدولي', 'داعش', 'تويتر', 'البيشمركة', 'قاصم الجبارين', 'فيلق القدس', 'الحرس الثوري', 'الحشد الشعبي', 'تحالف الفتح']) {
+      expect(found).toContain(name);
+    }
+  });
+
+  it('finds every place it names, with أميركا and الولايات المتحدة الأميركية as one country', () => {
+    expect(names(seed.title, paragraphs, 'place').sort()).toEqual(
+      ['العراق', 'الكويت', 'الولايات المتحدة', 'واشنطن', 'بغداد', 'الناصرية', 'بابل', 'إيران'].sort(),
+    );
+  });
+
+  it('attributes the quotes to who said them, a following «وأضاف» to the same speaker', () => {
+    const { mentions } = extractEntities(seed.title, paragraphs);
+    const quotes = attributeQuotes(paragraphs, mentions);
+    const speakers = quotes.map((quote) => quote.speakerName);
+    expect(speakers.slice(0, 6)).toEqual(['وين ماروتو', 'قاسم الأعرجي', 'قاسم الأعرجي', 'يحيى رسول', 'يحيى رسول', 'يحيى رسول']);
+    expect(quotes[0]!.text).toMatch(/^لا تغيير في مهمة التحالف/);
+    // Names in quotes («تويتر», «الحوار الاستراتيجي») are not quotes.
+    expect(quotes.map((quote) => quote.text)).not.toContain('تويتر');
+  });
+});
+
+describe('extractEntities rules', () => {
+  it('merges a person’s title, full name and short name into one person', () => {
+    const { entities } = extractEntities('زيارة رسمية', [
+      'استقبل رئيس الوزراء العراقي حيدر الزاملي وفداً تجارياً، وقال الزاملي إن الزيارة ناجحة.',
+      'وأكد مكتب الزاملي أن اللقاء تناول الاستثمار.',
+    ]);
+    const people = entities.filter((entity) => entity.type === 'person');
+    expect(people).toEqual([expect.objectContaining({ name: 'حيدر الزاملي', mentions: 3 })]);
+  });
+
+  it('reads names through clitics and variants: وبغداد، للعراق، تنظيم الدولة = داعش', () => {
+    const { entities } = extractEntities('', ['وصل الوفد إلى وبغداد قادما من عمّان، وقدم دعما للعراق في حربه على تنظيم الدولة وداعش.']);
+    expect(entities.map((entity) => `${entity.type}:${entity.name}:${entity.mentions}`)).toEqual([
+      'place:بغداد:1',
+      'place:عمّان:1',
+      'place:العراق:1',
+      'organisation:داعش:2',
+    ]);
+  });
+
+  it('finds Latin names after a title and Latin acronyms', () => {
+    const { entities } = extractEntities('', ['وقال المدير التنفيذي Satya Nadella في مقابلة مع BBC إن الشركة ستتوسع.']);
+    expect(entities.map((entity) => `${entity.type}:${entity.name}`)).toEqual(['person:Satya Nadella', 'organisation:BBC']);
+  });
+
+  it('does not take a verb after a name, a day or a function word for part of the name', () => {
+    const { entities } = extractEntities('', ['وأعلن اللواء سمير الحداد الثلاثاء أن القوات يستعد لها الجميع، والعقيد مراد يتحدث إلى الصحافيين.']);
+    expect(entities.filter((entity) => entity.type === 'person').map((entity) => entity.name)).toEqual(['سمير الحداد', 'مراد']);
+  });
+
+  it('finds an organisation by its head word: هيئة …, جماعة «…», and a government by its adjective', () => {
+    const { entities } = extractEntities('', ['ودعت هيئة الموانئ البحرية وجماعة «شباب الغد» الحكومة الأردنية إلى الحوار.']);
+    expect(entities.map((entity) => `${entity.type}:${entity.name}`)).toEqual([
+      'organisation:هيئة الموانئ البحرية',
+      'organisation:شباب الغد',
+      'organisation:الحكومة الأردنية',
+    ]);
+  });
+});

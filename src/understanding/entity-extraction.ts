@@ -1,0 +1,435 @@
+// Finds the people, organisations and places an article names, in three passes over its blocks (title, then
+// paragraphs):
+// 1. the gazetteer: the longest known name at each word, its clitics (و ف ب ل ك لل) removed;
+// 2. contextual rules: a title before a name ("اللواء يحيى رسول", "مستشار الأمن القومي العراقي قاسم الأعرجي"),
+//    a known first name ("قاسم سليماني"), a kunya ("أبو مهدي المهندس"), an organisation's head word before its
+//    name ("هيئة الحشد الشعبي", "جماعة «…»"), Latin acronyms (MBC);
+// 3. short names: once an article has named "مصطفى الكاظمي", a later "الكاظمي" alone is the same person.
+// Canonical names are the gazetteer's, or for people found by rules the longest form the article uses.
+import { stripDiacritics } from '../arabic/normalize.ts';
+import { type ArticleEntity, type EntityType, entityKey, type Mention } from './entity.ts';
+import { type GazetteerEntry, gazetteerEntries } from './gazetteer.ts';
+import {
+  DEFINITE_ORGANISATION_HEADS,
+  FIRST_NAMES,
+  isFunctionWord,
+  NAME_JOINERS,
+  ORGANISATION_HEADS,
+  SPEECH_VERBS,
+  TITLE_LINKS,
+  TITLES,
+} from './lexicon.ts';
+import { cliticForms, type TextToken, textTokens } from './text-tokens.ts';
+
+interface GazetteerForm {
+  /** Normalized words after the first. */
+  rest: string[];
+  entry: GazetteerEntry;
+  key: string;
+}
+
+/** The gazetteer compiled for matching: forms by their first normalized word, longest first. */
+export interface Gazetteer {
+  byFirstWord: ReadonlyMap<string, readonly GazetteerForm[]>;
+}
+
+/** Compiles gazetteer entries; an entity listed twice (a country that is also a city-state) is one entity. */
+export function compileGazetteer(entries: GazetteerEntry[]): Gazetteer {
+  const byFirstWord = new Map<string, GazetteerForm[]>();
+  const seen = new Set<string>();
+  for (const entry of entries) {
+    const key = entityKey(entry.type, entry.name);
+    for (const form of entry.forms) {
+      const words = textTokens(form).filter((token) => token.kind !== 'punct').map((token) => token.norm);
+      if (!words.length) continue;
+      const id = words.join(' ');
+      // The first entity to claim a written form keeps it.
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const list = byFirstWord.get(words[0]!) ?? [];
+      list.push({ rest: words.slice(1), entry, key });
+      byFirstWord.set(words[0]!, list);
+    }
+  }
+  for (const list of byFirstWord.values()) list.sort((a, b) => b.rest.length - a.rest.length);
+  return { byFirstWord };
+}
+
+/** The gazetteer shipped with Sahifa (see gazetteer.ts), compiled once; never modified. */
+export const defaultGazetteer: Gazetteer = compileGazetteer(gazetteerEntries());
+
+const MAX_NAME_WORDS = 4;
+const MAX_TITLE_LINKS = 6;
+const MAX_ORGANISATION_WORDS = 3;
+
+interface Block {
+  text: string;
+  tokens: TextToken[];
+  /** For each token, whether a mention already covers it. */
+  taken: boolean[];
+}
+
+interface RawMention extends Mention {
+  /** Normalized words of the name as the text wrote it (clitic removed): what short forms are matched against. */
+  words: string[];
+}
+
+/** The entities of one article, in order of first appearance, and every mention of them. */
+export function extractEntities(
+  title: string,
+  paragraphs: string[],
+  gazetteer: Gazetteer = defaultGazetteer,
+): { entities: ArticleEntity[]; mentions: Mention[] } {
+  const blocks: Block[] = [title, ...paragraphs].map((text) => {
+    const tokens = textTokens(text);
+    return { text, tokens, taken: tokens.map(() => false) };
+  });
+  const found: RawMention[] = [];
+  blocks.forEach((block, index) => found.push(...gazetteerPass(block, index, gazetteer)));
+  blocks.forEach((block, index) => found.push(...rulePass(block, index)));
+  found.push(...shortNamePass(blocks, found));
+
+  const people = canonicalPeople(found);
+  const resolved = found
+    .map((raw) => {
+      const person = people.get(raw.key);
+      return { ...raw, key: person?.key ?? raw.key, name: person?.name ?? raw.name };
+    })
+    .sort((a, b) => a.block - b.block || a.start - b.start);
+
+  const entities = new Map<string, ArticleEntity>();
+  for (const raw of resolved) {
+    const form = raw.words.join(' ');
+    const entity = entities.get(raw.key);
+    if (entity) {
+      entity.mentions++;
+      if (!entity.forms.includes(form)) entity.forms.push(form);
+      continue;
+    }
+    const canonical = raw.key.slice(raw.key.indexOf(':') + 1);
+    const forms = form === canonical ? [canonical] : [canonical, form];
+    entities.set(raw.key, { key: raw.key, type: raw.type, name: raw.name, mentions: 1, firstPosition: entities.size, forms });
+  }
+  const mentions: Mention[] = resolved.map(({ words: _words, ...mention }) => mention);
+  return { entities: [...entities.values()], mentions };
+}
+
+/** Pass 1: the longest gazetteer form starting at each word. */
+function gazetteerPass(block: Block, blockIndex: number, gazetteer: Gazetteer): RawMention[] {
+  const mentions: RawMention[] = [];
+  const { tokens } = block;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (token.kind === 'punct' || token.kind === 'number') continue;
+    let best: { form: GazetteerForm; first: string } | null = null;
+    for (const first of cliticForms(token.norm)) {
+      for (const form of gazetteer.byFirstWord.get(first) ?? []) {
+        if (best && best.form.rest.length >= form.rest.length) break;
+        if (form.rest.every((word, k) => tokens[i + 1 + k]?.norm === word)) {
+          best = { form, first };
+          break;
+        }
+      }
+    }
+    if (!best) continue;
+    const last = i + best.form.rest.length;
+    mentions.push(mention(block, blockIndex, i, last, best.form.entry.type, best.form.entry.name, best.form.key, best.first));
+    i = last;
+  }
+  return mentions;
+}
+
+/** Pass 2: titles, first names, kunyas and organisation heads before names the gazetteer does not know. */
+function rulePass(block: Block, blockIndex: number): RawMention[] {
+  const mentions: RawMention[] = [];
+  const { tokens, taken } = block;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (taken[i] || token.kind === 'punct' || token.kind === 'number') continue;
+
+    if (token.kind === 'latin') {
+      // An acronym inside Arabic text (MBC, BBC, NASA) names an organisation.
+      if (/^[A-Z]{2,6}$/.test(token.surface) && !taken[i]) {
+        mentions.push(mention(block, blockIndex, i, i, 'organisation', token.surface, entityKey('organisation', token.surface), token.norm));
+      }
+      continue;
+    }
+
+    const forms = cliticForms(token.norm);
+    if (forms.some((form) => TITLES.has(form))) {
+      const start = skipTitleLinks(block, i + 1);
+      const firstForm = nameStartForm(tokens[start]);
+      const end = nameEnd(block, start, firstForm, false);
+      if (end >= start) {
+        mentions.push(personMention(block, blockIndex, start, end, firstForm));
+        i = end;
+      }
+      continue;
+    }
+
+    const first = forms.find((form) => FIRST_NAMES.has(form) || (NAME_JOINERS.has(form) && form !== 'بن'));
+    if (first) {
+      const end = nameEnd(block, i, first, true);
+      if (end > i) {
+        mentions.push(personMention(block, blockIndex, i, end, first));
+        i = end;
+        continue;
+      }
+    }
+
+    const head = forms.find((form) => ORGANISATION_HEADS.has(form)) ?? (token.norm === 'اسم' ? 'اسم' : undefined);
+    if (head) {
+      const end = organisationEnd(block, i);
+      if (end > i) {
+        const quoted = tokens[i + 1]?.surface === '«' || tokens[i + 1]?.surface === '"';
+        // "جماعة «قاصم الجبارين»": the name is what the quotes hold; "هيئة الحشد الشعبي": the head is part of it.
+        const from = quoted ? i + 2 : i;
+        const to = quoted ? end - 1 : end;
+        mentions.push(organisationMention(block, blockIndex, from, to, quoted ? undefined : head));
+        taken.fill(true, i, end + 1);
+        i = end;
+        continue;
+      }
+    }
+
+    if (DEFINITE_ORGANISATION_HEADS.has(forms.at(-1)!) || forms.some((form) => DEFINITE_ORGANISATION_HEADS.has(form))) {
+      // "الحكومة العراقية", "الجيش الأميركي": a definite head with an adjective of origin.
+      const next = tokens[i + 1];
+      if (next && !taken[i + 1] && isNisba(next.norm)) {
+        const headForm = forms.find((form) => DEFINITE_ORGANISATION_HEADS.has(form))!;
+        mentions.push(organisationMention(block, blockIndex, i, i + 1, headForm));
+        i++;
+      }
+    }
+  }
+  return mentions;
+}
+
+/** Pass 3: a word that is the last name (or a later word) of a person already named in the article. */
+function shortNamePass(blocks: Block[], found: RawMention[]): RawMention[] {
+  const shortForms = new Map<string, RawMention>();
+  for (const raw of found) {
+    if (raw.type !== 'person' || raw.words.length < 2) continue;
+    const last = raw.words.at(-1)!;
+    if (last.length >= 3 && !NAME_JOINERS.has(last) && !shortForms.has(last)) shortForms.set(last, raw);
+  }
+  const mentions: RawMention[] = [];
+  if (!shortForms.size) return mentions;
+  blocks.forEach((block, blockIndex) => {
+    block.tokens.forEach((token, i) => {
+      if (block.taken[i] || token.kind !== 'arabic') return;
+      for (const form of cliticForms(token.norm)) {
+        const person = shortForms.get(form);
+        if (!person || isFunctionWord(form)) continue;
+        mentions.push(mention(block, blockIndex, i, i, 'person', person.name, person.key, form));
+        return;
+      }
+    });
+  });
+  return mentions;
+}
+
+/**
+ * People found by rules are keyed by the words the text used; a shorter form whose words end a longer one
+ * ("الكاظمي" and "مصطفى الكاظمي") is the same person, known by the longer name.
+ */
+function canonicalPeople(found: RawMention[]): Map<string, RawMention> {
+  const canonical = new Map<string, RawMention>();
+  const people = found.filter((raw) => raw.type === 'person').sort((a, b) => b.words.length - a.words.length);
+  for (const shorter of people) {
+    const longer = people.find(
+      (candidate) => candidate.words.length > shorter.words.length && endsWith(candidate.words, shorter.words),
+    );
+    if (longer && longer.key !== shorter.key) canonical.set(shorter.key, canonical.get(longer.key) ?? longer);
+  }
+  return canonical;
+}
+
+function endsWith(words: string[], suffix: string[]): boolean {
+  return suffix.every((word, k) => words[words.length - suffix.length + k] === word);
+}
+
+/** After a title, the words that describe it ("الوزراء", "باسم «…»", "الأمن القومي العراقي") up to the name. */
+function skipTitleLinks(block: Block, from: number): number {
+  const { tokens, taken } = block;
+  let i = from;
+  for (let links = 0; links < MAX_TITLE_LINKS && i < tokens.length; links++) {
+    const token = tokens[i]!;
+    if (token.surface === '«' || token.surface === '(') {
+      const close = closing(tokens, i);
+      if (close < 0) return i;
+      i = close + 1;
+      continue;
+    }
+    if (taken[i] && tokens[i]!.kind !== 'punct') {
+      // A place or organisation the gazetteer found: "وزير خارجية قطر …".
+      while (taken[i + 1] && tokens[i + 1]!.kind !== 'punct') i++;
+      i++;
+      continue;
+    }
+    if (token.kind !== 'arabic') break;
+    const forms = cliticForms(token.norm);
+    const describes =
+      TITLE_LINKS.has(token.norm) ||
+      TITLES.has(token.norm) ||
+      forms.some((form) => form.startsWith('ال') && !isFunctionWord(form));
+    if (!describes) break;
+    i++;
+  }
+  // "المتحدث باسم التحالف، وين ماروتو،": a comma may stand before the name.
+  if (tokens[i]?.surface === '،' || tokens[i]?.surface === ',') i++;
+  return i;
+}
+
+/** The index of the quote or bracket closing the one at `open`, or -1. */
+function closing(tokens: TextToken[], open: number): number {
+  const close = tokens[open]!.surface === '«' ? '»' : tokens[open]!.surface === '(' ? ')' : '"';
+  for (let i = open + 1; i < tokens.length && i < open + 16; i++) if (tokens[i]!.surface === close) return i;
+  return -1;
+}
+
+/**
+ * The last word of a person's name starting at `from`, or from - 1 when no name starts there. A name starts with
+ * a word that is not a function word, a title or a definite noun (or a Latin capital), and goes on with joiners
+ * (بن، أبو، عبد، آل), surnames of origin ("الكاظمي", "الأعرجي") and other undefined words, up to four words.
+ */
+function nameEnd(block: Block, from: number, firstForm: string | undefined, needsTwoWords: boolean): number {
+  const { tokens, taken } = block;
+  const first = tokens[from];
+  if (!first || taken[from]) return from - 1;
+  if (first.kind === 'latin') {
+    let end = from;
+    while (end - from < MAX_NAME_WORDS && /^\p{Lu}/u.test(tokens[end]?.surface ?? '') && tokens[end]!.kind === 'latin') end++;
+    return end > from ? end - 1 : from - 1;
+  }
+  if (first.kind !== 'arabic') return from - 1;
+  const firstWord = firstForm ?? first.norm;
+  if (!canStartName(firstWord)) return from - 1;
+  let end = from;
+  let words = 1;
+  let afterJoiner = NAME_JOINERS.has(firstWord);
+  for (let i = from + 1; i < tokens.length && words < MAX_NAME_WORDS; i++) {
+    const token = tokens[i]!;
+    if (taken[i] || token.kind !== 'arabic') break;
+    const word = token.norm;
+    if (afterJoiner) {
+      if (isFunctionWord(word) || TITLES.has(word)) break;
+      end = i;
+      words++;
+      afterJoiner = NAME_JOINERS.has(word) && word !== 'ابو';
+      // After "أبو X" one more word of any shape is still the name: "أبو مهدي المهندس".
+      if (!afterJoiner && i === from + 1 && firstWord === 'ابو') afterJoiner = true;
+      continue;
+    }
+    if (NAME_JOINERS.has(word)) {
+      afterJoiner = true;
+      continue;
+    }
+    if (!canContinueName(word, token.surface)) break;
+    end = i;
+    words++;
+    // A family name with the article ends the name: "حيدر الزاملي وفداً" stops before وفداً.
+    if (word.startsWith('ال')) break;
+  }
+  // A name that ends on a joiner ("محمد بن") is cut before it.
+  while (end > from && NAME_JOINERS.has(tokens[end]!.norm)) end--;
+  // A first name alone is not enough to call a word a name: "هادي" may be an adjective.
+  if (needsTwoWords && !NAME_JOINERS.has(firstWord) && end === from) return from - 1;
+  return end;
+}
+
+/**
+ * The form a name's first word is read in: without its clitic when that leaves a known first name or a joiner
+ * ("وأبو مهدي" → "ابو"), else as written (a name after a title rarely carries a clitic).
+ */
+function nameStartForm(token: TextToken | undefined): string | undefined {
+  if (!token || token.kind !== 'arabic') return undefined;
+  return cliticForms(token.norm).find((form) => FIRST_NAMES.has(form) || NAME_JOINERS.has(form)) ?? token.norm;
+}
+
+function canStartName(word: string): boolean {
+  if (word.length < 2 || isFunctionWord(word) || TITLES.has(word) || SPEECH_VERBS.has(word)) return false;
+  return !word.startsWith('ال') || NAME_JOINERS.has(word);
+}
+
+function canContinueName(word: string, surface: string): boolean {
+  if (word.length < 2 || isFunctionWord(word) || TITLES.has(word) || SPEECH_VERBS.has(word) || TITLE_LINKS.has(word)) return false;
+  // A feminine adjective ("العراقية") describes; a family name is masculine in form ("الحداد", "الكاظمي").
+  if (word.startsWith('ال')) return word.length >= 4 && !word.endsWith('ه');
+  // Tanwin marks an indefinite noun, never a name ("وفداً"); a present-tense verb ("يهدد") ends the name too.
+  if (/[\u064B-\u064D]/.test(surface)) return false;
+  return !(word.startsWith('ي') && word.length >= 4);
+}
+
+/** An adjective of origin or a family name built like one: "العراقية", "الكاظمي". */
+function isNisba(word: string): boolean {
+  return word.startsWith('ال') && word.length >= 5 && (word.endsWith('ي') || word.endsWith('يه')) && !isFunctionWord(word);
+}
+
+/** The last word of an organisation's name after its head word at `head`, or head when none follows. */
+function organisationEnd(block: Block, head: number): number {
+  const { tokens, taken } = block;
+  const next = tokens[head + 1];
+  if (!next) return head;
+  if (next.surface === '«' || next.surface === '"') {
+    const close = closing(tokens, head + 1);
+    const inside = taken.slice(head + 2, close);
+    return close > head + 2 && close - head <= 8 && !inside.includes(true) ? close : head;
+  }
+  if (tokens[head]!.norm === 'اسم') return head;
+  let end = head;
+  for (let i = head + 1; i < tokens.length && i - head <= MAX_ORGANISATION_WORDS; i++) {
+    const token = tokens[i]!;
+    if (taken[i] || token.kind !== 'arabic' || !token.norm.startsWith('ال') || isFunctionWord(token.norm)) break;
+    end = i;
+  }
+  return end;
+}
+
+function personMention(block: Block, blockIndex: number, from: number, to: number, firstForm?: string): RawMention {
+  const words = wordsOf(block, from, to, firstForm);
+  const name = displayName(block, from, to, firstForm);
+  return mention(block, blockIndex, from, to, 'person', name, entityKey('person', words.join(' ')), firstForm);
+}
+
+function organisationMention(block: Block, blockIndex: number, from: number, to: number, firstForm?: string): RawMention {
+  const name = displayName(block, from, to, firstForm);
+  return mention(block, blockIndex, from, to, 'organisation', name, entityKey('organisation', name), firstForm);
+}
+
+function mention(
+  block: Block,
+  blockIndex: number,
+  from: number,
+  to: number,
+  type: EntityType,
+  name: string,
+  key: string,
+  firstForm?: string,
+): RawMention {
+  block.taken.fill(true, from, to + 1);
+  const start = block.tokens[from]!.start;
+  const end = block.tokens[to]!.end;
+  return { type, key, name, surface: block.text.slice(start, end), block: blockIndex, start, end, words: wordsOf(block, from, to, firstForm) };
+}
+
+function wordsOf(block: Block, from: number, to: number, firstForm?: string): string[] {
+  return block.tokens
+    .slice(from, to + 1)
+    .filter((token) => token.kind !== 'punct')
+    .map((token, k) => (k === 0 && firstForm ? firstForm : token.norm));
+}
+
+/** The name as written, without diacritics and without the clitic of its first word ("وقاسم" → "قاسم"). */
+function displayName(block: Block, from: number, to: number, firstForm?: string): string {
+  const words = block.tokens.slice(from, to + 1).filter((token) => token.kind !== 'punct').map((token) => stripDiacritics(token.surface).replace(/\u0640/g, ''));
+  const first = block.tokens[from]!;
+  if (firstForm && firstForm !== first.norm) words[0] = dropClitic(words[0]!, first.norm, firstForm);
+  return words.join(' ');
+}
+
+/** Removes the proclitic letters that separate a normalized word from its form ("للأمم" with form "الامم" → "الأمم"). */
+function dropClitic(written: string, norm: string, form: string): string {
+  if (norm.startsWith('لل') && form.startsWith('ال') && form.length === norm.length) return `ال${written.slice(2)}`;
+  return written.slice(norm.length - form.length);
+}

@@ -1,0 +1,127 @@
+// Direct quotes («…», “…” or "…") and who said them, as the text says it:
+// - "وقال X إن «…»", "أكد X … أن «…»": the first person or organisation named between the speech verb and the quote;
+// - "وأضاف أن «…»", "مشيراً إلى أن «…»": no subject, so the person named last before the verb (for a feminine
+//   verb, "وقالت في بيان", the person or organisation named last: groups and ministries are feminine in Arabic);
+// - "«…»، قال X": a speech verb right after the quote, then its speaker.
+// A quote of fewer than MIN_QUOTE_WORDS words is a name or a term ("«تويتر»", «الحوار الاستراتيجي»), not a quote.
+import type { EntityType, Mention } from './entity.ts';
+import { FEMININE_SPEECH_VERBS, SPEECH_VERBS } from './lexicon.ts';
+import { cliticForms, type TextToken, textTokens } from './text-tokens.ts';
+
+const MIN_QUOTE_WORDS = 4;
+/** How far (in words) a speech verb may stand before the quote it introduces. */
+const MAX_VERB_DISTANCE = 25;
+
+export interface AttributedQuote {
+  speakerKey: string;
+  speakerName: string;
+  speakerType: EntityType;
+  /** The quoted words, without their quotation marks. */
+  text: string;
+  /** Block the quote is in (1… for paragraphs) and where it starts there. */
+  block: number;
+  start: number;
+}
+
+const OPENING: Record<string, string> = { '«': '»', '“': '”', '"': '"' };
+
+/** Every quote in the paragraphs whose speaker the text names; quotes with no speaker are left out. */
+export function attributeQuotes(paragraphs: string[], mentions: Mention[]): AttributedQuote[] {
+  const speakers = mentions.filter((mention) => mention.type === 'person' || mention.type === 'organisation');
+  const quotes: AttributedQuote[] = [];
+  // "وأضاف أن «…»" continues the speaker of the paragraph's previous quote.
+  let previousSpeaker: Mention | null = null;
+  paragraphs.forEach((text, index) => {
+    const block = index + 1;
+    const tokens = textTokens(text);
+    for (let i = 0; i < tokens.length; i++) {
+      const close = OPENING[tokens[i]!.surface];
+      if (!close) continue;
+      const end = tokens.findIndex((token, k) => k > i && token.surface === close);
+      if (end < 0) break;
+      const words = tokens.slice(i + 1, end).filter((token) => token.kind !== 'punct').length;
+      if (words >= MIN_QUOTE_WORDS) {
+        const speaker = speakerBefore(tokens, i, block, speakers, previousSpeaker) ?? speakerAfter(tokens, end, block, speakers);
+        if (speaker) {
+          previousSpeaker = speaker;
+          quotes.push({
+            speakerKey: speaker.key,
+            speakerName: speaker.name,
+            speakerType: speaker.type,
+            text: text.slice(tokens[i]!.end, tokens[end]!.start).trim(),
+            block,
+            start: tokens[i]!.start,
+          });
+        }
+      }
+      i = end;
+    }
+  });
+  return quotes;
+}
+
+function speechVerb(token: TextToken): { feminine: boolean } | null {
+  if (token.kind !== 'arabic') return null;
+  for (const form of cliticForms(token.norm)) {
+    if (SPEECH_VERBS.has(form)) return { feminine: FEMININE_SPEECH_VERBS.has(form) };
+  }
+  return null;
+}
+
+/** The speaker named by a speech verb before the quote opening at `open` in the same sentence. */
+function speakerBefore(
+  tokens: TextToken[],
+  open: number,
+  block: number,
+  speakers: Mention[],
+  previousSpeaker: Mention | null,
+): Mention | null {
+  for (let i = open - 1; i >= 0 && open - i <= MAX_VERB_DISTANCE; i--) {
+    const token = tokens[i]!;
+    // A full stop ends the sentence the verb had to be in; so does another quote. A name in quotes («تويتر») does not.
+    if (token.surface === '.') return null;
+    if (token.surface === '»' || token.surface === '”') {
+      const opening = token.surface === '»' ? '«' : '“';
+      let k = i - 1;
+      while (k >= 0 && tokens[k]!.surface !== opening) k--;
+      if (k < 0 || tokens.slice(k + 1, i).filter((word) => word.kind !== 'punct').length >= MIN_QUOTE_WORDS) return null;
+      i = k;
+      continue;
+    }
+    const verb = speechVerb(token);
+    if (!verb) continue;
+    const between = speakers.filter(
+      (mention) => mention.block === block && mention.start >= token.end && mention.start < tokens[open]!.start,
+    );
+    // The subject is a person named after the verb, or an organisation right after it ("وقالت الوزارة");
+    // an organisation further on is more often where it was said ("في تغريدة على «تويتر»").
+    const subject =
+      between.find((mention) => mention.type === 'person') ??
+      between.find((mention) => mention.start === tokens[i + 1]?.start);
+    if (subject) return subject;
+    return previousSpeaker?.block === block ? previousSpeaker : lastNamedBefore(block, token.start, speakers, verb.feminine);
+  }
+  return null;
+}
+
+/** "«…»، قال X": the speaker after a speech verb that follows the quote closing at `close`. */
+function speakerAfter(tokens: TextToken[], close: number, block: number, speakers: Mention[]): Mention | null {
+  let i = close + 1;
+  if (tokens[i]?.surface === '،' || tokens[i]?.surface === ',') i++;
+  const verbToken = tokens[i];
+  if (!verbToken || !speechVerb(verbToken)) return null;
+  const next = tokens[i + 1];
+  if (!next) return null;
+  return speakers.find((mention) => mention.block === block && mention.start === next.start) ?? null;
+}
+
+/** The person (or, for a feminine verb, the person or organisation) named last before a position. */
+function lastNamedBefore(block: number, position: number, speakers: Mention[], feminine: boolean): Mention | null {
+  let last: Mention | null = null;
+  for (const mention of speakers) {
+    if (mention.block > block || (mention.block === block && mention.start >= position)) break;
+    if (mention.block === 0) continue;
+    if (mention.type === 'person' || feminine) last = mention;
+  }
+  return last;
+}

@@ -1,0 +1,244 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { ArticleStoriesTable, Database, EntitiesTable } from '../db/schema.ts';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+export type EntityRow = Pick<EntitiesTable, 'id' | 'slug' | 'type' | 'name' | 'key'>;
+
+/** An article as lists on understanding pages show it. */
+export interface StoryArticle {
+  id: string;
+  slug: string;
+  title: string;
+  source_name: string | null;
+  published_at: string | null;
+  duplicate_of: string | null;
+}
+
+const ENTITY_COLUMNS = ['entities.id', 'entities.slug', 'entities.type', 'entities.name', 'entities.key'] as const;
+const ARTICLE_COLUMNS = ['articles.id', 'articles.slug', 'articles.title', 'articles.source_name', 'articles.published_at'] as const;
+
+/** All SQL for entities, quotes and stories. */
+export function understandingRepository(db: Executor) {
+  return {
+    /** Published articles to read, with what decides whether they changed since they were last understood. */
+    articlesByIds: (ids: string[]) =>
+      ids.length === 0
+        ? Promise.resolve([])
+        : db
+            .selectFrom('articles')
+            .leftJoin('article_stories', 'article_stories.article_id', 'articles.id')
+            .select([
+              'articles.id',
+              'articles.title',
+              'articles.paragraphs',
+              'articles.published_at',
+              'articles.created_at',
+              'articles.content_hash',
+              'article_stories.content_hash as understood_hash',
+            ])
+            .where('articles.id', 'in', ids)
+            .where('articles.status', '=', 'published')
+            .execute(),
+
+    async idsBySlugs(slugs: string[]): Promise<string[]> {
+      if (slugs.length === 0) return [];
+      const rows = await db.selectFrom('articles').select('id').where('slug', 'in', slugs).execute();
+      return rows.map((row) => row.id);
+    },
+
+    /** One page of published article ids in publication order, after a cursor: how a backfill walks them all. */
+    publishedIdsAfter: (cursor: { publishedAt: string; id: string } | null, limit: number) => {
+      let query = db.selectFrom('articles').select(['id', 'published_at']).where('status', '=', 'published').where('published_at', 'is not', null);
+      if (cursor) {
+        query = query.where((eb) =>
+          eb.or([eb('published_at', '>', cursor.publishedAt), eb.and([eb('published_at', '=', cursor.publishedAt), eb('id', '>', cursor.id)])]),
+        );
+      }
+      return query.orderBy('published_at').orderBy('id').limit(limit).execute();
+    },
+
+    entitiesByKeys: (keys: string[]) =>
+      keys.length === 0 ? Promise.resolve([]) : db.selectFrom('entities').select(ENTITY_COLUMNS).where('key', 'in', keys).execute(),
+
+    /** Entities written in any of these forms ("person:الكاظمي"), oldest first. */
+    entitiesByForms: (forms: string[]) =>
+      forms.length === 0
+        ? Promise.resolve([])
+        : db
+            .selectFrom('entity_forms')
+            .innerJoin('entities', 'entities.id', 'entity_forms.entity_id')
+            .select([...ENTITY_COLUMNS, 'entity_forms.form'])
+            .where('entity_forms.form', 'in', forms)
+            .orderBy('entities.created_at')
+            .orderBy('entities.id')
+            .execute(),
+
+    async slugsStartingWith(base: string): Promise<Set<string>> {
+      const rows = await db.selectFrom('entities').select('slug').where('slug', 'like', `${base.replace(/[%_\\]/g, '')}%`).execute();
+      return new Set(rows.map((row) => row.slug));
+    },
+
+    insertEntity: (row: EntitiesTable) => db.insertInto('entities').values(row).onConflict((oc) => oc.column('key').doNothing()).execute(),
+
+    insertForms: (rows: { form: string; entity_id: string }[]) =>
+      rows.length === 0 ? Promise.resolve() : db.insertInto('entity_forms').values(rows).onConflict((oc) => oc.doNothing()).execute().then(() => undefined),
+
+    async replaceArticleEntities(articleId: string, rows: { entity_id: string; mentions: number; position: number }[]) {
+      await db.deleteFrom('article_entities').where('article_id', '=', articleId).execute();
+      if (rows.length) await db.insertInto('article_entities').values(rows.map((row) => ({ ...row, article_id: articleId }))).execute();
+    },
+
+    async replaceQuotes(articleId: string, rows: { id: string; entity_id: string; text: string; position: number }[]) {
+      await db.deleteFrom('quotes').where('article_id', '=', articleId).execute();
+      if (rows.length) await db.insertInto('quotes').values(rows.map((row) => ({ ...row, article_id: articleId }))).execute();
+    },
+
+    /** Forgets an article's story membership and keys (before it is understood again). */
+    async clearStory(articleId: string) {
+      await db.deleteFrom('story_keys').where('article_id', '=', articleId).execute();
+      await db.deleteFrom('article_stories').where('article_id', '=', articleId).execute();
+    },
+
+    /** Articles sharing at least one key with these, published inside the window, most keys shared first. */
+    candidates: (keys: string[], from: string, to: string, excludeId: string, limit: number) =>
+      keys.length === 0
+        ? Promise.resolve([])
+        : db
+            .selectFrom('story_keys')
+            .select(['article_id', (eb) => eb.fn.countAll<string | number>().as('shared')])
+            .where('key', 'in', keys)
+            .where('published_at', '>=', from)
+            .where('published_at', '<=', to)
+            .where('article_id', '!=', excludeId)
+            .groupBy('article_id')
+            .orderBy('shared', 'desc')
+            .limit(limit)
+            .execute(),
+
+    storyRows: (articleIds: string[]) =>
+      articleIds.length === 0 ? Promise.resolve([]) : db.selectFrom('article_stories').selectAll().where('article_id', 'in', articleIds).execute(),
+
+    entityIdsOfArticles: (articleIds: string[]) =>
+      articleIds.length === 0
+        ? Promise.resolve([])
+        : db.selectFrom('article_entities').select(['article_id', 'entity_id']).where('article_id', 'in', articleIds).execute(),
+
+    insertStory: (row: ArticleStoriesTable) => db.insertInto('article_stories').values(row).execute(),
+
+    insertKeys: (rows: { key: string; article_id: string; published_at: string }[]) =>
+      rows.length === 0 ? Promise.resolve() : db.insertInto('story_keys').values(rows).onConflict((oc) => oc.doNothing()).execute().then(() => undefined),
+
+    // Reading side: entity, story and article pages.
+
+    entityBySlug: (slug: string) => db.selectFrom('entities').select(ENTITY_COLUMNS).where('slug', '=', slug).executeTakeFirst(),
+
+    /** An entity's published articles, newest first; an article shown once even if a duplicate was imported too. */
+    entityArticles: (entityId: string, limit: number, offset: number) =>
+      db
+        .selectFrom('article_entities')
+        .innerJoin('articles', 'articles.id', 'article_entities.article_id')
+        .leftJoin('article_stories', 'article_stories.article_id', 'articles.id')
+        .select([...ARTICLE_COLUMNS, 'article_stories.duplicate_of'])
+        .where('article_entities.entity_id', '=', entityId)
+        .where('articles.status', '=', 'published')
+        .where('article_stories.duplicate_of', 'is', null)
+        .orderBy('articles.published_at', 'desc')
+        .orderBy('articles.id')
+        .limit(limit)
+        .offset(offset)
+        .execute(),
+
+    async countEntityArticles(entityId: string): Promise<number> {
+      const row = await db
+        .selectFrom('article_entities')
+        .innerJoin('articles', 'articles.id', 'article_entities.article_id')
+        .leftJoin('article_stories', 'article_stories.article_id', 'articles.id')
+        .select((eb) => eb.fn.countAll<string | number>().as('n'))
+        .where('article_entities.entity_id', '=', entityId)
+        .where('articles.status', '=', 'published')
+        .where('article_stories.duplicate_of', 'is', null)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    /** What an entity said, newest first. */
+    entityQuotes: (entityId: string, limit: number) =>
+      db
+        .selectFrom('quotes')
+        .innerJoin('articles', 'articles.id', 'quotes.article_id')
+        .select(['quotes.id', 'quotes.text', 'articles.slug', 'articles.title', 'articles.published_at'])
+        .where('quotes.entity_id', '=', entityId)
+        .where('articles.status', '=', 'published')
+        .orderBy('articles.published_at', 'desc')
+        .orderBy('quotes.position')
+        .limit(limit)
+        .execute(),
+
+    articleEntities: (articleId: string) =>
+      db
+        .selectFrom('article_entities')
+        .innerJoin('entities', 'entities.id', 'article_entities.entity_id')
+        .select([...ENTITY_COLUMNS, 'article_entities.mentions'])
+        .where('article_entities.article_id', '=', articleId)
+        .orderBy('article_entities.position')
+        .execute(),
+
+    articleQuotes: (articleId: string) =>
+      db
+        .selectFrom('quotes')
+        .innerJoin('entities', 'entities.id', 'quotes.entity_id')
+        .select(['quotes.id', 'quotes.text', 'entities.slug', 'entities.name', 'entities.type'])
+        .where('quotes.article_id', '=', articleId)
+        .orderBy('quotes.position')
+        .execute(),
+
+    storyOf: (articleId: string) =>
+      db.selectFrom('article_stories').select(['story_id', 'duplicate_of']).where('article_id', '=', articleId).executeTakeFirst(),
+
+    /** A story's published articles, oldest first (a timeline), duplicates included and marked. */
+    storyArticles: (storyId: string) =>
+      db
+        .selectFrom('article_stories')
+        .innerJoin('articles', 'articles.id', 'article_stories.article_id')
+        .select([...ARTICLE_COLUMNS, 'article_stories.duplicate_of'])
+        .where('article_stories.story_id', '=', storyId)
+        .where('articles.status', '=', 'published')
+        .orderBy('articles.published_at')
+        .orderBy('articles.id')
+        .execute(),
+
+    /** How many articles name each entity: rarer entities say more about what an article is about. */
+    async entityArticleCounts(entityIds: string[]): Promise<Map<string, number>> {
+      if (entityIds.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('article_entities')
+        .select(['entity_id', (eb) => eb.fn.countAll<string | number>().as('n')])
+        .where('entity_id', 'in', entityIds)
+        .groupBy('entity_id')
+        .execute();
+      return new Map(rows.map((row) => [row.entity_id, Number(row.n)]));
+    },
+
+    /** Published articles naming the most of these entities, newest first among equals; duplicates left out. */
+    articlesSharingEntities: (entityIds: string[], excludeIds: string[], limit: number) =>
+      entityIds.length === 0
+        ? Promise.resolve([])
+        : db
+            .selectFrom('article_entities')
+            .innerJoin('articles', 'articles.id', 'article_entities.article_id')
+            .leftJoin('article_stories', 'article_stories.article_id', 'articles.id')
+            .select([...ARTICLE_COLUMNS, 'article_stories.duplicate_of', sql<number>`count(*)`.as('shared')])
+            .where('article_entities.entity_id', 'in', entityIds)
+            .where('articles.id', 'not in', excludeIds.length ? excludeIds : [''])
+            .where('articles.status', '=', 'published')
+            .where('article_stories.duplicate_of', 'is', null)
+            .groupBy(['articles.id', 'articles.slug', 'articles.title', 'articles.source_name', 'articles.published_at', 'article_stories.duplicate_of'])
+            .orderBy('shared', 'desc')
+            .orderBy('articles.published_at', 'desc')
+            .limit(limit)
+            .execute(),
+  };
+}
+
+export type UnderstandingRepository = ReturnType<typeof understandingRepository>;

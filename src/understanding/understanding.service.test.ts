@@ -1,0 +1,101 @@
+import { expect, it } from 'vitest';
+import { buildArticle } from '../../test/build-article.ts';
+import { describeEachEngine } from '../../test/engines.ts';
+import { saveImportedArticle } from '../articles/article.service.ts';
+import { articleRepository } from '../articles/article.repository.ts';
+import { understandingRepository } from './understanding.repository.ts';
+import { understandAll, understandArticles } from './understanding.service.ts';
+
+// Our own text: one event (a port reopening in Basra) told by two sources, the first one imported from two
+// feeds, and an unrelated story the same day.
+const portStory = [
+  'أعلن وزير النقل العراقي سالم الجبوري إعادة فتح ميناء أم قصر في البصرة أمام السفن التجارية بعد أسبوعين من الإغلاق بسبب أعمال الصيانة.',
+  'وقال الجبوري في مؤتمر صحافي إن «الميناء سيستقبل أول سفينة محملة بالقمح صباح الغد بعد اكتمال أعمال التوسعة».',
+  'وأضاف أن «العمل سيستمر على مدار الساعة لتعويض التأخير في تفريغ الشحنات».',
+  'وكانت الشركة العامة لموانئ العراق قد أعلنت إغلاق الرصيف الشمالي للميناء مطلع الشهر الماضي.',
+];
+const portOtherSource = [
+  'عادت حركة السفن التجارية إلى ميناء أم قصر جنوبي العراق بعد إغلاق دام أسبوعين، بحسب ما أعلن وزير النقل سالم الجبوري.',
+  'وأوضح الجبوري أن أعمال الصيانة والتوسعة في الميناء اكتملت، وأن أول سفينة محملة بالقمح ستصل إلى البصرة غداً.',
+  'ويعد ميناء أم قصر المنفذ البحري الأهم للعراق على الخليج.',
+];
+const festival = [
+  'افتتحت وزارة الثقافة التونسية الدورة الجديدة لمهرجان قرطاج السينمائي في تونس العاصمة بمشاركة أفلام من عشرين بلداً.',
+  'وقالت مديرة المهرجان ليلى الصغير إن «الدورة تحتفي بالسينما الأفريقية الشابة وتفتح الباب أمام المخرجين الجدد».',
+];
+
+describeEachEngine('understandArticles', (database) => {
+  const ids: Record<string, string> = {};
+  const save = async (name: string, overrides: Parameters<typeof buildArticle>[0]) => {
+    const saved = await saveImportedArticle(database.handle.db, buildArticle(overrides));
+    ids[name] = (await articleRepository(database.handle.db).findBySlug(saved.slug))!.id;
+  };
+
+  it('links a duplicate from a second feed, groups another source’s report in the same story, keeps others apart', async () => {
+    await save('first', { title: 'إعادة فتح ميناء أم قصر أمام السفن التجارية', paragraphs: portStory, publishedAt: '2026-11-20T08:00:00.000Z', sourceUrl: 'https://one.example/port' });
+    await save('copy', { title: 'إعادة فتح ميناء أم قصر أمام السفن', paragraphs: portStory, publishedAt: '2026-11-20T09:00:00.000Z', sourceUrl: 'https://two.example/port' });
+    await save('other', { title: 'عودة السفن إلى ميناء أم قصر', paragraphs: portOtherSource, publishedAt: '2026-11-21T07:00:00.000Z', sourceUrl: 'https://three.example/port' });
+    await save('festival', { title: 'افتتاح مهرجان قرطاج السينمائي', paragraphs: festival, publishedAt: '2026-11-20T10:00:00.000Z', sourceUrl: 'https://one.example/film' });
+
+    const result = await understandArticles(database.handle.db, Object.values(ids));
+    expect(result).toEqual({ understood: 4, unchanged: 0 });
+
+    const repo = understandingRepository(database.handle.db);
+    const story = await repo.storyOf(ids.first!);
+    expect(story).toEqual({ story_id: ids.first, duplicate_of: null });
+    expect(await repo.storyOf(ids.copy!)).toEqual({ story_id: ids.first, duplicate_of: ids.first });
+    expect(await repo.storyOf(ids.other!)).toEqual({ story_id: ids.first, duplicate_of: null });
+    expect(await repo.storyOf(ids.festival!)).toEqual({ story_id: ids.festival, duplicate_of: null });
+  });
+
+  it('stores each entity once across articles, with what the article says about it', async () => {
+    const repo = understandingRepository(database.handle.db);
+    const first = await repo.articleEntities(ids.first!);
+    expect(first.map((entity) => `${entity.type}:${entity.name}`)).toEqual(
+      expect.arrayContaining(['person:سالم الجبوري', 'place:البصرة', 'place:العراق']),
+    );
+    const other = await repo.articleEntities(ids.other!);
+    const minister = first.find((entity) => entity.name === 'سالم الجبوري')!;
+    expect(other.find((entity) => entity.type === 'person')?.id).toBe(minister.id);
+    // The duplicate is not listed twice on the entity's page.
+    const listed = await repo.entityArticles(minister.id, 10, 0);
+    expect(listed.map((article) => article.id).sort()).toEqual([ids.first, ids.other].sort());
+    expect(await repo.countEntityArticles(minister.id)).toBe(2);
+  });
+
+  it('attributes quotes to their speaker, «وأضاف» included', async () => {
+    const repo = understandingRepository(database.handle.db);
+    const quotes = await repo.articleQuotes(ids.first!);
+    expect(quotes.map((quote) => quote.name)).toEqual(['سالم الجبوري', 'سالم الجبوري']);
+    expect(quotes[1]!.text).toBe('العمل سيستمر على مدار الساعة لتعويض التأخير في تفريغ الشحنات');
+    const festivalQuotes = await repo.articleQuotes(ids.festival!);
+    expect(festivalQuotes.map((quote) => quote.name)).toEqual(['ليلى الصغير']);
+  });
+
+  it('skips articles whose text has not changed and invalidates cached pages only when something changed', async () => {
+    const generation = async () =>
+      Number((await database.handle.db.selectFrom('site_generation').select('generation').executeTakeFirst())?.generation ?? 0);
+    const before = await generation();
+    expect(await understandArticles(database.handle.db, Object.values(ids))).toEqual({ understood: 0, unchanged: 4 });
+    expect(await generation()).toBe(before);
+    expect(await understandAll(database.handle.db)).toEqual({ understood: 0, unchanged: 4 });
+  });
+
+  it('understands an article again when its text changes, leaving the story when it no longer belongs', async () => {
+    await saveImportedArticle(
+      database.handle.db,
+      buildArticle({ title: 'عودة السفن إلى ميناء أم قصر', paragraphs: festival, publishedAt: '2026-11-21T07:00:00.000Z', sourceUrl: 'https://three.example/port' }),
+    );
+    expect(await understandArticles(database.handle.db, [ids.other!])).toEqual({ understood: 1, unchanged: 0 });
+    const repo = understandingRepository(database.handle.db);
+    expect((await repo.storyOf(ids.other!))?.story_id).toBe(ids.festival);
+    expect(await repo.articleQuotes(ids.other!)).toHaveLength(1);
+  });
+
+  it('forgets what it knew of a deleted article', async () => {
+    await database.handle.db.deleteFrom('articles').where('id', '=', ids.copy!).execute();
+    const repo = understandingRepository(database.handle.db);
+    expect(await repo.storyOf(ids.copy!)).toBeUndefined();
+    expect(await repo.articleEntities(ids.copy!)).toEqual([]);
+  });
+});

@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import { pageCacheRepository } from '../articles/page-cache.repository.ts';
+import { slugify } from '../articles/slug.ts';
+import type { Database } from '../db/schema.ts';
+import { type ArticleAnalysis, analyzeArticle, duplicateBands, topicBands } from './article-analysis.ts';
+import type { ArticleEntity } from './entity.ts';
+import { decodeSignature, encodeSignature, similarity } from './minhash.ts';
+import { type EntityRow, type UnderstandingRepository, understandingRepository } from './understanding.repository.ts';
+
+/** Shingle similarity above which two articles are the same text (one article imported from two feeds). */
+export const DUPLICATE_SIMILARITY = 0.6;
+/** Story score (see storyScore) from which an article joins the story of its best candidate. */
+export const STORY_THRESHOLD = 0.3;
+/** How far apart in time two articles of one story may be published to be linked directly. */
+const STORY_WINDOW_DAYS = 3;
+/** Candidates scored per article, those sharing the most keys first. */
+const MAX_CANDIDATES = 60;
+/** Entities of an article used as candidate keys: the most mentioned ones. */
+const KEY_ENTITIES = 8;
+
+export interface UnderstandResult {
+  /** Articles read (new or changed since they were last understood). */
+  understood: number;
+  /** Articles already understood with their current text. */
+  unchanged: number;
+}
+
+/**
+ * Reads articles (entities, quotes) and places each in a story, incrementally: an article is compared only
+ * with the candidates its MinHash bands and entities find inside a time window, never with the whole corpus.
+ * Articles are handled in publication order, each in its own transaction, so a duplicate always points at the
+ * earlier copy. Unchanged articles are skipped. Cached pages are invalidated once at the end if anything changed.
+ * Run it after an import batch, never inside the import's per-article transaction.
+ */
+export async function understandArticles(db: Kysely<Database>, articleIds: string[]): Promise<UnderstandResult> {
+  const result: UnderstandResult = { understood: 0, unchanged: 0 };
+  const ids = [...new Set(articleIds)];
+  for (let offset = 0; offset < ids.length; offset += 500) {
+    const rows = await understandingRepository(db).articlesByIds(ids.slice(offset, offset + 500));
+    rows.sort((a, b) => (a.published_at ?? a.created_at).localeCompare(b.published_at ?? b.created_at) || a.id.localeCompare(b.id));
+    for (const row of rows) {
+      if (row.understood_hash === row.content_hash) {
+        result.unchanged++;
+        continue;
+      }
+      const analysis = analyzeArticle(row.title, JSON.parse(row.paragraphs) as string[]);
+      await db.transaction().execute((trx) =>
+        storeUnderstanding(trx, { id: row.id, contentHash: row.content_hash, publishedAt: row.published_at ?? row.created_at }, analysis),
+      );
+      result.understood++;
+    }
+  }
+  // Related articles, quotes and entity lists are part of cached article pages.
+  if (result.understood) await pageCacheRepository(db).bumpGeneration();
+  return result;
+}
+
+/** understandArticles for articles named by slug: what an import batch reports. */
+export async function understandImported(db: Kysely<Database>, slugs: string[]): Promise<UnderstandResult> {
+  if (slugs.length === 0) return { understood: 0, unchanged: 0 };
+  const ids: string[] = [];
+  for (let offset = 0; offset < slugs.length; offset += 500) {
+    ids.push(...(await understandingRepository(db).idsBySlugs(slugs.slice(offset, offset + 500))));
+  }
+  return understandArticles(db, ids);
+}
+
+/**
+ * Understands every published article not yet understood with its current text, oldest first, page by page;
+ * `onProgress` hears after each page. What `sahifa understand` runs.
+ */
+export async function understandAll(
+  db: Kysely<Database>,
+  onProgress: (done: UnderstandResult) => void = () => {},
+): Promise<UnderstandResult> {
+  const total: UnderstandResult = { understood: 0, unchanged: 0 };
+  let cursor: { publishedAt: string; id: string } | null = null;
+  for (;;) {
+    const page = await understandingRepository(db).publishedIdsAfter(cursor, 500);
+    if (page.length === 0) break;
+    const done = await understandArticles(db, page.map((row) => row.id));
+    total.understood += done.understood;
+    total.unchanged += done.unchanged;
+    onProgress(total);
+    const last = page.at(-1)!;
+    cursor = { publishedAt: last.published_at!, id: last.id };
+  }
+  return total;
+}
+
+interface ArticleToStore {
+  id: string;
+  contentHash: string;
+  publishedAt: string;
+}
+
+async function storeUnderstanding(trx: Transaction<Database>, article: ArticleToStore, analysis: ArticleAnalysis): Promise<void> {
+  const repo = understandingRepository(trx);
+  const entityIds = await resolveEntities(repo, analysis.entities);
+  await repo.replaceArticleEntities(
+    article.id,
+    analysis.entities.map((entity) => ({ entity_id: entityIds.get(entity.key)!, mentions: entity.mentions, position: entity.firstPosition })),
+  );
+  await repo.replaceQuotes(
+    article.id,
+    analysis.quotes.map((quote, position) => ({ id: randomUUID(), entity_id: entityIds.get(quote.speakerKey)!, text: quote.text, position })),
+  );
+  const keyEntities = [...analysis.entities]
+    .sort((a, b) => b.mentions - a.mentions || a.firstPosition - b.firstPosition)
+    .slice(0, KEY_ENTITIES)
+    .map((entity) => entityIds.get(entity.key)!);
+  await placeInStory(repo, article, analysis, new Set(analysis.entities.map((entity) => entityIds.get(entity.key)!)), keyEntities);
+}
+
+/**
+ * Finds or creates the entity of each extracted one: by its key; else, when another article already wrote one
+ * of its forms (a person's full name, or the one word a single-word name is), that entity; else a new one.
+ */
+async function resolveEntities(repo: UnderstandingRepository, entities: ArticleEntity[]): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (const row of await repo.entitiesByKeys(entities.map((entity) => entity.key))) ids.set(row.key, row.id);
+
+  const missing = entities.filter((entity) => !ids.has(entity.key));
+  const lookupForms = (entity: ArticleEntity) => {
+    const multiWord = entity.forms.filter((form) => form.includes(' '));
+    return (entity.forms.length === 1 || multiWord.length === 0 ? entity.forms : multiWord).map((form) => `${entity.type}:${form}`);
+  };
+  const byForm = new Map<string, EntityRow>();
+  for (const row of await repo.entitiesByForms(missing.flatMap(lookupForms))) if (!byForm.has(row.form)) byForm.set(row.form, row);
+  for (const entity of missing) {
+    const known = lookupForms(entity).map((form) => byForm.get(form)).find((row) => row?.type === entity.type);
+    if (known) {
+      ids.set(entity.key, known.id);
+      continue;
+    }
+    ids.set(entity.key, await createEntity(repo, entity));
+  }
+  await repo.insertForms(entities.flatMap((entity) => entity.forms.map((form) => ({ form: `${entity.type}:${form}`, entity_id: ids.get(entity.key)! }))));
+  return ids;
+}
+
+async function createEntity(repo: UnderstandingRepository, entity: ArticleEntity): Promise<string> {
+  const base = slugify(entity.name);
+  const taken = await repo.slugsStartingWith(base);
+  let slug = base;
+  for (let n = 2; taken.has(slug); n++) slug = `${base}-${n}`;
+  const id = randomUUID();
+  await repo.insertEntity({ id, slug, type: entity.type, name: entity.name, key: entity.key, created_at: new Date().toISOString() });
+  // Another process may have created the same entity a moment ago: its row wins.
+  const [row] = await repo.entitiesByKeys([entity.key]);
+  return row?.id ?? id;
+}
+
+/**
+ * How likely two articles report the same story: vocabulary overlap (MinHash of content stems) and shared
+ * entities (Jaccard over the two sets), each in [0, 1].
+ */
+export function storyScore(wordSimilarity: number, sharedEntities: number, entityUnion: number): number {
+  const entityOverlap = entityUnion ? sharedEntities / entityUnion : 0;
+  return 0.6 * wordSimilarity + 0.4 * entityOverlap;
+}
+
+async function placeInStory(
+  repo: UnderstandingRepository,
+  article: ArticleToStore,
+  analysis: ArticleAnalysis,
+  entityIds: Set<string>,
+  keyEntityIds: string[],
+): Promise<void> {
+  await repo.clearStory(article.id);
+  const keys = [...duplicateBands(analysis.shingleSignature), ...topicBands(analysis.wordSignature), ...keyEntityIds.map((id) => `e${id}`)];
+  const time = Date.parse(article.publishedAt);
+  const window = STORY_WINDOW_DAYS * 86_400_000;
+  const candidates = await repo.candidates(
+    keys,
+    new Date(time - window).toISOString(),
+    new Date(time + window).toISOString(),
+    article.id,
+    MAX_CANDIDATES,
+  );
+  const candidateIds = candidates.map((candidate) => candidate.article_id);
+  const [rows, entityRows] = await Promise.all([repo.storyRows(candidateIds), repo.entityIdsOfArticles(candidateIds)]);
+  const entitiesOf = new Map<string, Set<string>>();
+  for (const row of entityRows) {
+    const set = entitiesOf.get(row.article_id) ?? new Set();
+    set.add(row.entity_id);
+    entitiesOf.set(row.article_id, set);
+  }
+
+  let duplicate: { of: string; story: string; similarity: number } | null = null;
+  let best: { story: string; score: number } | null = null;
+  for (const row of rows) {
+    const shingles = similarity(analysis.shingleSignature, decodeSignature(row.shingle_signature));
+    if (shingles >= DUPLICATE_SIMILARITY && (!duplicate || shingles > duplicate.similarity)) {
+      duplicate = { of: row.duplicate_of ?? row.article_id, story: row.story_id, similarity: shingles };
+    }
+    const theirs = entitiesOf.get(row.article_id) ?? new Set<string>();
+    let shared = 0;
+    for (const id of theirs) if (entityIds.has(id)) shared++;
+    const score = storyScore(similarity(analysis.wordSignature, decodeSignature(row.word_signature)), shared, entityIds.size + theirs.size - shared);
+    if (score >= STORY_THRESHOLD && (!best || score > best.score)) best = { story: row.story_id, score };
+  }
+
+  await repo.insertStory({
+    article_id: article.id,
+    story_id: duplicate?.story ?? best?.story ?? article.id,
+    duplicate_of: duplicate?.of ?? null,
+    content_hash: article.contentHash,
+    published_at: article.publishedAt,
+    shingle_signature: encodeSignature(analysis.shingleSignature),
+    word_signature: encodeSignature(analysis.wordSignature),
+  });
+  await repo.insertKeys(keys.map((key) => ({ key, article_id: article.id, published_at: article.publishedAt })));
+}
