@@ -5,6 +5,7 @@ import * as searchIndex from './migrations/0002-search-index.ts';
 import * as pageCache from './migrations/0003-page-cache.ts';
 import * as newsletters from './migrations/0005-newsletters.ts';
 import * as understanding from './migrations/0007-understanding.ts';
+import * as readerActivity from './migrations/0006-reader-activity.ts';
 
 /**
  * Every migration, in order. Landed migrations are never edited: add a new file instead.
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0003-page-cache': pageCache,
   '0005-newsletters': newsletters,
   '0007-understanding': understanding,
+  '0006-reader-activity': readerActivity,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -29,6 +29,12 @@ export interface Database {
   quotes: QuotesTable;
   article_stories: ArticleStoriesTable;
   story_keys: StoryKeysTable;
+  saved_articles: SavedArticlesTable;
+  follows: FollowsTable;
+  feed_mutes: FeedMutesTable;
+  read_events: ReadEventsTable;
+  article_read_counts: ArticleReadCountsTable;
+  feed_preferences: FeedPreferencesTable;
 }
 
 export interface SectionsTable {
@@ -103,6 +109,60 @@ export interface PageCacheTable {
 export interface SiteGenerationTable {
   id: number;
   generation: number;
+}
+
+/** An article a reader saved to read later. */
+export interface SavedArticlesTable {
+  reader_id: string;
+  article_id: string;
+  saved_at: string;
+}
+
+/** What can be followed or muted; `source` and `article` can only be muted. */
+export type TargetKind = 'section' | 'tag' | 'author' | 'entity' | 'source' | 'article';
+
+/** A reader follows a section, tag, author or entity. */
+export interface FollowsTable {
+  reader_id: string;
+  target_kind: TargetKind;
+  target_id: string;
+  created_at: string;
+}
+
+/** "Fewer like this" (fewer) or "hide" (hide) on a target, reversible from the account page. */
+export interface FeedMutesTable {
+  reader_id: string;
+  target_kind: TargetKind;
+  target_id: string;
+  mode: 'fewer' | 'hide';
+  created_at: string;
+}
+
+/** A signed-in reader opened an article or reported progress in it. */
+export interface ReadEventsTable {
+  reader_id: string;
+  article_id: string;
+  read_at: string;
+  dwell_seconds: number;
+  /** Index of the last paragraph seen, for "continue reading". */
+  paragraph: number | null;
+}
+
+/** Reads of an article in one UTC hour ("2026-11-25T09"), by anyone: the only trace anonymous readers leave. */
+export interface ArticleReadCountsTable {
+  article_id: string;
+  hour: string;
+  reads: number;
+}
+
+/** Per-reader feed settings. */
+export interface FeedPreferencesTable {
+  reader_id: string;
+  /** "for-you" (ranked) or "latest" (newest first, not personalized). */
+  view: 'for-you' | 'latest';
+  /** Reads before this moment are not learned from ("reset what was learned"). */
+  learned_since: string | null;
+  onboarded_at: string | null;
 }
 
 export type ArticleRow = Selectable<ArticlesTable>;

@@ -1,0 +1,107 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../db/schema.ts';
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+/** What the ranking needs of an article, as stored. */
+export interface ArticleFeatures {
+  id: string;
+  publishedAt: string;
+  sectionId: string | null;
+  sourceName: string | null;
+  tagIds: string[];
+  authorIds: string[];
+}
+
+/** Ids per query: every engine takes this many parameters comfortably. */
+const CHUNK = 900;
+
+/** All SQL that finds feed candidates and the features of articles. */
+export function candidateRepository(db: Executor) {
+  const published = (since: string, until: string) =>
+    db
+      .selectFrom('articles')
+      .select('articles.id')
+      .where('articles.status', '=', 'published')
+      .where('articles.published_at', '>=', since)
+      .where('articles.published_at', '<=', until);
+
+  return {
+    /** The newest published articles in the window. */
+    async freshIds(since: string, until: string, limit: number): Promise<string[]> {
+      const rows = await published(since, until).orderBy('articles.published_at', 'desc').limit(limit).execute();
+      return rows.map((row) => row.id);
+    },
+
+    /** The newest articles of each section (one indexed query per section). */
+    async sectionIds(sectionIds: string[], since: string, until: string, limitEach: number): Promise<string[]> {
+      const lists = await Promise.all(
+        sectionIds.map((sectionId) =>
+          published(since, until).where('articles.section_id', '=', sectionId).orderBy('articles.published_at', 'desc').limit(limitEach).execute(),
+        ),
+      );
+      return lists.flat().map((row) => row.id);
+    },
+
+    /** The newest articles carrying any of these tags, or by any of these authors. */
+    async linkedIds(kind: 'tag' | 'author', ids: string[], since: string, until: string, limit: number): Promise<string[]> {
+      if (ids.length === 0) return [];
+      const rows =
+        kind === 'tag'
+          ? await published(since, until)
+              .innerJoin('article_tags', 'article_tags.article_id', 'articles.id')
+              .where('article_tags.tag_id', 'in', ids)
+              .orderBy('articles.published_at', 'desc')
+              .limit(limit)
+              .execute()
+          : await published(since, until)
+              .innerJoin('article_authors', 'article_authors.article_id', 'articles.id')
+              .where('article_authors.author_id', 'in', ids)
+              .orderBy('articles.published_at', 'desc')
+              .limit(limit)
+              .execute();
+      return rows.map((row) => row.id);
+    },
+
+    /** Of these ids, the published articles within the window. */
+    async publishedAmong(ids: string[], since: string, until: string): Promise<string[]> {
+      const found: string[] = [];
+      for (let start = 0; start < ids.length; start += CHUNK) {
+        const rows = await published(since, until).where('articles.id', 'in', ids.slice(start, start + CHUNK)).execute();
+        found.push(...rows.map((row) => row.id));
+      }
+      return found;
+    },
+
+    /** Section, source, tags and authors of each article, in three queries per chunk of ids. */
+    async features(ids: string[]): Promise<Map<string, ArticleFeatures>> {
+      const byId = new Map<string, ArticleFeatures>();
+      for (let start = 0; start < ids.length; start += CHUNK) {
+        const chunk = ids.slice(start, start + CHUNK);
+        const [articles, tags, authors] = await Promise.all([
+          db
+            .selectFrom('articles')
+            .select(['id', 'published_at', 'section_id', 'source_name'])
+            .where('id', 'in', chunk)
+            .where('status', '=', 'published')
+            .execute(),
+          db.selectFrom('article_tags').select(['article_id', 'tag_id']).where('article_id', 'in', chunk).execute(),
+          db.selectFrom('article_authors').select(['article_id', 'author_id']).where('article_id', 'in', chunk).execute(),
+        ]);
+        for (const row of articles) {
+          byId.set(row.id, {
+            id: row.id,
+            publishedAt: row.published_at ?? '',
+            sectionId: row.section_id,
+            sourceName: row.source_name,
+            tagIds: [],
+            authorIds: [],
+          });
+        }
+        for (const row of tags) byId.get(row.article_id)?.tagIds.push(row.tag_id);
+        for (const row of authors) byId.get(row.article_id)?.authorIds.push(row.author_id);
+      }
+      return byId;
+    },
+  };
+}
