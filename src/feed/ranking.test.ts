@@ -4,7 +4,7 @@ import { DEFAULT_RANKING, EMPTY_PROFILE, type FeatureKey, type FeedCandidate, fe
 const NOW = Date.UTC(2026, 10, 25, 9);
 const HOUR = 3_600_000;
 
-function candidate(id: string, options: { section?: string; hoursAgo?: number; reads?: number; extra?: FeatureKey[]; story?: string } = {}): FeedCandidate {
+function candidate(id: string, options: { section?: string; hoursAgo?: number; reads?: number; extra?: FeatureKey[]; story?: string | null } = {}): FeedCandidate {
   const section = featureKey('section', options.section ?? 'politics');
   return {
     id,
