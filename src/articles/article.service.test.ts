@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/engines.ts';
 import { buildArticle } from '../../test/build-article.ts';
 import { articleRepository } from './article.repository.ts';
-import { contentHash, saveImportedArticle } from './article.service.ts';
+import { sql } from 'kysely';
+import { contentHash, type SaveResult, saveImportedArticle, saveImportedArticles } from './article.service.ts';
 
 describe('contentHash', () => {
   it('changes with the text and not otherwise', () => {
@@ -78,5 +79,44 @@ describeEachEngine('saveImportedArticle', (database) => {
     await expect(saveImportedArticle(db, buildArticle({ title: '  ' }))).rejects.toThrow(/no title/);
     await expect(saveImportedArticle(db, buildArticle({ paragraphs: [] }))).rejects.toThrow(/no body paragraphs/);
     expect(await articleRepository(db).countPublished()).toBe(before);
+  });
+});
+
+describeEachEngine('saveImportedArticles', (database) => {
+  it('saves a whole group and reports invalid articles by position', async () => {
+    const { db } = database.handle;
+    const articles = [buildArticle(), buildArticle({ title: '   ' }), buildArticle()];
+    const results = await saveImportedArticles(db, articles);
+    expect(results.map((r) => (r instanceof Error ? r.message : r.outcome))).toEqual(['created', 'article has no title', 'created']);
+    const again = await saveImportedArticles(db, [articles[0]!, articles[2]!]);
+    expect(again.map((r) => (r instanceof Error ? r.message : r.outcome))).toEqual(['unchanged', 'unchanged']);
+  });
+
+  it('when the database refuses one article of a group, saves the others and leaves nothing of the refused one', async () => {
+    const { db, engine } = database.handle;
+    const refused = 'مقال يرفضه قيد في قاعدة البيانات';
+    // A trigger stands in for any failure the database raises in the middle of a group.
+    if (engine === 'sqlite') {
+      await sql`create trigger refuse_article before insert on articles when new.title = ${sql.lit(refused)}
+        begin select raise(abort, 'refused by the database'); end`.execute(db);
+    } else {
+      await sql`create function refuse_article() returns trigger language plpgsql as $$
+        begin if new.title = ${sql.lit(refused)} then raise exception 'refused by the database'; end if; return new; end $$`.execute(db);
+      await sql`create trigger refuse_article before insert on articles for each row execute function refuse_article()`.execute(db);
+    }
+    const articles = [buildArticle(), buildArticle({ title: refused, tags: ['وسم المقال المرفوض'] }), buildArticle()];
+    const results = await saveImportedArticles(db, articles);
+    expect(results[0]).toMatchObject({ outcome: 'created' });
+    expect(results[1]).toBeInstanceOf(Error);
+    expect((results[1] as Error).message).toContain('refused by the database');
+    expect(results[2]).toMatchObject({ outcome: 'created' });
+
+    const repo = articleRepository(db);
+    expect(await repo.findPublishedBySlug((results[0] as SaveResult).slug)).toBeTruthy();
+    expect(await repo.findPublishedBySlug((results[2] as SaveResult).slug)).toBeTruthy();
+    const titles = await db.selectFrom('articles').select('title').where('title', '=', refused).execute();
+    expect(titles).toEqual([]);
+    const tags = await db.selectFrom('tags').select('name').where('name', '=', 'وسم المقال المرفوض').execute();
+    expect(tags).toEqual([]);
   });
 });
