@@ -10,6 +10,7 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { readCorpus, recombined, seededRandom } from './corpus.ts';
 import { load, startRaw, startSahifa, stop } from './http.bench.ts';
 import { rawImport, sahifaImport } from './import.bench.ts';
+import { BULK_TRANSACTION_SIZE } from '../src/articles/article.service.ts';
 import { searchLatency } from './search.bench.ts';
 import { ms, withPeakMemory } from './stats.ts';
 
@@ -40,7 +41,7 @@ try {
   ] as const) {
     line(
       `import ${label}: ${sahifa.articles} articles in ${sahifa.seconds.toFixed(1)} s = ${sahifa.perSecond.toFixed(0)} articles/s ` +
-        `(save p50 ${ms(sahifa.p50)}, p95 ${ms(sahifa.p95)}, peak RSS ${peak} MiB) | raw better-sqlite3 ${raw.perSecond.toFixed(0)} articles/s | ratio ${(raw.perSecond / sahifa.perSecond).toFixed(1)}× slower`,
+        `(group of ${BULK_TRANSACTION_SIZE} p50 ${ms(sahifa.p50)}, p95 ${ms(sahifa.p95)}, peak RSS ${peak} MiB) | raw better-sqlite3 ${raw.perSecond.toFixed(0)} articles/s | ratio ${(raw.perSecond / sahifa.perSecond).toFixed(1)}× slower`,
     );
   }
   figures.import = { real: { ...real.result, peakRssMiB: real.peakRssMiB }, generated: { ...generated.result, peakRssMiB: generated.peakRssMiB }, rawReal, rawGenerated };
