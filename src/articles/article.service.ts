@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../db/schema.ts';
+import type { ArticleStatus, Database } from '../db/schema.ts';
 import type { ParsedArticle } from '../ingest/parsed-article.ts';
 import { invalidInput, notFound } from '../lib/errors.ts';
 import { indexArticle, unindexArticle } from '../search/search-indexing.ts';
@@ -108,25 +108,32 @@ async function storeArticle(trx: Transaction<Database>, article: ParsedArticle, 
   };
   let articleId: string;
   let slug: string;
+  let publishedAt: string;
+  let status: ArticleStatus;
   if (existing) {
     articleId = existing.id;
     slug = existing.slug;
-    await repo.updateArticle(articleId, { ...fields, published_at: article.publishedAt ?? existing.published_at });
+    publishedAt = article.publishedAt ?? existing.published_at ?? timestamp;
+    status = existing.status;
+    await repo.updateArticle(articleId, { ...fields, published_at: publishedAt });
     await repo.clearRelations(articleId);
   } else {
     articleId = randomUUID();
     slug = await uniqueSlug(repo, article.title);
-    await repo.insertArticle({
-      ...fields,
-      id: articleId,
-      slug,
-      status: 'published',
-      published_at: article.publishedAt ?? timestamp,
-      created_at: timestamp,
-    });
+    publishedAt = article.publishedAt ?? timestamp;
+    status = 'published';
+    await repo.insertArticle({ ...fields, id: articleId, slug, status, published_at: publishedAt, created_at: timestamp });
   }
   await storeRelations(repo, articleId, article);
-  await indexArticle(trx, { id: articleId, title: article.title, subtitle: article.subtitle, paragraphs: article.paragraphs });
+  await indexArticle(trx, {
+    id: articleId,
+    title: article.title,
+    subtitle: article.subtitle,
+    paragraphs: article.paragraphs,
+    status,
+    sectionId,
+    publishedAt,
+  });
   return { outcome: existing ? 'updated' : 'created', slug, title: article.title };
 }
 

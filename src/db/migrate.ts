@@ -6,6 +6,7 @@ import * as pageCache from './migrations/0003-page-cache.ts';
 import * as newsletters from './migrations/0005-newsletters.ts';
 import * as understanding from './migrations/0007-understanding.ts';
 import * as readerActivity from './migrations/0006-reader-activity.ts';
+import * as searchIndexContentless from './migrations/0009-search-index-contentless.ts';
 
 /**
  * Every migration, in order. Landed migrations are never edited: add a new file instead.
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0005-newsletters': newsletters,
   '0007-understanding': understanding,
   '0006-reader-activity': readerActivity,
+  '0009-search-index-contentless': searchIndexContentless,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

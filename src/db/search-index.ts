@@ -35,11 +35,18 @@ export interface IndexFilters {
   to: string | null;
 }
 
+/** Where an indexed article sits: what section filters, facets and the recency boost need. */
+export interface IndexPlacement {
+  sectionId: string | null;
+  publishedAt: string | null;
+}
+
+/** Holds published articles only: an article leaves the index when it is unpublished or deleted. */
 export interface SearchIndex {
-  upsert(articleId: string, text: IndexedText): Promise<void>;
+  upsert(articleId: string, text: IndexedText, placement: IndexPlacement): Promise<void>;
   remove(articleId: string): Promise<void>;
   clear(): Promise<void>;
-  /** Ids of published matching articles, best first. */
+  /** Ids of matching articles, best first. */
   rankedIds(match: IndexMatch, filters: IndexFilters, limit: number, offset: number): Promise<string[]>;
   count(match: IndexMatch, filters: IndexFilters): Promise<number>;
   sectionCounts(match: IndexMatch, filters: IndexFilters): Promise<{ slug: string; name: string; count: number }[]>;
@@ -72,8 +79,10 @@ function filterSql(filters: IndexFilters): RawBuilder<unknown> {
   return sql.join(conditions, sql` and `);
 }
 
+/** How many best bm25 matches are re-ranked with the recency boost at first; more are taken when it is not enough. */
+const FIRST_CANDIDATES = 100;
+
 function sqliteIndex(db: Kysely<any>): SearchIndex {
-  const searchRowid = (articleId: string) => sql`(select search_rowid from article_search_rows where article_id = ${articleId})`;
   const matchExpression = (match: IndexMatch) => {
     const quote = (text: string) => `"${text.replace(/"/g, '""')}"`;
     const term = (t: IndexTerm) => `({title_exact body_exact} : ${quote(t.exact)} OR {title_stem body_stem} : ${quote(t.stem)})`;
@@ -83,50 +92,106 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
     ].join(' AND ');
     return match.excluded.length ? `(${positive}) NOT (${match.excluded.map(term).join(' OR ')})` : positive;
   };
-  const from = (match: IndexMatch, filters: IndexFilters, withSections = false) =>
-    sql`article_search s join articles a on a.id = s.article_id ${withSections ? joinSections : sql``}
-      where article_search match ${matchExpression(match)} and ${filterSql(filters)}`;
+  // article_search_rows (r) holds each match's article id, section and date: the articles table is only read for
+  // a tag filter. Without filters, FTS5 ranks alone and only the best rows are joined.
+  const filtered = (filters: IndexFilters) => Boolean(filters.section || filters.tag || filters.from || filters.to);
+  const filterConditions = (filters: IndexFilters) => {
+    const conditions: RawBuilder<unknown>[] = [];
+    if (filters.section) {
+      conditions.push(sql`r.section_id in (select id from sections where slug = ${filters.section} or name = ${filters.section})`);
+    }
+    if (filters.tag) {
+      conditions.push(sql`exists (select 1 from article_tags at join tags t on t.id = at.tag_id
+        where at.article_id = r.article_id and (t.slug = ${filters.tag} or t.name = ${filters.tag}))`);
+    }
+    if (filters.from) conditions.push(sql`r.published_at >= ${filters.from}`);
+    // published_at is an ISO timestamp: everything on the last day sorts before the day's end marker "T~".
+    if (filters.to) conditions.push(sql`r.published_at <= ${`${filters.to}T~`}`);
+    return conditions;
+  };
+  const where = (match: IndexMatch, filters: IndexFilters) =>
+    sql.join([sql`article_search match ${matchExpression(match)}`, ...filterConditions(filters)], sql` and `);
+  const matches = (match: IndexMatch, filters: IndexFilters) =>
+    sql`article_search s join article_search_rows r on r.search_rowid = s.rowid where ${where(match, filters)}`;
+
+  /** The best `count` matches by bm25 alone (rank is negative: lower is better), with what the boost needs. */
+  const candidates = async (match: IndexMatch, filters: IndexFilters, count: number) => {
+    const query = filtered(filters)
+      ? sql<Candidate>`select r.article_id as id, r.published_at, s.rank from ${matches(match, filters)} order by s.rank limit ${count}`
+      : sql<Candidate>`select r.article_id as id, r.published_at, c.rank
+          from (select rowid, rank from article_search where article_search match ${matchExpression(match)} order by rank limit ${count}) c
+          join article_search_rows r on r.search_rowid = c.rowid`;
+    return (await query.execute(db)).rows;
+  };
 
   return {
-    async upsert(articleId, text) {
+    async upsert(articleId, text, placement) {
       // A new article gets its search rowid here; an article indexed before keeps its rowid and loses its old entry.
-      const fresh = await sql<{ search_rowid: number }>`insert into article_search_rows (article_id) values (${articleId})
+      const fresh = await sql<{ search_rowid: number }>`insert into article_search_rows (article_id, section_id, published_at)
+        values (${articleId}, ${placement.sectionId}, ${placement.publishedAt})
         on conflict (article_id) do nothing returning search_rowid`.execute(db);
-      const rowid = fresh.rows[0]?.search_rowid ?? searchRowid(articleId);
-      if (!fresh.rows.length) await sql`delete from article_search where rowid = ${rowid}`.execute(db);
-      await sql`insert into article_search (rowid, article_id, title_exact, title_stem, body_exact, body_stem)
-        values (${rowid}, ${articleId}, ${text.titleExact.join(' ')}, ${text.titleStem.join(' ')},
+      let rowid = fresh.rows[0]?.search_rowid;
+      if (rowid === undefined) {
+        const known = await sql<{ search_rowid: number }>`update article_search_rows
+          set section_id = ${placement.sectionId}, published_at = ${placement.publishedAt}
+          where article_id = ${articleId} returning search_rowid`.execute(db);
+        rowid = known.rows[0]!.search_rowid;
+        await sql`delete from article_search where rowid = ${rowid}`.execute(db);
+      }
+      await sql`insert into article_search (rowid, title_exact, title_stem, body_exact, body_stem)
+        values (${rowid}, ${text.titleExact.join(' ')}, ${text.titleStem.join(' ')},
                 ${text.bodyExact.join(' ')}, ${text.bodyStem.join(' ')})`.execute(db);
     },
     async remove(articleId) {
-      await sql`delete from article_search where rowid = ${searchRowid(articleId)}`.execute(db);
+      await sql`delete from article_search where rowid = (select search_rowid from article_search_rows where article_id = ${articleId})`.execute(db);
       await sql`delete from article_search_rows where article_id = ${articleId}`.execute(db);
     },
     async clear() {
-      await sql`delete from article_search`.execute(db);
+      await sql`insert into article_search (article_search) values ('delete-all')`.execute(db);
       await sql`delete from article_search_rows`.execute(db);
     },
     async rankedIds(match, filters, limit, offset) {
-      const { titleExact, titleStem, bodyExact, bodyStem } = WEIGHTS;
-      // bm25 is negative (lower is better), so multiplying by the boost makes recent articles rank higher.
-      const result = await sql<{ id: string }>`select a.id from ${from(match, filters)}
-        order by bm25(article_search, 0, ${titleExact}, ${titleStem}, ${bodyExact}, ${bodyStem})
-          * (1 + ${RECENCY_BOOST} / (1 + max(0, julianday('now') - julianday(a.published_at)) / ${RECENCY_DAYS}))
-        limit ${limit} offset ${offset}`.execute(db);
-      return result.rows.map((row) => row.id);
+      // The recency boost multiplies a score by at most 1 + RECENCY_BOOST, so once the last wanted result's boosted
+      // score beats the best score left outside the candidates times that, no other match can overtake it.
+      const wanted = offset + limit;
+      for (let count = Math.max(FIRST_CANDIDATES, 2 * wanted); ; count *= 4) {
+        const rows = await candidates(match, filters, count);
+        const now = Date.now();
+        const ranked = rows
+          .map((row) => ({ id: row.id, score: -row.rank * recencyBoost(row.published_at, now) }))
+          .sort((a, b) => b.score - a.score);
+        const worstCandidate = rows.length ? -rows[rows.length - 1]!.rank : 0;
+        const settled = rows.length < count || (ranked.length >= wanted && ranked[wanted - 1]!.score >= worstCandidate * (1 + RECENCY_BOOST));
+        if (settled) return ranked.slice(offset, wanted).map((row) => row.id);
+      }
     },
     async count(match, filters) {
-      const result = await sql<{ n: number }>`select count(*) as n from ${from(match, filters)}`.execute(db);
+      const result = filtered(filters)
+        ? await sql<{ n: number }>`select count(*) as n from ${matches(match, filters)}`.execute(db)
+        : await sql<{ n: number }>`select count(*) as n from article_search where article_search match ${matchExpression(match)}`.execute(db);
       return Number(result.rows[0]?.n ?? 0);
     },
     async sectionCounts(match, filters) {
       const result = await sql<{ slug: string; name: string; count: number }>`
-        select sec.slug, sec.name, count(*) as count
-        from ${from(match, filters, true)}
-        group by sec.slug, sec.name order by count desc, sec.name`.execute(db);
+        select sec.slug, sec.name, m.count from
+          (select r.section_id, count(*) as count from ${matches(match, filters)} group by r.section_id) m
+          join sections sec on sec.id = m.section_id
+        order by m.count desc, sec.name`.execute(db);
       return result.rows.map((row) => ({ ...row, count: Number(row.count) }));
     },
   };
+}
+
+interface Candidate {
+  id: string;
+  published_at: string | null;
+  rank: number;
+}
+
+/** 1 + RECENCY_BOOST for an article published now, fading towards 1 over about RECENCY_DAYS. */
+function recencyBoost(publishedAt: string | null, now: number): number {
+  const ageDays = publishedAt ? Math.max(0, (now - Date.parse(publishedAt)) / 86_400_000) : Infinity;
+  return 1 + RECENCY_BOOST / (1 + ageDays / RECENCY_DAYS);
 }
 
 function postgresIndex(db: Kysely<any>): SearchIndex {

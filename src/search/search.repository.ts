@@ -7,6 +7,6 @@ type Executor = Kysely<Database> | Transaction<Database>;
 export function searchRepository(db: Executor) {
   return {
     listPublishedForIndex: () =>
-      db.selectFrom('articles').select(['id', 'title', 'subtitle', 'paragraphs']).where('status', '=', 'published').execute(),
+      db.selectFrom('articles').select(['id', 'title', 'subtitle', 'paragraphs', 'status', 'section_id', 'published_at']).where('status', '=', 'published').execute(),
   };
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect, it } from 'vitest';
 import { buildArticle } from '../../test/build-article.ts';
 import { describeEachEngine } from '../../test/engines.ts';
-import { deleteArticle, saveImportedArticle } from '../articles/article.service.ts';
+import { deleteArticle, saveImportedArticle, saveImportedArticles } from '../articles/article.service.ts';
 import { parseTextPage } from '../ingest/text-page.ts';
 import { reindexAll, searchArticles } from './search.service.ts';
 
@@ -100,5 +100,17 @@ describeEachEngine('searchArticles', (database) => {
     await deleteArticle(db, saved.slug);
     expect(await titles('الدراجات')).toEqual([]);
     await expect(deleteArticle(db, saved.slug)).rejects.toThrow(/not found/);
+  });
+
+  it('lets a fresh article overtake many equally relevant old ones, however far back they rank', async () => {
+    const { db } = database.handle;
+    const text = { paragraphs: ['تسلق فريق من الهواة قمة الجبل الشاهق في رحلة استمرت أسبوعا.'], sectionName: 'منوعات' };
+    const old = Array.from({ length: 150 }, (_, n) => buildArticle({ ...text, title: `رحلة الهواة إلى الجبل ${n + 1}`, publishedAt: '2019-01-01T00:00:00.000Z' }));
+    await saveImportedArticles(db, old);
+    await saveImportedArticle(db, buildArticle({ ...text, title: 'رحلة الهواة إلى الجبل الجديدة', publishedAt: new Date().toISOString() }));
+    const results = await searchArticles(db, 'الشاهق');
+    expect(results.total).toBe(151);
+    expect(results.hits[0]?.title).toBe('رحلة الهواة إلى الجبل الجديدة');
+    expect(results.sections).toEqual([{ slug: expect.any(String), name: 'منوعات', count: 151 }]);
   });
 });

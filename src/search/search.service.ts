@@ -69,7 +69,12 @@ export async function reindexAll(db: Kysely<Database>): Promise<number> {
     await searchIndexFor(trx).clear();
     const rows = await searchRepository(trx).listPublishedForIndex();
     for (const row of rows) {
-      await indexArticle(trx, { ...row, paragraphs: JSON.parse(row.paragraphs) as string[] });
+      await indexArticle(trx, {
+        ...row,
+        paragraphs: JSON.parse(row.paragraphs) as string[],
+        sectionId: row.section_id,
+        publishedAt: row.published_at,
+      });
     }
     return rows.length;
   });
