@@ -11,6 +11,9 @@ export interface ArticleFeatures {
   sourceName: string | null;
   tagIds: string[];
   authorIds: string[];
+  entityIds: string[];
+  /** The story it belongs to (src/understanding), when clustered. */
+  storyId: string | null;
 }
 
 /** Ids per query: every engine takes this many parameters comfortably. */
@@ -18,11 +21,15 @@ const CHUNK = 900;
 
 /** All SQL that finds feed candidates and the features of articles. */
 export function candidateRepository(db: Executor) {
+  // An article linked as the duplicate of another (the same story from two feeds) is never a candidate.
   const published = (since: string, until: string) =>
     db
       .selectFrom('articles')
       .select('articles.id')
       .where('articles.status', '=', 'published')
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('article_stories').select('article_stories.article_id').whereRef('article_stories.article_id', '=', 'articles.id').where('article_stories.duplicate_of', 'is not', null))),
+      )
       .where('articles.published_at', '>=', since)
       .where('articles.published_at', '<=', until);
 
@@ -43,24 +50,17 @@ export function candidateRepository(db: Executor) {
       return lists.flat().map((row) => row.id);
     },
 
-    /** The newest articles carrying any of these tags, or by any of these authors. */
-    async linkedIds(kind: 'tag' | 'author', ids: string[], since: string, until: string, limit: number): Promise<string[]> {
+    /** The newest articles carrying any of these tags, by any of these authors, or naming any of these entities. */
+    async linkedIds(kind: 'tag' | 'author' | 'entity', ids: string[], since: string, until: string, limit: number): Promise<string[]> {
       if (ids.length === 0) return [];
+      const base = published(since, until).orderBy('articles.published_at', 'desc').limit(limit);
       const rows =
         kind === 'tag'
-          ? await published(since, until)
-              .innerJoin('article_tags', 'article_tags.article_id', 'articles.id')
-              .where('article_tags.tag_id', 'in', ids)
-              .orderBy('articles.published_at', 'desc')
-              .limit(limit)
-              .execute()
-          : await published(since, until)
-              .innerJoin('article_authors', 'article_authors.article_id', 'articles.id')
-              .where('article_authors.author_id', 'in', ids)
-              .orderBy('articles.published_at', 'desc')
-              .limit(limit)
-              .execute();
-      return rows.map((row) => row.id);
+          ? await base.innerJoin('article_tags', 'article_tags.article_id', 'articles.id').where('article_tags.tag_id', 'in', ids).execute()
+          : kind === 'author'
+            ? await base.innerJoin('article_authors', 'article_authors.article_id', 'articles.id').where('article_authors.author_id', 'in', ids).execute()
+            : await base.innerJoin('article_entities', 'article_entities.article_id', 'articles.id').where('article_entities.entity_id', 'in', ids).execute();
+      return [...new Set(rows.map((row) => row.id))];
     },
 
     /** Of these ids, the published articles within the window. */
@@ -73,20 +73,22 @@ export function candidateRepository(db: Executor) {
       return found;
     },
 
-    /** Section, source, tags and authors of each article, in three queries per chunk of ids. */
+    /** Section, source, story, tags, authors and entities of each article, in four queries per chunk of ids. */
     async features(ids: string[]): Promise<Map<string, ArticleFeatures>> {
       const byId = new Map<string, ArticleFeatures>();
       for (let start = 0; start < ids.length; start += CHUNK) {
         const chunk = ids.slice(start, start + CHUNK);
-        const [articles, tags, authors] = await Promise.all([
+        const [articles, tags, authors, entities] = await Promise.all([
           db
             .selectFrom('articles')
-            .select(['id', 'published_at', 'section_id', 'source_name'])
-            .where('id', 'in', chunk)
-            .where('status', '=', 'published')
+            .leftJoin('article_stories', 'article_stories.article_id', 'articles.id')
+            .select(['articles.id', 'articles.published_at', 'articles.section_id', 'articles.source_name', 'article_stories.story_id'])
+            .where('articles.id', 'in', chunk)
+            .where('articles.status', '=', 'published')
             .execute(),
           db.selectFrom('article_tags').select(['article_id', 'tag_id']).where('article_id', 'in', chunk).execute(),
           db.selectFrom('article_authors').select(['article_id', 'author_id']).where('article_id', 'in', chunk).execute(),
+          db.selectFrom('article_entities').select(['article_id', 'entity_id']).where('article_id', 'in', chunk).execute(),
         ]);
         for (const row of articles) {
           byId.set(row.id, {
@@ -96,10 +98,13 @@ export function candidateRepository(db: Executor) {
             sourceName: row.source_name,
             tagIds: [],
             authorIds: [],
+            entityIds: [],
+            storyId: row.story_id,
           });
         }
         for (const row of tags) byId.get(row.article_id)?.tagIds.push(row.tag_id);
         for (const row of authors) byId.get(row.article_id)?.authorIds.push(row.author_id);
+        for (const row of entities) byId.get(row.article_id)?.entityIds.push(row.entity_id);
       }
       return byId;
     },

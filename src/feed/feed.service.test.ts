@@ -3,6 +3,7 @@ import { saveImportedArticle } from '../articles/article.service.ts';
 import { buildArticle } from '../../test/build-article.ts';
 import { describeEachEngine } from '../../test/engines.ts';
 import { isSahifaError } from '../lib/errors.ts';
+import { understandArticles } from '../understanding/understanding.service.ts';
 import { saveArticle } from '../saved/saved.service.ts';
 import { buildFeed } from './feed.service.ts';
 import { clearHistory, completeOnboarding, follow, forgetReader, mute, readerSettings, resetLearning, unfollow, unmute } from './follow.service.ts';
@@ -20,7 +21,9 @@ describeEachEngine('the "لك" feed', (database) => {
   it('is built on a small newsroom', async () => {
     const { db } = database.handle;
     const add = async (key: string, overrides: Parameters<typeof buildArticle>[0]) => {
-      const saved = await saveImportedArticle(db, buildArticle({ authors: [], ...overrides }));
+      // Each with its own text: articles with the same text are linked as duplicates and shown once.
+      const paragraphs = [`${overrides?.title} بحسب ما أفاد مراسلنا.`];
+      const saved = await saveImportedArticle(db, buildArticle({ authors: [], paragraphs, ...overrides }));
       slugs[key] = saved.slug;
       ids[key] = (await db.selectFrom('articles').select('id').where('slug', '=', saved.slug).executeTakeFirstOrThrow()).id;
     };
@@ -126,9 +129,22 @@ describeEachEngine('the "لك" feed', (database) => {
     expect((await readerSettings(db, 'reader-4')).onboarded).toBe(true);
   });
 
-  it('refuses entity follows until entities are stored, naming the problem', async () => {
+  it('follows an entity found in articles (src/understanding) and explains with its name', async () => {
     const { db } = database.handle;
-    await expect(follow(db, 'reader-1', 'entity', 'العراق')).rejects.toSatisfy((e) => isSahifaError(e, 'UNSUPPORTED_TARGET'));
+    // The same report again from a second feed: linked as a duplicate, shown once.
+    const copy = await saveImportedArticle(
+      db,
+      buildArticle({ title: 'انتخابات مجالس المحافظات في العراق اليوم', paragraphs: ['انتخابات مجالس المحافظات في العراق بحسب ما أفاد مراسلنا.'], authors: [], sectionName: 'سياسة', publishedAt: hoursAgo(5) }),
+    );
+    ids.copy = (await db.selectFrom('articles').select('id').where('slug', '=', copy.slug).executeTakeFirstOrThrow()).id;
+    await understandArticles(db, Object.values(ids));
+    const entity = await db.selectFrom('entities').select(['slug', 'name']).where('name', '=', 'العراق').executeTakeFirstOrThrow();
+    await follow(db, 'reader-5', 'entity', entity.slug, NOW);
+    const feed = await buildFeed(db, 'reader-5', { size: 10, now: NOW });
+    expect(feed.items[0]).toMatchObject({ reason: { kind: 'follow', target: { kind: 'entity', name: 'العراق' } } });
+    const shown = feed.items.map((item) => item.article.slug);
+    expect(shown.filter((slug) => slug === slugs.iraq || slug === copy.slug)).toHaveLength(1);
+    await expect(follow(db, 'reader-5', 'entity', 'لا-يوجد')).rejects.toSatisfy((e) => isSahifaError(e, 'NOT_FOUND'));
   });
 
   it('forgets a reader entirely', async () => {

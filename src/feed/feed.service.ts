@@ -39,7 +39,7 @@ const FRESH_CANDIDATES = 200;
 const POPULAR_CANDIDATES = 150;
 const PER_SECTION_CANDIDATES = 120;
 const LINKED_CANDIDATES = 300;
-/** Learned sections, tags and authors that also bring in candidates of their own. */
+/** Learned sections, tags, authors and entities that also bring in candidates of their own. */
 const LEARNED_SOURCES = 8;
 
 /** Why a card is in the feed, with the names the sentence needs. */
@@ -65,6 +65,7 @@ function toFeatures(article: ArticleFeatures): FeatureKey[] {
     ...(article.sectionId ? [featureKey('section', article.sectionId)] : []),
     ...article.tagIds.map((id) => featureKey('tag', id)),
     ...article.authorIds.map((id) => featureKey('author', id)),
+    ...article.entityIds.map((id) => featureKey('entity', id)),
     ...(article.sourceName ? [featureKey('source', article.sourceName)] : []),
   ];
 }
@@ -130,11 +131,11 @@ async function candidateIds(db: Kysely<Database>, profile: ReaderProfile, now: D
   const since = new Date(now.getTime() - settings.windowDays * 86_400_000).toISOString();
   const learnedTop = [...profile.learned].sort((a, b) => b[1] - a[1]).slice(0, LEARNED_SOURCES).map(([key]) => key);
   const interesting = [...profile.followed, ...learnedTop].filter((key) => !profile.hidden.has(key));
-  const idsOf = (kind: 'section' | 'tag' | 'author') => [
+  const idsOf = (kind: 'section' | 'tag' | 'author' | 'entity') => [
     ...new Set(interesting.map(parseFeatureKey).filter((f) => f.kind === kind).map((f) => f.id)),
   ];
   const popularSince = hourOf(new Date(now.getTime() - settings.popularityHours * 3_600_000).toISOString());
-  const [fresh, popular, sections, tags, authors] = await Promise.all([
+  const [fresh, popular, sections, tags, authors, entities] = await Promise.all([
     candidates.freshIds(since, until, FRESH_CANDIDATES),
     readingRepository(db)
       .mostRead(popularSince, POPULAR_CANDIDATES)
@@ -142,8 +143,9 @@ async function candidateIds(db: Kysely<Database>, profile: ReaderProfile, now: D
     candidates.sectionIds(idsOf('section'), since, until, PER_SECTION_CANDIDATES),
     candidates.linkedIds('tag', idsOf('tag'), since, until, LINKED_CANDIDATES),
     candidates.linkedIds('author', idsOf('author'), since, until, LINKED_CANDIDATES),
+    candidates.linkedIds('entity', idsOf('entity'), since, until, LINKED_CANDIDATES),
   ]);
-  return [...new Set([...fresh, ...popular, ...sections, ...tags, ...authors])].filter((id) => !profile.excluded.has(id));
+  return [...new Set([...fresh, ...popular, ...sections, ...tags, ...authors, ...entities])].filter((id) => !profile.excluded.has(id));
 }
 
 /**
@@ -166,7 +168,7 @@ export async function buildFeed(
     publishedAt: Date.parse(article.publishedAt),
     features: toFeatures(article),
     section: article.sectionId ? featureKey('section', article.sectionId) : null,
-    story: null,
+    story: article.storyId,
     recentReads: counts.get(article.id) ?? 0,
   }));
   const ranked = rankFeed(candidates, profile, now.getTime(), options.size, settings.ranking);

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, TargetKind } from '../db/schema.ts';
-import { notFound, SahifaError } from '../lib/errors.ts';
+import { notFound } from '../lib/errors.ts';
 
 /** Something a reader can follow or mute, as pages name and link it. */
 export interface Target {
@@ -10,17 +10,12 @@ export interface Target {
   name: string;
 }
 
-/** Kinds stored in a table with id, slug and name. Entities join once the understanding capability stores them. */
-const TABLES = { section: 'sections', tag: 'tags', author: 'authors' } as const;
+/** Kinds stored in a table with id, slug and name (entities come from src/understanding). */
+const TABLES = { section: 'sections', tag: 'tags', author: 'authors', entity: 'entities' } as const;
 type TableKind = keyof typeof TABLES;
-
-const isTableKind = (kind: TargetKind): kind is TableKind => kind in TABLES;
 
 export const FOLLOWABLE_KINDS = ['section', 'tag', 'author', 'entity'] as const;
 export const MUTABLE_KINDS = ['section', 'tag', 'author', 'entity', 'source', 'article'] as const;
-
-/** Raised for a kind the site does not store yet (entities before the understanding capability lands). */
-const unsupportedKind = (kind: string) => new SahifaError('UNSUPPORTED_TARGET', `${kind} targets are not available on this site yet`, 422);
 
 /**
  * Finds a target by its slug (for a source, its name; for an article, its slug). Throws NOT_FOUND naming what
@@ -37,8 +32,7 @@ export async function resolveTarget(db: Kysely<Database> | Transaction<Database>
     if (!row) throw notFound(`article "${slug}"`);
     return { kind, id: row.id, slug: row.slug, name: row.title };
   }
-  if (!isTableKind(kind)) throw unsupportedKind(kind);
-  const row = await db.selectFrom(TABLES[kind]).select(['id', 'slug', 'name']).where('slug', '=', slug).executeTakeFirst();
+  const row = await db.selectFrom(TABLES[kind as TableKind]).select(['id', 'slug', 'name']).where('slug', '=', slug).executeTakeFirst();
   if (!row) throw notFound(`${kind} "${slug}"`);
   return { kind, ...row };
 }
