@@ -6,6 +6,7 @@ import { articleRoutes } from './articles/articles.routes.tsx';
 import { apiRoutes } from './articles/api.routes.ts';
 import { feedRoutes } from './articles/feeds.routes.ts';
 import { searchRoutes } from './search/search.routes.tsx';
+import { understandingRoutes } from './understanding/understanding.routes.tsx';
 import { readinessRoutes } from './ops/readiness.routes.ts';
 import { conditionalGet } from './web/conditional-get.ts';
 import { errorPages } from './web/error-pages.tsx';
@@ -60,6 +61,7 @@ export async function buildApp({ config, database, logger = false, mailer: given
   feedRoutes(app, deps);
   apiRoutes(app, deps);
   searchRoutes(app, deps);
+  understandingRoutes(app, deps);
   if (config.nodeEnv !== 'production') outboxRoutes(app, { ...deps, outboxDir: config.mail.outboxDir, mailerKind: mailer.kind });
   return app;
 }

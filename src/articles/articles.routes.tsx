@@ -9,6 +9,7 @@ import { ArticlePage, HomePage, SectionPage } from './articles.views.tsx';
 import { notFound } from '../lib/errors.ts';
 import { setLastModified } from '../web/conditional-get.ts';
 import { articlePath, sectionPath } from './slug.ts';
+import { articleContext } from '../understanding/reading.service.ts';
 
 const PAGE_SIZE = 20;
 const LATEST_SIZE = 7;
@@ -69,7 +70,7 @@ export function articleRoutes(app: FastifyInstance, deps: { db: Kysely<Database>
     const [sections, row] = await Promise.all([repo.listSections(), repo.findPublishedBySlug(slug)]);
     if (!row) throw notFound(`article "${slug}"`);
     const site = { siteName: deps.siteName, sections };
-    const relations = await repo.relationsOf(row.id);
+    const [relations, context] = await Promise.all([repo.relationsOf(row.id), articleContext(deps.db, row.id)]);
     setLastModified(reply, [row]);
     const article = {
       slug: row.slug,
@@ -83,7 +84,7 @@ export function articleRoutes(app: FastifyInstance, deps: { db: Kysely<Database>
       sourceUrl: row.source_url,
       relations,
     };
-    const html = renderDocument(<ArticlePage site={site} article={article} url={`${deps.siteUrl}${articlePath(row.slug)}`} />);
+    const html = renderDocument(<ArticlePage site={site} article={article} context={context} url={`${deps.siteUrl}${articlePath(row.slug)}`} />);
     await pageCache.store(path, cached.generation, { html, lastModified: String(reply.getHeader('last-modified')) });
     return html;
   });

@@ -4,6 +4,8 @@ import { formatCount } from '../web/numbers.ts';
 import { PublishedDate } from '../web/published-date.tsx';
 import type { ArticleRelations, ArticleListItem } from './article.repository.ts';
 import { articlePath, sectionPath } from './slug.ts';
+import type { ArticleContext } from '../understanding/reading.service.ts';
+import { ArticleUnderstanding } from '../understanding/understanding.views.tsx';
 
 export interface ArticleView {
   slug: string;
@@ -150,7 +152,7 @@ function newsArticleJsonLd(article: ArticleView, siteName: string, url: string):
   }).replace(/</g, '\\u003c');
 }
 
-export function ArticlePage({ site, article, url }: { site: SiteChrome; article: ArticleView; url: string }) {
+export function ArticlePage({ site, article, context, url }: { site: SiteChrome; article: ArticleView; context?: ArticleContext; url: string }) {
   const authors = article.relations.authors.map((author) => author.name).join('، ');
   const description = article.subtitle ?? excerpt(article.paragraphs[0] ?? '', 40);
   const head = (
@@ -197,6 +199,7 @@ export function ArticlePage({ site, article, url }: { site: SiteChrome; article:
           </p>
         ) : null}
       </article>
+      {context ? <ArticleUnderstanding context={context} /> : null}
       {article.relations.relatedHeadlines.length ? (
         <aside class="related" aria-labelledby="related-heading">
           <h2 id="related-heading">عناوين ذات صلة</h2>

@@ -15,6 +15,8 @@ export interface TextToken {
 const TOKEN = /[\p{L}\p{M}]+|\p{N}+|[«»"“”()[\]،,.؛;:!?؟\-–—]/gu;
 const ARABIC = /[\u0600-\u06FF]/;
 const NUMBER = /^\p{N}+$/u;
+/** A word of plain Arabic letters that normalization leaves as it is (no hamza seat, taa marbuta, marks…). */
+const ALREADY_NORMAL = /^[ءابتثجحخدذرزسشصضطظعغفقكلمنهوي]+$/;
 
 /** Splits one block of text into words and punctuation. */
 export function textTokens(text: string): TextToken[] {
@@ -23,7 +25,8 @@ export function textTokens(text: string): TextToken[] {
     const surface = match[0];
     const start = match.index;
     const kind = ARABIC.test(surface) ? 'arabic' : NUMBER.test(surface) ? 'number' : /\p{L}/u.test(surface) ? 'latin' : 'punct';
-    tokens.push({ surface, norm: kind === 'punct' ? '' : normalizeArabic(surface), start, end: start + surface.length, kind });
+    const norm = kind === 'punct' ? '' : ALREADY_NORMAL.test(surface) ? surface : normalizeArabic(surface);
+    tokens.push({ surface, norm, start, end: start + surface.length, kind });
   }
   return tokens;
 }

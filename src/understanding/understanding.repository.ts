@@ -181,6 +181,8 @@ export function understandingRepository(db: Executor) {
         .innerJoin('entities', 'entities.id', 'article_entities.entity_id')
         .select([...ENTITY_COLUMNS, 'article_entities.mentions'])
         .where('article_entities.article_id', '=', articleId)
+        // The most named first: what the article is most about.
+        .orderBy('article_entities.mentions', 'desc')
         .orderBy('article_entities.position')
         .execute(),
 
@@ -188,7 +190,7 @@ export function understandingRepository(db: Executor) {
       db
         .selectFrom('quotes')
         .innerJoin('entities', 'entities.id', 'quotes.entity_id')
-        .select(['quotes.id', 'quotes.text', 'entities.slug', 'entities.name', 'entities.type'])
+        .select(['quotes.id', 'quotes.text', 'quotes.entity_id', 'entities.slug', 'entities.name', 'entities.type'])
         .where('quotes.article_id', '=', articleId)
         .orderBy('quotes.position')
         .execute(),
