@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
@@ -8,6 +9,7 @@ import { feedRoutes } from './articles/feeds.routes.ts';
 import { searchRoutes } from './search/search.routes.tsx';
 import { understandingRoutes } from './understanding/understanding.routes.tsx';
 import { readinessRoutes } from './ops/readiness.routes.ts';
+import { createMetrics, type Metrics, metricsRoutes } from './ops/metrics.ts';
 import { conditionalGet } from './web/conditional-get.ts';
 import { errorPages } from './web/error-pages.tsx';
 import type { Config } from './config.ts';
@@ -24,13 +26,37 @@ export interface AppDependencies {
   logger?: boolean | object;
   /** Defaults to `createMailer(config.mail)`, closed with the app; tests pass one aimed at an SMTP sink. */
   mailer?: Mailer;
+  /** This process's metrics (server.ts makes them, with process metrics and cluster aggregation); fresh ones by default. */
+  metrics?: Metrics;
 }
 
+/** Largest request body accepted (forms, API); larger ones get 413 before they are read to the end. */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** A request id from the proxy in front (nginx's $request_id) is kept if it looks like one; otherwise a new one is made. */
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
 /** Builds the web application without listening, so tests can use app.inject(). */
-export async function buildApp({ config, database, logger = false, mailer: givenMailer }: AppDependencies): Promise<FastifyInstance> {
-  const app = Fastify({ logger: logger === true ? { level: config.logLevel } : logger });
+export async function buildApp({ config, database, logger = false, mailer: givenMailer, metrics = createMetrics({ database }) }: AppDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: logger === true ? { level: config.logLevel } : logger,
+    // Unique across processes and machines, so one id finds a request in the logs of a whole fleet.
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    bodyLimit: BODY_LIMIT_BYTES,
+    requestTimeout: config.requestTimeoutMs,
+    // Checked every second rather than Node's default 30 s, so a slow client is cut off close to the limit.
+    http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: 1_000 },
+  });
   const mailer = givenMailer ?? createMailer(config.mail);
   if (!givenMailer) app.addHook('onClose', () => mailer.close());
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  metricsRoutes(app, metrics);
 
   await app.register(fastifyStatic, {
     root: path.join(here, 'web', 'assets'),

@@ -33,6 +33,12 @@ const environmentSchema = z.object({
   JOB_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(60),
   /** Run the job worker inside `serve`: auto = on the embedded SQLite database only. */
   WORKER_IN_PROCESS: z.enum(['auto', 'true', 'false']).default('auto'),
+  /** A client that has not sent its request headers by then is disconnected (slowloris). */
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** A request (headers and body) not received by then gets 408. */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /** On SIGTERM, in-flight requests get this long to finish before the process exits anyway. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
 });
 
 export type DatabaseTarget =
@@ -58,6 +64,9 @@ export interface Config {
     /** Whether `serve` runs a job worker in its own process. */
     readonly inProcess: boolean;
   };
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly shutdownTimeoutMs: number;
 }
 
 export interface MailConfig {
@@ -110,6 +119,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       leaseMs: Math.round(values.JOB_LEASE_SECONDS * 1000),
       inProcess: values.WORKER_IN_PROCESS === 'auto' ? !values.DATABASE_URL?.startsWith('postgres') : values.WORKER_IN_PROCESS === 'true',
     }),
+    headersTimeoutMs: Math.min(values.HEADERS_TIMEOUT_MS, values.REQUEST_TIMEOUT_MS),
+    requestTimeoutMs: values.REQUEST_TIMEOUT_MS,
+    shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
   });
 }
 

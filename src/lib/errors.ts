@@ -24,3 +24,14 @@ export const importRejected = (reason: string) => new SahifaError('IMPORT_REJECT
 export function isSahifaError(error: unknown, code?: string): error is SahifaError {
   return error instanceof SahifaError && (code === undefined || error.code === code);
 }
+
+/** The database cannot be reached or dropped the connection (restart, failover, network): retry shortly. */
+export const databaseUnavailable = (cause: unknown) => {
+  const error = new SahifaError('DATABASE_UNAVAILABLE', `the database is unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, 503, true);
+  error.cause = cause;
+  return error;
+};
+
+/** SQLite could not grow its file (SQLITE_FULL): the write was rolled back, the database is intact. */
+export const storageFull = (file: string) =>
+  new SahifaError('STORAGE_FULL', `the database file ${file} cannot grow: its disk is full (SQLITE_FULL). Nothing was written; free space and try again`, 503, true);

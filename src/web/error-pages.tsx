@@ -9,8 +9,14 @@ import { Layout, renderDocument, type SiteChrome } from './layout.tsx';
 const PAGES: Record<number, { title: string; text: string }> = {
   400: { title: 'طلب غير صالح', text: 'في الرابط أو في البيانات المرسلة ما لا نفهمه. راجعه وحاول مرة أخرى.' },
   404: { title: 'الصفحة غير موجودة', text: 'لم نجد ما تبحث عنه. ربما نُقلت الصفحة أو حُذفت.' },
+  408: { title: 'انتهت مهلة الطلب', text: 'استغرق وصول طلبك وقتاً أطول مما ننتظر. تحقّق من اتصالك وحاول مرة أخرى.' },
+  413: { title: 'البيانات المرسلة كبيرة جداً', text: 'ما أرسلته أكبر مما نقبله في طلب واحد. قلّل حجمه وحاول مرة أخرى.' },
   500: { title: 'حدث خطأ من جهتنا', text: 'نعتذر، تعذّر عرض هذه الصفحة الآن. سجّلنا الخطأ وسنعمل على إصلاحه؛ حاول مجدداً بعد قليل.' },
+  503: { title: 'الخدمة غير متاحة مؤقتاً', text: 'نعتذر، لا نستطيع عرض هذه الصفحة في هذه اللحظة. نعمل على إعادتها، فحاول مجدداً بعد لحظات.' },
 };
+
+/** Seconds a client should wait before retrying a 503; the app reconnects to the database by itself within that. */
+const RETRY_AFTER_SECONDS = 5;
 
 function ErrorPage({ site, status }: { site: SiteChrome; status: number }) {
   const page = PAGES[status] ?? PAGES[500]!;
@@ -32,9 +38,10 @@ function ErrorPage({ site, status }: { site: SiteChrome; status: number }) {
 export function errorPages(app: FastifyInstance, deps: { db: Kysely<Database>; siteName: string }) {
   const respond = async (request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string) => {
     reply.code(status);
+    if (status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     if (request.url.startsWith('/api/')) return reply.send({ error: { code, message } });
     // Best effort: the section list makes the page familiar, but an error page must render even when the database is down.
-    const sections = status === 500 ? [] : await articleRepository(deps.db).listSections().catch(() => []);
+    const sections = status >= 500 ? [] : await articleRepository(deps.db).listSections().catch(() => []);
     return reply.type('text/html; charset=utf-8').send(renderDocument(<ErrorPage site={{ siteName: deps.siteName, sections }} status={status} />));
   };
 
