@@ -54,10 +54,18 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   });
 }
 
-/** Names of the migrations this code knows that the database has not run yet (all of them on an empty database). */
+/**
+ * Names of the migrations this code knows that the database has not run yet (all of them on an empty database).
+ * Reads Kysely's migration table directly: Kysely's own lookup introspects every table of every schema, which is
+ * slow for a probe and fails when another schema of the database is being dropped at that moment.
+ */
 export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
-  const known = await (await migratorFor(db)).getMigrations();
-  return known.filter((migration) => !migration.executedAt).map((migration) => migration.name);
+  const exists =
+    engineOf(db) === 'postgres'
+      ? (await sql<{ found: string | null }>`select to_regclass('kysely_migration')::text as found`.execute(db)).rows[0]?.found
+      : (await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name = 'kysely_migration'`.execute(db)).rows[0];
+  const executed = exists ? new Set((await db.selectFrom('kysely_migration').select('name').execute()).map((row) => row.name as string)) : new Set();
+  return Object.keys(migrations).filter((name) => !executed.has(name));
 }
 
 /**

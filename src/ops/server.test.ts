@@ -55,7 +55,7 @@ describe('the web server process', () => {
       server.child.kill('SIGKILL');
       await fresh.drop();
     }
-  });
+  }, 180_000); // starts a primary and two workers, each loading Node and tsx
 });
 
 describe('graceful shutdown', () => {
