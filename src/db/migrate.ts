@@ -65,7 +65,8 @@ export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
       ? (await sql<{ found: string | null }>`select to_regclass('kysely_migration')::text as found`.execute(db)).rows[0]?.found
       : (await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name = 'kysely_migration'`.execute(db)).rows[0];
   const executed = exists ? new Set((await db.selectFrom('kysely_migration').select('name').execute()).map((row) => row.name as string)) : new Set();
-  return Object.keys(migrations).filter((name) => !executed.has(name));
+  // In name order, the order Kysely applies them in.
+  return Object.keys(migrations).filter((name) => !executed.has(name)).sort();
 }
 
 /**
