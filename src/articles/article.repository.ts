@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { ArticleRow, Database, NewArticleRow, SectionRow } from '../db/schema.ts';
+import type { ArticleRow, Database, NewArticleRow, NewSectionRow } from '../db/schema.ts';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -63,7 +63,7 @@ export function articleRepository(db: Executor) {
     findSectionBySlug: (slug: string) =>
       db.selectFrom('sections').selectAll().where('slug', '=', slug).executeTakeFirst(),
 
-    insertSection: (section: SectionRow) => db.insertInto('sections').values(section).execute(),
+    insertSection: (section: NewSectionRow) => db.insertInto('sections').values(section).execute(),
 
     async sectionCount(): Promise<number> {
       const row = await db.selectFrom('sections').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();

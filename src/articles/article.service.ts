@@ -115,7 +115,9 @@ async function storeArticle(trx: Transaction<Database>, article: ParsedArticle, 
     slug = existing.slug;
     publishedAt = article.publishedAt ?? existing.published_at ?? timestamp;
     status = existing.status;
-    await repo.updateArticle(articleId, { ...fields, published_at: publishedAt });
+    // The imported text replaces any body written in the newsroom, and moves the version on so an editor's open
+    // form cannot silently overwrite it.
+    await repo.updateArticle(articleId, { ...fields, published_at: publishedAt, body_markdown: null, version: existing.version + 1 });
     await repo.clearRelations(articleId);
   } else {
     articleId = randomUUID();

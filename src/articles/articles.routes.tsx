@@ -77,6 +77,7 @@ export function articleRoutes(app: FastifyInstance, deps: { db: Kysely<Database>
       title: row.title,
       subtitle: row.subtitle,
       paragraphs: JSON.parse(row.paragraphs) as string[],
+      bodyMarkdown: row.body_markdown,
       publishedAt: row.published_at,
       updatedAt: row.updated_at,
       section: row.section_slug && row.section_name ? { slug: row.section_slug, name: row.section_name } : null,

@@ -3,6 +3,7 @@ import { PageMeta } from '../web/page-meta.tsx';
 import { formatCount } from '../web/numbers.ts';
 import { PublishedDate } from '../web/published-date.tsx';
 import type { ArticleRelations, ArticleListItem } from './article.repository.ts';
+import { MarkdownBody } from './markdown-body.tsx';
 import { articlePath, sectionPath } from './slug.ts';
 import type { ArticleContext } from '../understanding/reading.service.ts';
 import { ArticleUnderstanding } from '../understanding/understanding.views.tsx';
@@ -12,6 +13,8 @@ export interface ArticleView {
   title: string;
   subtitle: string | null;
   paragraphs: string[];
+  /** The body as written in the newsroom; when null the paragraphs are the body. */
+  bodyMarkdown: string | null;
   publishedAt: string | null;
   updatedAt: string;
   section: { slug: string; name: string } | null;
@@ -181,9 +184,11 @@ export function ArticlePage({ site, article, context, url }: { site: SiteChrome;
           </p>
         </header>
         <div class="article-body">
-          {article.paragraphs.map((paragraph) => (
-            <p>{paragraph}</p>
-          ))}
+          {article.bodyMarkdown !== null ? (
+            <MarkdownBody markdown={article.bodyMarkdown} />
+          ) : (
+            article.paragraphs.map((paragraph) => <p>{paragraph}</p>)
+          )}
         </div>
         {article.relations.tags.length ? (
           <ul class="tags" aria-label="الوسوم">

@@ -7,6 +7,7 @@ import * as newsletters from './migrations/0005-newsletters.ts';
 import * as understanding from './migrations/0007-understanding.ts';
 import * as readerActivity from './migrations/0006-reader-activity.ts';
 import * as searchIndexContentless from './migrations/0009-search-index-contentless.ts';
+import * as newsroom from './migrations/0008-newsroom.ts';
 
 /**
  * Every migration, in order. Landed migrations are never edited: add a new file instead.
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0007-understanding': understanding,
   '0006-reader-activity': readerActivity,
   '0009-search-index-contentless': searchIndexContentless,
+  '0008-newsroom': newsroom,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

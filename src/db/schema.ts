@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { Generated, Insertable, Selectable } from 'kysely';
 
 /**
  * The Kysely view of the schema, shared by both engines.
@@ -35,6 +35,11 @@ export interface Database {
   read_events: ReadEventsTable;
   article_read_counts: ArticleReadCountsTable;
   feed_preferences: FeedPreferencesTable;
+  article_revisions: ArticleRevisionsTable;
+  article_autosaves: ArticleAutosavesTable;
+  audit_log: AuditLogTable;
+  media: MediaTable;
+  site_settings: SiteSettingsTable;
 }
 
 export interface SectionsTable {
@@ -42,6 +47,8 @@ export interface SectionsTable {
   slug: string;
   name: string;
   position: number;
+  /** English name, for English-language feeds and the admin; null until an admin sets it. */
+  name_en: Generated<string | null>;
 }
 
 export type ArticleStatus = 'draft' | 'scheduled' | 'published';
@@ -62,6 +69,12 @@ export interface ArticlesTable {
   published_at: string | null;
   created_at: string;
   updated_at: string;
+  /** Bumped by every editorial save; a save naming an older version is refused (optimistic locking). */
+  version: Generated<number>;
+  /** The body as the editor wrote it; null for imported articles, whose body is `paragraphs`. */
+  body_markdown: Generated<string | null>;
+  /** 1 when marked as breaking news ("عاجل"). */
+  breaking: Generated<number>;
 }
 
 export interface TagsTable {
@@ -79,6 +92,8 @@ export interface AuthorsTable {
   id: string;
   slug: string;
   name: string;
+  bio: Generated<string | null>;
+  photo_media_id: Generated<string | null>;
 }
 
 export interface ArticleAuthorsTable {
@@ -350,4 +365,57 @@ export interface StoryKeysTable {
   key: string;
   article_id: string;
   published_at: string;
+}
+
+export type NewSectionRow = Insertable<SectionsTable>;
+
+/** The article's editable content as of one version, as JSON (see newsroom/article-content.ts). */
+export interface ArticleRevisionsTable {
+  id: string;
+  article_id: string;
+  version: number;
+  content: string;
+  note: string | null;
+  actor_id: string | null;
+  actor_name: string;
+  created_at: string;
+}
+
+/** What an editor last typed into an article's form, kept until they save it (key "new" before it exists). */
+export interface ArticleAutosavesTable {
+  article_key: string;
+  actor_id: string;
+  base_version: number | null;
+  content: string;
+  saved_at: string;
+}
+
+/** Who did what, when, in the newsroom. */
+export interface AuditLogTable {
+  id: string;
+  actor_id: string | null;
+  actor_name: string;
+  action: string;
+  subject_type: string;
+  subject_id: string | null;
+  summary: string;
+  created_at: string;
+}
+
+/** An uploaded image; its variants live in the media store under its id. */
+export interface MediaTable {
+  id: string;
+  original_name: string;
+  width: number;
+  height: number;
+  alt: string;
+  caption: string | null;
+  credit: string | null;
+  actor_id: string | null;
+  created_at: string;
+}
+
+export interface SiteSettingsTable {
+  key: string;
+  value: string;
 }

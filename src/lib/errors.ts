@@ -8,6 +8,8 @@ export class SahifaError extends Error {
     message: string,
     readonly status: number,
     readonly report: boolean = false,
+    /** Machine-readable particulars, e.g. the fields a form got wrong. */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'SahifaError';
@@ -20,6 +22,14 @@ export const invalidInput = (message: string) => new SahifaError('INVALID_INPUT'
 
 /** A page could not be imported; the message names the reason. */
 export const importRejected = (reason: string) => new SahifaError('IMPORT_REJECTED', reason, 422);
+
+/** A form's fields were wrong; `details.fields` maps each field name to an Arabic message shown beside it. */
+export const invalidFields = (fields: Record<string, string>) =>
+  new SahifaError('INVALID_FIELDS', `invalid fields: ${Object.keys(fields).join(', ')}`, 422, false, { fields });
+
+/** Someone saved the same thing since the caller read it (optimistic locking); `details.currentVersion` is theirs. */
+export const editConflict = (what: string, currentVersion: number) =>
+  new SahifaError('EDIT_CONFLICT', `${what} was changed by someone else (now version ${currentVersion})`, 409, false, { currentVersion });
 
 export function isSahifaError(error: unknown, code?: string): error is SahifaError {
   return error instanceof SahifaError && (code === undefined || error.code === code);
