@@ -3,6 +3,8 @@ import { expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/engines.ts';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
+import { enqueueJob } from '../jobs/job.ts';
+import { pruneJobsJob } from '../jobs/prune-jobs.job.ts';
 
 /** A pino destination that keeps every JSON log line. */
 function logCollector() {
@@ -44,6 +46,20 @@ describeEachEngine('observability', (database) => {
     } else {
       expect(text).not.toContain('sahifa_db_pool');
     }
+  });
+
+  it('reports the job queue from the database: depth, age of the oldest due job, running and failed', async () => {
+    const now = Date.now();
+    await enqueueJob(database.handle.db, pruneJobsJob, {}, { runAt: new Date(now - 90_000) });
+    await enqueueJob(database.handle.db, pruneJobsJob, {}, { runAt: new Date(now - 10_000) });
+    await enqueueJob(database.handle.db, pruneJobsJob, {}, { runAt: new Date(now + 3_600_000) });
+    const app = await buildApp({ config: loadConfig({}), database: database.handle });
+    const text = (await app.inject({ url: '/metrics' })).body;
+    expect(sample(text, 'sahifa_job_queue_depth')).toBe(2);
+    expect(sample(text, 'sahifa_job_queue_oldest_age_seconds')).toBeGreaterThanOrEqual(90);
+    expect(sample(text, 'sahifa_job_queue_oldest_age_seconds')).toBeLessThan(200);
+    expect(sample(text, 'sahifa_jobs_running')).toBe(0);
+    expect(sample(text, 'sahifa_newsletter_messages_sent')).toBe(0);
   });
 
   it('logs JSON lines carrying a request id, echoed to the client; keeps a proxy id that looks like one', async () => {

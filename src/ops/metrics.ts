@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DatabaseHandle } from '../db/database.ts';
+import { type QueueStats, queueStatsRepository } from './queue-stats.repository.ts';
 
 /** The metrics one process records. Created once per process (server.ts) or per app (tests), never module-wide. */
 export interface Metrics {
@@ -41,6 +42,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     });
     new Gauge({ name: 'sahifa_db_pool_max', help: 'Most connections the pool may open', registers }).set(pool.options.max ?? 10);
   }
+  if (options.database) queueGauges(options.database, registers);
   return {
     registry,
     httpRequests: new Counter({
@@ -58,6 +60,39 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     }),
     collect: options.collect ?? (() => registry.metrics()),
   };
+}
+
+/**
+ * Job queue and newsletter figures, read from the database at each scrape. Every web process reads the same
+ * rows, so across cluster workers the first answer is taken rather than the sum. When the database is down the
+ * previous values stay: the request metrics and /readyz already tell that story.
+ */
+function queueGauges(database: DatabaseHandle, registers: Registry[]): void {
+  const repository = queueStatsRepository(database.db);
+  // One read serves all six gauges: the first gauge collected in a scrape starts it, the others await it.
+  let reading: Promise<QueueStats | null> | null = null;
+  const read = () =>
+    (reading ??= repository
+      .read(new Date())
+      .catch(() => null)
+      .finally(() => setImmediate(() => (reading = null))));
+  const gauge = (key: keyof QueueStats, name: string, help: string) =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      aggregator: 'first',
+      async collect() {
+        const stats = await read();
+        if (stats) this.set(stats[key]);
+      },
+    });
+  gauge('dueJobs', 'sahifa_job_queue_depth', 'Pending jobs that are due now');
+  gauge('oldestDueAgeSeconds', 'sahifa_job_queue_oldest_age_seconds', 'How long the oldest due job has been waiting');
+  gauge('runningJobs', 'sahifa_jobs_running', 'Jobs claimed by a worker and running');
+  gauge('failedJobs', 'sahifa_jobs_failed', 'Jobs that failed for good (kept until pruned)');
+  gauge('recipientsSent', 'sahifa_newsletter_messages_sent', 'Newsletter messages sent so far; rate() of it is sends per second');
+  gauge('recipientsWaiting', 'sahifa_newsletter_messages_waiting', 'Newsletter messages still to send or retry');
 }
 
 /** Records every request by its route pattern (bounded label values, never the raw URL) and serves /metrics. */
