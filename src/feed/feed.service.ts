@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { type ArticleListItem, articleRepository } from '../articles/article.repository.ts';
+import type { ArticleListItem } from '../articles/article.repository.ts';
 import type { Database, TargetKind } from '../db/schema.ts';
 import { savedRepository } from '../saved/saved.repository.ts';
 import { type ArticleFeatures, candidateRepository } from './candidates.repository.ts';
@@ -18,6 +18,7 @@ import {
   type ReaderProfile,
   type ReadSignal,
 } from './ranking.ts';
+import { type PopularNow, uncachedPopularNow } from './popular-now.ts';
 import { hourOf, readingRepository } from './reading.repository.ts';
 import { describeTargets, type Target } from './targets.ts';
 
@@ -35,10 +36,10 @@ export const DEFAULT_FEED_SETTINGS: FeedSettings = { windowDays: 7, popularityHo
 const LEARNING_HALF_LIVES = 4;
 /** The learned profile reads at most this many recently read articles. */
 const LEARNING_ARTICLES = 500;
-const FRESH_CANDIDATES = 200;
+const FRESH_CANDIDATES = 150;
 const POPULAR_CANDIDATES = 150;
-const PER_SECTION_CANDIDATES = 120;
-const LINKED_CANDIDATES = 300;
+const PER_SECTION_CANDIDATES = 60;
+const LINKED_CANDIDATES = 200;
 /** Learned sections, tags, authors and entities that also bring in candidates of their own. */
 const LEARNED_SOURCES = 8;
 
@@ -125,7 +126,7 @@ export async function loadProfile(db: Kysely<Database>, readerId: string, now: D
 }
 
 /** Candidate ids: fresh and popular articles for everyone, plus the newest of what the reader follows or reads most. */
-async function candidateIds(db: Kysely<Database>, profile: ReaderProfile, now: Date, settings: FeedSettings): Promise<string[]> {
+async function candidateIds(db: Kysely<Database>, profile: ReaderProfile, now: Date, settings: FeedSettings, popularNow: PopularNow): Promise<string[]> {
   const candidates = candidateRepository(db);
   const until = now.toISOString();
   const since = new Date(now.getTime() - settings.windowDays * 86_400_000).toISOString();
@@ -137,9 +138,7 @@ async function candidateIds(db: Kysely<Database>, profile: ReaderProfile, now: D
   const popularSince = hourOf(new Date(now.getTime() - settings.popularityHours * 3_600_000).toISOString());
   const [fresh, popular, sections, tags, authors, entities] = await Promise.all([
     candidates.freshIds(since, until, FRESH_CANDIDATES),
-    readingRepository(db)
-      .mostRead(popularSince, POPULAR_CANDIDATES)
-      .then((rows) => candidates.publishedAmong(rows.map((row) => row.article_id), since, until)),
+    popularNow.ids(popularSince, POPULAR_CANDIDATES).then((ids) => candidates.publishedAmong(ids, since, until)),
     candidates.sectionIds(idsOf('section'), since, until, PER_SECTION_CANDIDATES),
     candidates.linkedIds('tag', idsOf('tag'), since, until, LINKED_CANDIDATES),
     candidates.linkedIds('author', idsOf('author'), since, until, LINKED_CANDIDATES),
@@ -155,15 +154,16 @@ async function candidateIds(db: Kysely<Database>, profile: ReaderProfile, now: D
 export async function buildFeed(
   db: Kysely<Database>,
   readerId: string | null,
-  options: { size: number; now?: Date; settings?: FeedSettings },
+  options: { size: number; now?: Date; settings?: FeedSettings; popularNow?: PopularNow },
 ): Promise<Feed> {
   const now = options.now ?? new Date();
   const settings = options.settings ?? DEFAULT_FEED_SETTINGS;
   const profile = readerId ? await loadProfile(db, readerId, now, settings) : EMPTY_PROFILE;
-  const ids = await candidateIds(db, profile, now, settings);
+  const ids = await candidateIds(db, profile, now, settings, options.popularNow ?? uncachedPopularNow(db));
   const popularSince = hourOf(new Date(now.getTime() - settings.popularityHours * 3_600_000).toISOString());
   const [features, counts] = await Promise.all([candidateRepository(db).features(ids), readingRepository(db).readCounts(ids, popularSince)]);
-  const candidates: FeedCandidate[] = [...features.values()].map((article) => ({
+  // An article linked as the duplicate of another (the same report from two feeds) is shown once, as the original.
+  const candidates: FeedCandidate[] = [...features.values()].filter((article) => !article.duplicate).map((article) => ({
     id: article.id,
     publishedAt: Date.parse(article.publishedAt),
     features: toFeatures(article),
@@ -173,7 +173,7 @@ export async function buildFeed(
   }));
   const ranked = rankFeed(candidates, profile, now.getTime(), options.size, settings.ranking);
   const [articles, targets] = await Promise.all([
-    articleRepository(db).listPublishedByIds(ranked.map((item) => item.id)),
+    candidateRepository(db).listByIds(ranked.map((item) => item.id)),
     describeTargets(db, ranked.flatMap((item) => explanationRefs(item.explanation))),
   ]);
   const byId = new Map(articles.map((article) => [article.id, article]));

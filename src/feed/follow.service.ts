@@ -112,8 +112,28 @@ export const setView = (db: Kysely<Database>, readerId: string, view: 'for-you' 
 export const resetLearning = (db: Kysely<Database>, readerId: string, now = new Date()) =>
   followRepository(db).setPreferences(readerId, { learned_since: now.toISOString() });
 
+/** What the reader read, one row per article, newest first. */
+export const readingHistory = (db: Kysely<Database>, readerId: string, limit: number) => readingRepository(db).history(readerId, { limit });
+
 /** Deletes the reader's reading history (and so what was learned from it). */
 export const clearHistory = (db: Kysely<Database>, readerId: string) => readingRepository(db).clearHistory(readerId);
+
+/** Everything this capability keeps about a reader, as plain JSON, for the account's data export. */
+export async function exportReaderActivity(db: Kysely<Database>, readerId: string) {
+  const [settings, history, saved] = await Promise.all([
+    readerSettings(db, readerId),
+    readingRepository(db).history(readerId, { limit: 100_000 }),
+    savedRepository(db).list(readerId, { limit: 100_000 }),
+  ]);
+  return {
+    follows: settings.follows.map((target) => ({ kind: target.kind, slug: target.slug, name: target.name })),
+    mutes: settings.mutes.map(({ target, mode }) => ({ kind: target.kind, slug: target.slug, name: target.name, mode })),
+    view: settings.view,
+    learnedSince: settings.learnedSince,
+    readingHistory: history.map((item) => ({ slug: item.slug, title: item.title, lastReadAt: item.last_read_at, paragraph: item.paragraph })),
+    savedArticles: saved.map((item) => ({ slug: item.slug, title: item.title, savedAt: item.saved_at })),
+  };
+}
 
 /** Deletes everything this capability keeps about a reader; accounts call it when an account is deleted. */
 export async function forgetReader(db: Kysely<Database>, readerId: string): Promise<void> {

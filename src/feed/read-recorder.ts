@@ -2,9 +2,12 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { type ReadEvent, readingRepository } from './reading.repository.ts';
 
+/** A read as the web layer knows it: by article id, or by the slug of the page served. */
+export type PendingRead = Omit<ReadEvent, 'articleId'> & ({ articleId: string } | { slug: string });
+
 export interface ReadRecorder {
   /** Queues a read; it is stored with the next batch. Never throws: a lost count must not fail a page. */
-  record(event: ReadEvent): void;
+  record(event: PendingRead): void;
   /** Stores what is queued now, in one transaction. */
   flush(): Promise<void>;
   /** Stores what is left and stops the timer (on shutdown). */
@@ -22,7 +25,7 @@ export function createReadRecorder(
 ): ReadRecorder {
   const intervalMs = options.intervalMs ?? 1000;
   const maxBatch = options.maxBatch ?? 500;
-  let queue: ReadEvent[] = [];
+  let queue: PendingRead[] = [];
   let running: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | null = null;
 
@@ -37,7 +40,18 @@ export function createReadRecorder(
     running = running.then(async () => {
       if (batch.length === 0) return;
       try {
-        await db.transaction().execute((trx) => readingRepository(trx).insertBatch(batch));
+        // Pages are served by slug; the whole batch's slugs are resolved in one query.
+        const slugs = [...new Set(batch.flatMap((event) => ('slug' in event ? [event.slug] : [])))];
+        const ids = slugs.length
+          ? new Map((await db.selectFrom('articles').select(['id', 'slug']).where('slug', 'in', slugs).execute()).map((row) => [row.slug, row.id]))
+          : new Map<string, string>();
+        const events = batch.flatMap((event): ReadEvent[] => {
+          if (!('slug' in event)) return [event];
+          const { slug, ...rest } = event;
+          const articleId = ids.get(slug);
+          return articleId ? [{ ...rest, articleId }] : [];
+        });
+        await db.transaction().execute((trx) => readingRepository(trx).insertBatch(events));
       } catch (error) {
         // Best effort: reads are statistics, and an article deleted meanwhile must not lose the whole batch forever.
         options.onError?.(error);
