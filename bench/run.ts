@@ -12,6 +12,7 @@ import { load, startRaw, startSahifa, stop } from './http.bench.ts';
 import { rawImport, sahifaImport } from './import.bench.ts';
 import { BULK_TRANSACTION_SIZE } from '../src/articles/article.service.ts';
 import { searchLatency } from './search.bench.ts';
+import { feedBench } from './feed.bench.ts';
 import { ms, withPeakMemory } from './stats.ts';
 
 const generatedCount = Number(process.env.BENCH_GENERATED ?? 100_000);
@@ -48,6 +49,8 @@ try {
 
   // 2. Search latency on the same database (every article indexed by the import above).
   figures.search = await searchLatency(handle, corpus, path.join(dataDir, 'sahifa.db'), line);
+  // 2b. The "لك" feed and read events on the same database.
+  figures.feed = await feedBench(handle, line);
   await handle.close();
 
   // 3. Page throughput: random article pages and the home page, against the raw server reading the same file.
