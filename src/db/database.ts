@@ -44,7 +44,10 @@ const CONNECT_TIMEOUT_MS = 3_000;
 function withStatementCache(sqlite: SQLite.Database, file: string) {
   const statements = new Map<string, ReturnType<typeof wrapStatement>>();
   return {
-    close: () => sqlite.close(),
+    close: () => {
+      sqlite.pragma('optimize');
+      sqlite.close();
+    },
     prepare(sql: string) {
       let statement = statements.get(sql);
       if (!statement) {
@@ -91,6 +94,11 @@ export function openDatabase(target: DatabaseTarget, options: OpenOptions = {}):
     const sqlite = new SQLite(target.file);
     // First, so that switching a new file to WAL waits for another process opening it at the same moment.
     sqlite.pragma('busy_timeout = 5000');
+    // Without table statistics the planner can pick a poor index (status, one value for every row, over the
+    // primary key for "these ten ids"). Gather them where missing or stale, sampling so it stays fast on large
+    // files; closing refreshes them after the process's own writes.
+    sqlite.pragma('analysis_limit = 1000');
+    sqlite.pragma('optimize = 0x10002');
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
