@@ -46,10 +46,14 @@ export interface SearchIndex {
   upsert(articleId: string, text: IndexedText, placement: IndexPlacement): Promise<void>;
   remove(articleId: string): Promise<void>;
   clear(): Promise<void>;
-  /** Ids of matching articles, best first. */
-  rankedIds(match: IndexMatch, filters: IndexFilters, limit: number, offset: number): Promise<string[]>;
-  count(match: IndexMatch, filters: IndexFilters): Promise<number>;
-  sectionCounts(match: IndexMatch, filters: IndexFilters): Promise<{ slug: string; name: string; count: number }[]>;
+  /** One page of matching article ids, best first, with the number of matches and their count per section. */
+  search(match: IndexMatch, filters: IndexFilters, limit: number, offset: number): Promise<IndexPage>;
+}
+
+export interface IndexPage {
+  ids: string[];
+  total: number;
+  sections: { slug: string; name: string; count: number }[];
 }
 
 /** Title matches weigh more than body matches, exact forms more than stems. */
@@ -79,9 +83,6 @@ function filterSql(filters: IndexFilters): RawBuilder<unknown> {
   return sql.join(conditions, sql` and `);
 }
 
-/** How many best bm25 matches are re-ranked with the recency boost at first; more are taken when it is not enough. */
-const FIRST_CANDIDATES = 100;
-
 function sqliteIndex(db: Kysely<any>): SearchIndex {
   const matchExpression = (match: IndexMatch) => {
     const quote = (text: string) => `"${text.replace(/"/g, '""')}"`;
@@ -93,8 +94,7 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
     return match.excluded.length ? `(${positive}) NOT (${match.excluded.map(term).join(' OR ')})` : positive;
   };
   // article_search_rows (r) holds each match's article id, section and date: the articles table is only read for
-  // a tag filter. Without filters, FTS5 ranks alone and only the best rows are joined.
-  const filtered = (filters: IndexFilters) => Boolean(filters.section || filters.tag || filters.from || filters.to);
+  // a tag filter.
   const filterConditions = (filters: IndexFilters) => {
     const conditions: RawBuilder<unknown>[] = [];
     if (filters.section) {
@@ -114,15 +114,22 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
   const matches = (match: IndexMatch, filters: IndexFilters) =>
     sql`article_search s join article_search_rows r on r.search_rowid = s.rowid where ${where(match, filters)}`;
 
-  /** The best `count` matches by bm25 alone (rank is negative: lower is better), with what the boost needs. */
-  const candidates = async (match: IndexMatch, filters: IndexFilters, count: number) => {
-    const query = filtered(filters)
-      ? sql<Candidate>`select r.article_id as id, r.published_at, s.rank from ${matches(match, filters)} order by s.rank limit ${count}`
-      : sql<Candidate>`select r.article_id as id, r.published_at, c.rank
-          from (select rowid, rank from article_search where article_search match ${matchExpression(match)} order by rank limit ${count}) c
-          join article_search_rows r on r.search_rowid = c.rowid`;
-    return (await query.execute(db)).rows;
+  /**
+   * One page of matching ids, best first: bm25 (rank: negative, lower is better) times the recency boost. Every
+   * match is ranked with its date; re-ranking only the best bm25 matches was tried and needed the full ranking
+   * anyway on most queries (scores of the top hundred matches are often within the boost of each other).
+   */
+  const rankedIds = async (match: IndexMatch, filters: IndexFilters, limit: number, offset: number) => {
+    const { rows } = await sql<{ id: string }>`select r.article_id as id from ${matches(match, filters)}
+      order by s.rank * (1 + ${RECENCY_BOOST} / (1 + max(0, julianday('now') - julianday(r.published_at)) / ${RECENCY_DAYS}))
+      limit ${limit} offset ${offset}`.execute(db);
+    return rows.map((row) => row.id);
   };
+
+  /** How many matches each section holds (null: no section), counted in one pass that sends nothing per match. */
+  const matchesPerSection = async (match: IndexMatch, filters: IndexFilters) =>
+    (await sql<{ section_id: string | null; count: number }>`select r.section_id, count(*) as count
+      from ${matches(match, filters)} group by r.section_id`.execute(db)).rows;
 
   return {
     async upsert(articleId, text, placement) {
@@ -150,49 +157,20 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
       await sql`insert into article_search (article_search) values ('delete-all')`.execute(db);
       await sql`delete from article_search_rows`.execute(db);
     },
-    async rankedIds(match, filters, limit, offset) {
-      // The recency boost multiplies a score by at most 1 + RECENCY_BOOST, so once the last wanted result's boosted
-      // score beats the best score left outside the candidates times that, no other match can overtake it.
-      const wanted = offset + limit;
-      for (let count = Math.max(FIRST_CANDIDATES, 2 * wanted); ; count *= 4) {
-        const rows = await candidates(match, filters, count);
-        const now = Date.now();
-        const ranked = rows
-          .map((row) => ({ id: row.id, score: -row.rank * recencyBoost(row.published_at, now) }))
-          .sort((a, b) => b.score - a.score);
-        const worstCandidate = rows.length ? -rows[rows.length - 1]!.rank : 0;
-        const settled = rows.length < count || (ranked.length >= wanted && ranked[wanted - 1]!.score >= worstCandidate * (1 + RECENCY_BOOST));
-        if (settled) return ranked.slice(offset, wanted).map((row) => row.id);
-      }
-    },
-    async count(match, filters) {
-      const result = filtered(filters)
-        ? await sql<{ n: number }>`select count(*) as n from ${matches(match, filters)}`.execute(db)
-        : await sql<{ n: number }>`select count(*) as n from article_search where article_search match ${matchExpression(match)}`.execute(db);
-      return Number(result.rows[0]?.n ?? 0);
-    },
-    async sectionCounts(match, filters) {
-      const result = await sql<{ slug: string; name: string; count: number }>`
-        select sec.slug, sec.name, m.count from
-          (select r.section_id, count(*) as count from ${matches(match, filters)} group by r.section_id) m
-          join sections sec on sec.id = m.section_id
-        order by m.count desc, sec.name`.execute(db);
-      return result.rows.map((row) => ({ ...row, count: Number(row.count) }));
+    async search(match, filters, limit, offset) {
+      const [ids, groups] = await Promise.all([rankedIds(match, filters, limit, offset), matchesPerSection(match, filters)]);
+      const counts = new Map(groups.flatMap((group) => (group.section_id ? [[group.section_id, Number(group.count)] as const] : [])));
+      const sectionRows = counts.size
+        ? await db.selectFrom('sections').select(['id', 'slug', 'name']).where('id', 'in', [...counts.keys()]).execute()
+        : [];
+      const sections = sectionRows
+        .map((section: { id: string; slug: string; name: string }) => ({ slug: section.slug, name: section.name, count: counts.get(section.id)! }))
+        .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
+      return { ids, total: groups.reduce((sum, group) => sum + Number(group.count), 0), sections };
     },
   };
 }
 
-interface Candidate {
-  id: string;
-  published_at: string | null;
-  rank: number;
-}
-
-/** 1 + RECENCY_BOOST for an article published now, fading towards 1 over about RECENCY_DAYS. */
-function recencyBoost(publishedAt: string | null, now: number): number {
-  const ageDays = publishedAt ? Math.max(0, (now - Date.parse(publishedAt)) / 86_400_000) : Infinity;
-  return 1 + RECENCY_BOOST / (1 + ageDays / RECENCY_DAYS);
-}
 
 function postgresIndex(db: Kysely<any>): SearchIndex {
   const lexeme = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
@@ -223,29 +201,40 @@ function postgresIndex(db: Kysely<any>): SearchIndex {
     async clear() {
       await sql`delete from article_search`.execute(db);
     },
-    async rankedIds(match, filters, limit, offset) {
-      const { titleExact, titleStem, bodyExact, bodyStem } = WEIGHTS;
-      // ts_rank's weight array is ordered {D, C, B, A}; scaled to 0..1 from the same weights SQLite uses.
-      const weights = `{${[bodyStem, bodyExact, titleStem, titleExact].map((w) => w / titleExact).join(',')}}`;
-      const result = await sql<{ id: string }>`select a.id from ${from(match, filters)}
-        order by ts_rank(${weights}::float4[], s.document, ${queryText(match)}::tsquery)
-          * (1 + ${RECENCY_BOOST} / (1 + greatest(0, extract(epoch from now() - a.published_at::timestamptz)) / 86400 / ${RECENCY_DAYS})) desc,
-          a.published_at desc
-        limit ${limit} offset ${offset}`.execute(db);
-      return result.rows.map((row) => row.id);
-    },
-    async count(match, filters) {
-      const result = await sql<{ n: string }>`select count(*) as n from ${from(match, filters)}`.execute(db);
-      return Number(result.rows[0]?.n ?? 0);
-    },
-    async sectionCounts(match, filters) {
-      const result = await sql<{ slug: string; name: string; count: string }>`
-        select sec.slug, sec.name, count(*) as count
-        from ${from(match, filters, true)}
-        group by sec.slug, sec.name order by count(*) desc, sec.name`.execute(db);
-      return result.rows.map((row) => ({ ...row, count: Number(row.count) }));
+    async search(match, filters, limit, offset) {
+      const [ids, total, sections] = await Promise.all([
+        rankedIds(match, filters, limit, offset),
+        count(match, filters),
+        sectionCounts(match, filters),
+      ]);
+      return { ids, total, sections };
     },
   };
+
+  async function rankedIds(match: IndexMatch, filters: IndexFilters, limit: number, offset: number): Promise<string[]> {
+    const { titleExact, titleStem, bodyExact, bodyStem } = WEIGHTS;
+    // ts_rank's weight array is ordered {D, C, B, A}; scaled to 0..1 from the same weights SQLite uses.
+    const weights = `{${[bodyStem, bodyExact, titleStem, titleExact].map((w) => w / titleExact).join(',')}}`;
+    const result = await sql<{ id: string }>`select a.id from ${from(match, filters)}
+      order by ts_rank(${weights}::float4[], s.document, ${queryText(match)}::tsquery)
+        * (1 + ${RECENCY_BOOST} / (1 + greatest(0, extract(epoch from now() - a.published_at::timestamptz)) / 86400 / ${RECENCY_DAYS})) desc,
+        a.published_at desc
+      limit ${limit} offset ${offset}`.execute(db);
+    return result.rows.map((row) => row.id);
+  }
+
+  async function count(match: IndexMatch, filters: IndexFilters): Promise<number> {
+    const result = await sql<{ n: string }>`select count(*) as n from ${from(match, filters)}`.execute(db);
+    return Number(result.rows[0]?.n ?? 0);
+  }
+
+  async function sectionCounts(match: IndexMatch, filters: IndexFilters) {
+    const result = await sql<{ slug: string; name: string; count: string }>`
+      select sec.slug, sec.name, count(*) as count
+      from ${from(match, filters, true)}
+      group by sec.slug, sec.name order by count(*) desc, sec.name`.execute(db);
+    return result.rows.map((row) => ({ ...row, count: Number(row.count) }));
+  }
 }
 
 /** tsvector positions stop at 16383; later words share the last position (they still match, phrases aside). */

@@ -38,11 +38,7 @@ export async function searchArticles(
   const index = searchIndexFor(db);
   const match = { terms: query.words, phrases: query.phrases, excluded: query.excluded };
   const filters = { section: query.section, tag: query.tag, from: query.from, to: query.to };
-  const [ids, total, sections] = await Promise.all([
-    index.rankedIds(match, filters, perPage, (page - 1) * perPage),
-    index.count(match, filters),
-    index.sectionCounts(match, filters),
-  ]);
+  const { ids, total, sections } = await index.search(match, filters, perPage, (page - 1) * perPage);
   const rows = await articleRepository(db).listPublishedByIds(ids);
   const byId = new Map(rows.map((row) => [row.id, row]));
   const keys = matchKeys(query.words, query.phrases);
