@@ -11,7 +11,7 @@ import { readCorpus, recombined, seededRandom } from './corpus.ts';
 import { load, startRaw, startSahifa, stop } from './http.bench.ts';
 import { rawImport, sahifaImport } from './import.bench.ts';
 import { BULK_TRANSACTION_SIZE } from '../src/articles/article.service.ts';
-import { searchLatency } from './search.bench.ts';
+import { searchAtScale, searchLatency } from './search.bench.ts';
 import { feedBench } from './feed.bench.ts';
 import { ms, withPeakMemory } from './stats.ts';
 
@@ -78,6 +78,11 @@ try {
   line(`home page: ${describe(homePage)}`);
   line(`raw http + better-sqlite3 row as JSON: ${describe(rawPage)} | ratio ${(rawPage.requestsPerSecond / articlePage.requestsPerSecond).toFixed(1)}× the article page`);
   figures.http = { workers, firstRenderMs, articlePage, homePage, rawPage };
+
+  // 4. Search at scale, opt-in because the builds take long: BENCH_SEARCH_SCALE=1 builds a SQLite database of
+  // BENCH_MILLION (1,000,000) articles and, when BENCH_POSTGRES_URL or TEST_DATABASE_URL is set, a PostgreSQL
+  // schema of BENCH_POSTGRES_ARTICLES (100,000), then measures search on each.
+  if (process.env.BENCH_SEARCH_SCALE) figures.searchScale = await searchAtScale(corpus, work, line);
 
   fs.mkdirSync(path.join(import.meta.dirname, 'results'), { recursive: true });
   fs.writeFileSync(path.join(import.meta.dirname, 'results', 'latest.json'), `${JSON.stringify(figures, null, 2)}\n`);

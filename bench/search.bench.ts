@@ -1,14 +1,24 @@
-// Search latency: Sahifa's search (analyzer, ranking, count, facets, snippets) against the raw engine ranking
-// the top 10 on the unanalyzed text (an FTS5 table over the same articles, bm25), for 1-word, 2-word and phrase
-// queries drawn from real titles.
+// Search latency: Sahifa's search (analyzer, ranking, count, facets, snippets) against two references, for
+// 1-word, 2-word and phrase queries drawn from real titles:
+// - raw text: the engine ranking the top 10 on the unanalyzed text (an FTS5 table over the same articles, bm25);
+// - raw index: the engine running Sahifa's own FTS5 query on Sahifa's index, bm25 top 10, nothing else (no
+//   analyzer, recency, count, facets, snippets or article rows): what Sahifa adds on top of the engine.
 import { sql } from 'kysely';
 import { analyze } from '../src/arabic/analyzer.ts';
 import type { DatabaseHandle } from '../src/db/database.ts';
 import type { ParsedArticle } from '../src/ingest/parsed-article.ts';
 import { searchArticles } from '../src/search/search.service.ts';
-import { seededRandom } from './corpus.ts';
+import { parseSearchQuery } from '../src/search/search-query.ts';
+import { sqliteMatchExpression } from '../src/db/search-index.ts';
+import { recombined, seededRandom } from './corpus.ts';
 import { percentiles } from './stats.ts';
 import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import type { DatabaseTarget } from '../src/config.ts';
+import { openDatabase } from '../src/db/database.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import { sahifaImport } from './import.bench.ts';
 
 /** Queries of each kind; Sahifa's search is slow enough at 130,000 articles that more would make the bench long. */
 const QUERIES_PER_KIND = 100;
@@ -38,24 +48,102 @@ async function time(queries: string[], run: (query: string) => Promise<unknown>)
   return percentiles(samples);
 }
 
-export async function searchLatency(handle: DatabaseHandle, corpus: ParsedArticle[], file: string, line: (text: string) => void) {
+/** The engine's own references for one database: raw-text ranking, and (SQLite) Sahifa's query on Sahifa's index. */
+function references(handle: DatabaseHandle) {
+  if (handle.engine === 'postgres') {
+    return {
+      build: async () => {
+        await sql`create table raw_text (id text primary key, document tsvector not null)`.execute(handle.db);
+        await sql`insert into raw_text select id, to_tsvector('simple', title || ' ' || paragraphs) from articles`.execute(handle.db);
+        await sql`create index raw_text_document on raw_text using gin (document)`.execute(handle.db);
+      },
+      rawText: (query: string) =>
+        sql`select id from raw_text where document @@ websearch_to_tsquery('simple', ${query})
+          order by ts_rank(document, websearch_to_tsquery('simple', ${query})) desc limit 10`.execute(handle.db),
+      rawIndex: null,
+    };
+  }
+  return {
+    build: async () => {
+      await sql`create virtual table raw_text using fts5(title, body)`.execute(handle.db);
+      await sql`insert into raw_text (title, body) select title, paragraphs from articles`.execute(handle.db);
+    },
+    rawText: (query: string) =>
+      sql`select rowid from raw_text where raw_text match ${query} order by bm25(raw_text) limit 10`.execute(handle.db).catch(() => null),
+    rawIndex: (query: string) => {
+      const parsed = parseSearchQuery(query);
+      const expression = sqliteMatchExpression({ terms: parsed.words, phrases: parsed.phrases, excluded: parsed.excluded });
+      return sql`select rowid from article_search where article_search match ${expression} order by rank limit 10`.execute(handle.db);
+    },
+  };
+}
+
+/** Size of Sahifa's search index: the FTS5 shadow tables and search rows, or the PostgreSQL table with its GIN index. */
+async function searchIndexMiB(handle: DatabaseHandle): Promise<number> {
+  const result =
+    handle.engine === 'postgres'
+      ? await sql<{ bytes: string }>`select pg_total_relation_size('article_search') as bytes`.execute(handle.db)
+      : await sql<{ bytes: number }>`select sum(pgsize) as bytes from dbstat where name like 'article_search%'`.execute(handle.db);
+  return Number(result.rows[0]?.bytes ?? 0) / 2 ** 20;
+}
+
+export async function searchLatency(handle: DatabaseHandle, corpus: ParsedArticle[], file: string | null, line: (text: string) => void) {
+  const reference = references(handle);
   const started = performance.now();
-  await sql`create virtual table raw_text using fts5(title, body)`.execute(handle.db);
-  await sql`insert into raw_text (title, body) select title, paragraphs from articles`.execute(handle.db);
+  await reference.build();
   const rawBuildSeconds = (performance.now() - started) / 1000;
-  const count = Number((await sql<{ n: number }>`select count(*) as n from articles`.execute(handle.db)).rows[0]?.n);
-  line(`search over ${count} articles (SQLite file ${(fs.statSync(file).size / 2 ** 20).toFixed(0)} MiB; raw FTS5 built in ${rawBuildSeconds.toFixed(0)} s)`);
-  const results: Record<string, unknown> = { articles: count };
+  const count = Number((await sql<{ n: number | string }>`select count(*) as n from articles`.execute(handle.db)).rows[0]?.n);
+  const size = file ? `SQLite file ${(fs.statSync(file).size / 2 ** 20).toFixed(0)} MiB` : 'PostgreSQL';
+  const indexMiB = await searchIndexMiB(handle);
+  line(`search over ${count} articles (${size}; Sahifa's search index ${indexMiB.toFixed(0)} MiB; raw text index built in ${rawBuildSeconds.toFixed(0)} s)`);
+  const results: Record<string, unknown> = { engine: handle.engine, articles: count, indexMiB };
   for (const [kind, queries] of Object.entries(queriesFrom(corpus))) {
     const sahifa = await time(queries, (query) => searchArticles(handle.db, query));
-    const raw = await time(queries, (query) =>
-      sql`select rowid from raw_text where raw_text match ${query} order by bm25(raw_text) limit 10`.execute(handle.db).catch(() => null),
-    );
-    results[kind] = { sahifa, raw };
+    const raw = await time(queries, reference.rawText);
+    const rawIndex = reference.rawIndex ? await time(queries, reference.rawIndex) : null;
+    results[kind] = { sahifa, raw, rawIndex };
     line(
-      `  ${kind.padEnd(9)} Sahifa p50 ${sahifa.p50.toFixed(1)} / p95 ${sahifa.p95.toFixed(1)} / p99 ${sahifa.p99.toFixed(1)} ms | raw top-10 p50 ${raw.p50.toFixed(1)} / p95 ${raw.p95.toFixed(1)} ms | p95 ratio ${(sahifa.p95 / raw.p95).toFixed(1)}×`,
+      `  ${kind.padEnd(9)} Sahifa p50 ${sahifa.p50.toFixed(1)} / p95 ${sahifa.p95.toFixed(1)} / p99 ${sahifa.p99.toFixed(1)} ms | ` +
+        `raw text top-10 p50 ${raw.p50.toFixed(1)} / p95 ${raw.p95.toFixed(1)} ms (p95 ratio ${(sahifa.p95 / raw.p95).toFixed(1)}×)` +
+        (rawIndex
+          ? ` | raw index top-10 p50 ${rawIndex.p50.toFixed(1)} / p95 ${rawIndex.p95.toFixed(1)} ms (p95 ratio ${(sahifa.p95 / rawIndex.p95).toFixed(1)}×)`
+          : ''),
     );
   }
   await sql`drop table raw_text`.execute(handle.db);
+  return results;
+}
+
+/** Builds the large databases (see bench/run.ts step 4) through the import path and measures search on each. */
+export async function searchAtScale(corpus: ParsedArticle[], work: string, line: (text: string) => void) {
+  const results: Record<string, unknown> = {};
+  const sizes: [string, DatabaseTarget, number][] = [
+    ['sqlite', { engine: 'sqlite', file: path.join(work, 'million', 'sahifa.db') }, Number(process.env.BENCH_MILLION ?? 1_000_000)],
+  ];
+  const postgresUrl = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_DATABASE_URL;
+  if (postgresUrl) {
+    const schema = `bench_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: postgresUrl });
+    await admin.connect();
+    await admin.query(`create schema ${schema}`);
+    await admin.end();
+    sizes.push(['postgres', { engine: 'postgres', connectionString: postgresUrl, schema }, Number(process.env.BENCH_POSTGRES_ARTICLES ?? 100_000)]);
+  }
+  for (const [engine, target, count] of sizes) {
+    const handle = openDatabase(target);
+    try {
+      await migrateToLatest(handle.db);
+      const articles = (function* () {
+        yield* corpus.slice(0, count);
+        if (count > corpus.length) yield* recombined(corpus, count - corpus.length);
+      })();
+      const imported = await sahifaImport(handle, articles);
+      line(`${engine}: imported ${imported.articles} articles in ${imported.seconds.toFixed(0)} s = ${imported.perSecond.toFixed(0)} articles/s (index built as they were saved)`);
+      results[engine] = { import: imported, search: await searchLatency(handle, corpus, target.engine === 'sqlite' ? target.file : null, line) };
+    } finally {
+      if (target.engine === 'postgres') await sql.raw(`drop schema ${target.schema} cascade`).execute(handle.db);
+      await handle.close();
+    }
+  }
   return results;
 }

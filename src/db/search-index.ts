@@ -83,16 +83,18 @@ function filterSql(filters: IndexFilters): RawBuilder<unknown> {
   return sql.join(conditions, sql` and `);
 }
 
+/** The FTS5 query for a match: each term by exact form or stem, phrases by exact forms, exclusions after NOT. */
+export function sqliteMatchExpression(match: IndexMatch): string {
+  const quote = (text: string) => `"${text.replace(/"/g, '""')}"`;
+  const term = (t: IndexTerm) => `({title_exact body_exact} : ${quote(t.exact)} OR {title_stem body_stem} : ${quote(t.stem)})`;
+  const positive = [
+    ...match.terms.map(term),
+    ...match.phrases.map((phrase) => `{title_exact body_exact} : ${quote(phrase.join(' '))}`),
+  ].join(' AND ');
+  return match.excluded.length ? `(${positive}) NOT (${match.excluded.map(term).join(' OR ')})` : positive;
+}
+
 function sqliteIndex(db: Kysely<any>): SearchIndex {
-  const matchExpression = (match: IndexMatch) => {
-    const quote = (text: string) => `"${text.replace(/"/g, '""')}"`;
-    const term = (t: IndexTerm) => `({title_exact body_exact} : ${quote(t.exact)} OR {title_stem body_stem} : ${quote(t.stem)})`;
-    const positive = [
-      ...match.terms.map(term),
-      ...match.phrases.map((phrase) => `{title_exact body_exact} : ${quote(phrase.join(' '))}`),
-    ].join(' AND ');
-    return match.excluded.length ? `(${positive}) NOT (${match.excluded.map(term).join(' OR ')})` : positive;
-  };
   // article_search_rows (r) holds each match's article id, section and date: the articles table is only read for
   // a tag filter.
   const filterConditions = (filters: IndexFilters) => {
@@ -110,7 +112,7 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
     return conditions;
   };
   const where = (match: IndexMatch, filters: IndexFilters) =>
-    sql.join([sql`article_search match ${matchExpression(match)}`, ...filterConditions(filters)], sql` and `);
+    sql.join([sql`article_search match ${sqliteMatchExpression(match)}`, ...filterConditions(filters)], sql` and `);
   const matches = (match: IndexMatch, filters: IndexFilters) =>
     sql`article_search s join article_search_rows r on r.search_rowid = s.rowid where ${where(match, filters)}`;
 
