@@ -17,6 +17,12 @@ import type { DatabaseHandle } from './db/database.ts';
 import { FONT_DIRECTORIES } from './web/fonts.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { outboxRoutes } from './mail/outbox.routes.tsx';
+import fastifyFormbody from '@fastify/formbody';
+import { secretsRepository } from './accounts/accounts.repository.ts';
+import { createReaderSlots } from './accounts/reader-slots.tsx';
+import { registerReaderPrompt } from './accounts/reader-prompt.slot.tsx';
+import { sessionPlugin } from './accounts/session.plugin.ts';
+import { newToken, sessionService } from './accounts/session.service.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -82,6 +88,13 @@ export async function buildApp({ config, database, logger = false, mailer: given
 
   const deps = { db: database.db, siteName: config.siteName, siteUrl: config.siteUrl };
   errorPages(app, deps);
+  await app.register(fastifyFormbody);
+  // Sessions before conditionalGet: a signed-in reader's page is personalized and private, never given a shared ETag.
+  const sessions = sessionService(database.db, { idleMs: config.accounts.sessionIdleMs, maxMs: config.accounts.sessionMaxMs });
+  const readerSlots = createReaderSlots();
+  const csrfKey = await secretsRepository(database.db).getOrCreate('csrf', newToken);
+  await sessionPlugin(app, { sessions, slots: readerSlots, config: config.accounts, siteUrl: config.siteUrl, csrfKey });
+  registerReaderPrompt(readerSlots);
   conditionalGet(app);
   articleRoutes(app, deps);
   feedRoutes(app, deps);

@@ -31,4 +31,13 @@ describe('loadConfig', () => {
   it('is frozen', () => {
     expect(Object.isFrozen(loadConfig({}))).toBe(true);
   });
+
+  it('keeps cookies Secure except on plain-http localhost, and reads the session limits in days', () => {
+    expect(loadConfig({}).accounts.secureCookies).toBe(false);
+    expect(loadConfig({ SITE_URL: 'http://127.0.0.1:3000' }).accounts.secureCookies).toBe(false);
+    expect(loadConfig({ SITE_URL: 'https://news.example' }).accounts.secureCookies).toBe(true);
+    expect(loadConfig({ SITE_URL: 'http://news.example' }).accounts.secureCookies).toBe(true);
+    expect(loadConfig({ SESSION_IDLE_DAYS: '2' }).accounts.sessionIdleMs).toBe(2 * 24 * 60 * 60_000);
+    expect(() => loadConfig({ SESSION_MAX_DAYS: '0' })).toThrow(/SESSION_MAX_DAYS/);
+  });
 });

@@ -23,6 +23,8 @@ const environmentSchema = z.object({
   /** Messages per second over the whole pool; 0 means no limit. */
   SMTP_RATE_PER_SECOND: z.coerce.number().int().min(0).max(100_000).default(0),
   MAIL_FROM: z.string().optional(),
+  SESSION_IDLE_DAYS: z.coerce.number().min(0.01).max(365).default(30),
+  SESSION_MAX_DAYS: z.coerce.number().min(0.01).max(3650).default(90),
   DKIM_DOMAIN: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'DKIM_DOMAIN must be a domain name').optional(),
   DKIM_SELECTOR: z.string().regex(/^[a-z0-9._-]+$/i, 'DKIM_SELECTOR must be a DNS label').optional(),
   /** PEM text; "\n" escapes are accepted so the key fits on one line of an env file. */
@@ -67,6 +69,14 @@ export interface Config {
   readonly headersTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly shutdownTimeoutMs: number;
+  readonly accounts: AccountsConfig;
+}
+
+export interface AccountsConfig {
+  readonly sessionIdleMs: number;
+  readonly sessionMaxMs: number;
+  /** Cookies carry `Secure` except when the site is plain http on localhost (development). */
+  readonly secureCookies: boolean;
 }
 
 export interface MailConfig {
@@ -122,7 +132,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     headersTimeoutMs: Math.min(values.HEADERS_TIMEOUT_MS, values.REQUEST_TIMEOUT_MS),
     requestTimeoutMs: values.REQUEST_TIMEOUT_MS,
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
+    accounts: Object.freeze({
+      sessionIdleMs: values.SESSION_IDLE_DAYS * DAY_MS,
+      sessionMaxMs: values.SESSION_MAX_DAYS * DAY_MS,
+      secureCookies: !isPlainLocalhost(siteUrl),
+    }),
   });
+}
+
+const DAY_MS = 24 * 60 * 60_000;
+
+function isPlainLocalhost(siteUrl: string): boolean {
+  const url = new URL(siteUrl);
+  return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
 }
 
 /** DKIM signs only with all three settings; one or two of them is a mistake worth stopping for. */

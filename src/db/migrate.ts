@@ -8,6 +8,7 @@ import * as understanding from './migrations/0007-understanding.ts';
 import * as readerActivity from './migrations/0006-reader-activity.ts';
 import * as searchIndexContentless from './migrations/0009-search-index-contentless.ts';
 import * as newsroom from './migrations/0008-newsroom.ts';
+import * as accounts from './migrations/0004-accounts.ts';
 
 /**
  * Every migration, in order. Landed migrations are never edited: add a new file instead.
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0006-reader-activity': readerActivity,
   '0009-search-index-contentless': searchIndexContentless,
   '0008-newsroom': newsroom,
+  '0004-accounts': accounts,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -40,6 +40,11 @@ export interface Database {
   audit_log: AuditLogTable;
   media: MediaTable;
   site_settings: SiteSettingsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  account_tokens: AccountTokensTable;
+  app_secrets: AppSecretsTable;
+  rate_limits: RateLimitsTable;
 }
 
 export interface SectionsTable {
@@ -419,3 +424,60 @@ export interface SiteSettingsTable {
   key: string;
   value: string;
 }
+export type Role = 'reader' | 'editor' | 'admin';
+
+/** A reader account (src/accounts). `email` is normalized: trimmed, NFC, lower case. */
+export interface UsersTable {
+  id: string;
+  email: string;
+  email_verified_at: string | null;
+  /** argon2id PHC string; null for an account that signs in only by emailed link. */
+  password_hash: string | null;
+  display_name: string | null;
+  role: Role;
+  digits: 'arab' | 'latn';
+  date_style: 'gregorian' | 'hijri' | 'both';
+  language: 'ar' | 'en';
+  created_at: string;
+  updated_at: string;
+}
+
+/** A signed-in browser. `id` is the SHA-256 of the cookie's token, never the token itself. */
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  created_at: string;
+  last_seen_at: string;
+  /** Absolute expiry; idle expiry is `last_seen_at` plus the idle limit. */
+  expires_at: string;
+  user_agent: string | null;
+  ip: string | null;
+}
+
+export type AccountTokenPurpose = 'verify' | 'magic' | 'reset';
+
+/** A one-time emailed token; `id` is its SHA-256. */
+export interface AccountTokensTable {
+  id: string;
+  user_id: string;
+  purpose: AccountTokenPurpose;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** Random secrets every web process shares (e.g. the CSRF key), created on first use. */
+export interface AppSecretsTable {
+  name: string;
+  value: string;
+  created_at: string;
+}
+
+/** Rate-limit counters shared by every process: `hits` within the window ending at `expires_at`. */
+export interface RateLimitsTable {
+  key: string;
+  hits: number;
+  expires_at: string;
+}
+
+export type UserRow = Selectable<UsersTable>;

@@ -45,3 +45,16 @@ export const databaseUnavailable = (cause: unknown) => {
 /** SQLite could not grow its file (SQLITE_FULL): the write was rolled back, the database is intact. */
 export const storageFull = (file: string) =>
   new SahifaError('STORAGE_FULL', `the database file ${file} cannot grow: its disk is full (SQLITE_FULL). Nothing was written; free space and try again`, 503, true);
+
+/** The request needs a signed-in reader. */
+export const signInRequired = () => new SahifaError('SIGN_IN_REQUIRED', 'sign in required', 401);
+
+/** Signed in, but this reader's role does not reach here. */
+export const forbidden = (what: string) => new SahifaError('FORBIDDEN', `${what} is not allowed for this account`, 403);
+
+/** A state-changing request without a valid CSRF token, or from another site. */
+export const csrfRejected = (reason: string) => new SahifaError('CSRF_REJECTED', `request rejected: ${reason}`, 403);
+
+/** Too many attempts; `retryAfterSeconds` goes in Retry-After. */
+export const tooManyRequests = (retryAfterSeconds: number) =>
+  Object.assign(new SahifaError('RATE_LIMITED', `too many requests, retry in ${retryAfterSeconds} s`, 429), { retryAfterSeconds });

@@ -10,6 +10,8 @@ export function conditionalGet(app: FastifyInstance, maxAgeSeconds = 60): void {
   app.addHook('onSend', async (request, reply, payload) => {
     if ((request.method !== 'GET' && request.method !== 'HEAD') || reply.statusCode !== 200) return payload;
     if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
+    // A page made for one reader (Cache-Control: private or no-store) gets no ETag a shared cache could match.
+    if (/private|no-store/.test(String(reply.getHeader('cache-control') ?? ''))) return payload;
     // Encoded once here and sent as these bytes: encoding Arabic text to UTF-8 costs more than hashing it.
     const body = typeof payload === 'string' ? Buffer.from(payload) : payload;
     const etag = `"${hash('sha1', body, 'base64url')}"`;

@@ -1,6 +1,8 @@
 import type { ComponentChildren } from 'preact';
 import { render } from 'preact-render-to-string';
 import { sectionPath } from '../articles/slug.ts';
+import { CsrfField } from './csrf-field.tsx';
+import { ReaderSlot } from './reader-slot.tsx';
 
 export interface SiteChrome {
   siteName: string;
@@ -51,7 +53,9 @@ export function Layout({ site, title, description, head, currentSection, childre
             </ul>
           </nav>
         </header>
-        <ReaderPrompt />
+        <ReaderSlot name="prompt">
+          <ReaderPrompt status={{ state: 'anonymous' }} />
+        </ReaderSlot>
         <main id="main">{children}</main>
         <footer class="site-footer">
           <p>
@@ -64,15 +68,63 @@ export function Layout({ site, title, description, head, currentSection, childre
   );
 }
 
-/** Until reader accounts exist, every visitor is invited to create one (the seed page's promise). */
-function ReaderPrompt() {
+/**
+ * What the reader prompt says. Pages are rendered with `anonymous`; for a signed-in reader the accounts slot
+ * renderer replaces it with one of the other two (src/accounts/reader-slots.tsx).
+ */
+export type ReaderPromptStatus =
+  | { state: 'anonymous' }
+  | {
+      state: 'not-subscribed';
+      name: string;
+      /** One-click subscribe to the default newsletter; absent until a newsletter exists to subscribe to. */
+      subscribe?: { action: string; newsletterName: string; csrfToken: string };
+    }
+  | { state: 'subscribed'; name: string; manageHref: string };
+
+/** The reader's status on every page: invite, offer the newsletter, or quietly confirm the subscription. */
+export function ReaderPrompt({ status }: { status: ReaderPromptStatus }) {
+  if (status.state === 'anonymous') {
+    return (
+      <aside class="reader-prompt" aria-label="حالة الاشتراك">
+        <strong>لم تشترك بعد</strong>
+        <span>أنشئ حسابك لتحصل على أخبار مخصصة لك، وتحفظ المقالات، وتتلقى نشراتنا البريدية المتنوعة.</span>
+        <a class="button" href="/account/signup">
+          أنشئ حسابك
+        </a>
+        <a class="signin-link" href="/account/signin">
+          تسجيل الدخول
+        </a>
+      </aside>
+    );
+  }
+  const account = (
+    <a class="account-link" href="/account">
+      حسابي<span class="visually-hidden">: {status.name}</span>
+    </a>
+  );
+  if (status.state === 'subscribed') {
+    return (
+      <aside class="reader-prompt quiet" aria-label="حالة الاشتراك">
+        <strong>مشترك</strong>
+        <a href={status.manageHref}>إدارة نشراتك</a>
+        {account}
+      </aside>
+    );
+  }
   return (
     <aside class="reader-prompt" aria-label="حالة الاشتراك">
       <strong>لم تشترك بعد</strong>
-      <span>أنشئ حسابك لتحصل على أخبار مخصصة لك، وتحفظ المقالات، وتتلقى نشراتنا البريدية المتنوعة.</span>
-      <a class="button" href="/account/signup">
-        أنشئ حسابك
-      </a>
+      {status.subscribe ? (
+        <form class="one-click" method="post" action={status.subscribe.action}>
+          <CsrfField token={status.subscribe.csrfToken} />
+          <span>تصلك «{status.subscribe.newsletterName}» في بريدك.</span>
+          <button type="submit">اشترك بنقرة واحدة</button>
+        </form>
+      ) : (
+        <span>اختر نشراتك البريدية من صفحة حسابك.</span>
+      )}
+      {account}
     </aside>
   );
 }
