@@ -92,8 +92,8 @@ export async function buildApp({ config, database, logger = false, mailer: given
   // Sessions before conditionalGet: a signed-in reader's page is personalized and private, never given a shared ETag.
   const sessions = sessionService(database.db, { idleMs: config.accounts.sessionIdleMs, maxMs: config.accounts.sessionMaxMs });
   const readerSlots = createReaderSlots();
-  const csrfKey = await secretsRepository(database.db).getOrCreate('csrf', newToken);
-  await sessionPlugin(app, { sessions, slots: readerSlots, config: config.accounts, siteUrl: config.siteUrl, csrfKey });
+  const loadCsrfKey = () => secretsRepository(database.db).getOrCreate('csrf', newToken);
+  await sessionPlugin(app, { sessions, slots: readerSlots, config: config.accounts, siteUrl: config.siteUrl, loadCsrfKey });
   registerReaderPrompt(readerSlots);
   conditionalGet(app);
   articleRoutes(app, deps);

@@ -32,8 +32,8 @@ export interface SessionPluginDeps {
   slots: ReaderSlots;
   config: AccountsConfig;
   siteUrl: string;
-  /** The HMAC key for CSRF tokens, shared by every process (app_secrets). */
-  csrfKey: string;
+  /** Loads the HMAC key for CSRF tokens, shared by every process (app_secrets); called until it succeeds. */
+  loadCsrfKey: () => Promise<string>;
 }
 
 /**
@@ -44,7 +44,13 @@ export interface SessionPluginDeps {
 export async function sessionPlugin(app: FastifyInstance, deps: SessionPluginDeps): Promise<void> {
   await app.register(fastifyCookie);
   const anonymousIds = new WeakMap<FastifyRequest, { id: string; fresh: boolean }>();
-  const sign = (subject: string) => createHmac('sha256', deps.csrfKey).update(subject).digest('base64url');
+  // Loaded on the first request rather than at build time: the app must start (and answer /readyz) before the
+  // database is migrated.
+  let csrfKey: string | null = null;
+  const sign = (subject: string) => {
+    if (!csrfKey) throw new Error('CSRF key not loaded: the database is not migrated');
+    return createHmac('sha256', csrfKey).update(subject).digest('base64url');
+  };
   const siteOrigin = new URL(deps.siteUrl).origin;
 
   app.decorateRequest('reader', null);
@@ -60,6 +66,7 @@ export async function sessionPlugin(app: FastifyInstance, deps: SessionPluginDep
   });
 
   app.addHook('onRequest', async (request, reply) => {
+    if (!csrfKey) csrfKey = await deps.loadCsrfKey().catch(() => null);
     const token = request.cookies[SESSION_COOKIE];
     if (!token || request.url.startsWith('/assets/')) return;
     request.reader = await deps.sessions.resolve(token);
