@@ -23,6 +23,12 @@ import { createReaderSlots } from './accounts/reader-slots.tsx';
 import { registerReaderPrompt } from './accounts/reader-prompt.slot.tsx';
 import { sessionPlugin } from './accounts/session.plugin.ts';
 import { newToken, sessionService } from './accounts/session.service.ts';
+import { forYouRoutes } from './feed/feed.routes.tsx';
+import { DEFAULT_FEED_SETTINGS } from './feed/feed.service.ts';
+import { entityFollowActions, registerFeedSlots } from './feed/feed.slots.tsx';
+import { createPopularNow } from './feed/popular-now.ts';
+import { createReadRecorder } from './feed/read-recorder.ts';
+import { savedRoutes } from './saved/saved.routes.tsx';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -95,12 +101,23 @@ export async function buildApp({ config, database, logger = false, mailer: given
   const loadCsrfKey = () => secretsRepository(database.db).getOrCreate('csrf', newToken);
   await sessionPlugin(app, { sessions, slots: readerSlots, config: config.accounts, siteUrl: config.siteUrl, loadCsrfKey });
   registerReaderPrompt(readerSlots);
+  registerFeedSlots(readerSlots, database.db);
+  // Reads are batched in memory and written about once a second; closing the app writes what is left.
+  const recorder = createReadRecorder(database.db, { onError: (error) => app.log.warn({ err: error }, 'read events not stored') });
+  app.addHook('onClose', () => recorder.close());
   conditionalGet(app);
   articleRoutes(app, deps);
   feedRoutes(app, deps);
   apiRoutes(app, deps);
   searchRoutes(app, deps);
-  understandingRoutes(app, deps);
+  understandingRoutes(app, { ...deps, entityActions: entityFollowActions });
+  forYouRoutes(app, {
+    ...deps,
+    recorder,
+    popularNow: createPopularNow(database.db),
+    settings: { ...DEFAULT_FEED_SETTINGS, windowDays: config.feedWindowDays },
+  });
+  savedRoutes(app, deps);
   if (config.nodeEnv !== 'production') outboxRoutes(app, { ...deps, outboxDir: config.mail.outboxDir, mailerKind: mailer.kind });
   return app;
 }

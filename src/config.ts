@@ -41,6 +41,8 @@ const environmentSchema = z.object({
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   /** On SIGTERM, in-flight requests get this long to finish before the process exits anyway. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  /** The "لك" feed considers articles published within this many days. */
+  FEED_WINDOW_DAYS: z.coerce.number().min(1).max(365).default(7),
 });
 
 export type DatabaseTarget =
@@ -70,6 +72,7 @@ export interface Config {
   readonly requestTimeoutMs: number;
   readonly shutdownTimeoutMs: number;
   readonly accounts: AccountsConfig;
+  readonly feedWindowDays: number;
 }
 
 export interface AccountsConfig {
@@ -137,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sessionMaxMs: values.SESSION_MAX_DAYS * DAY_MS,
       secureCookies: !isPlainLocalhost(siteUrl),
     }),
+    feedWindowDays: values.FEED_WINDOW_DAYS,
   });
 }
 

@@ -7,6 +7,7 @@ import { MarkdownBody } from './markdown-body.tsx';
 import { articlePath, sectionPath } from './slug.ts';
 import type { ArticleContext } from '../understanding/reading.service.ts';
 import { ArticleUnderstanding } from '../understanding/understanding.views.tsx';
+import { FollowSlot, SaveCardSlot, SaveSlot } from '../feed/feed.slots.tsx';
 
 export interface ArticleView {
   slug: string;
@@ -34,6 +35,7 @@ function ArticleCard({ item, lead = false }: { item: ArticleListItem; lead?: boo
       {item.subtitle ? <p class="card-subtitle">{item.subtitle}</p> : null}
       <p class="card-excerpt">{excerpt(firstParagraph, lead ? 60 : 30)}</p>
       {item.published_at ? <PublishedDate iso={item.published_at} /> : null}
+      <SaveCardSlot slug={item.slug} path={articlePath(item.slug)} />
     </article>
   );
 }
@@ -107,6 +109,7 @@ export function SectionPage(props: {
   return (
     <Layout site={props.site} title={title} description={description} head={head} currentSection={props.section.slug}>
       <h1>{props.section.name}</h1>
+      <FollowSlot kind="section" slug={props.section.slug} name={props.section.name} path={base} />
       {props.articles.length === 0 ? <p>لا توجد مقالات في هذا القسم بعد.</p> : null}
       <div class="cards">
         {props.articles.map((item) => (
@@ -182,12 +185,14 @@ export function ArticlePage({ site, article, context, url }: { site: SiteChrome;
             {authors ? <span class="authors">{authors}</span> : null}
             {article.publishedAt ? <PublishedDate iso={article.publishedAt} /> : null}
           </p>
+          <SaveSlot slug={article.slug} path={articlePath(article.slug)} />
         </header>
         <div class="article-body">
           {article.bodyMarkdown !== null ? (
             <MarkdownBody markdown={article.bodyMarkdown} />
           ) : (
-            article.paragraphs.map((paragraph) => <p>{paragraph}</p>)
+            // Numbered so "continue reading" can link to the paragraph where the reader stopped.
+            article.paragraphs.map((paragraph, index) => <p id={`p${index + 1}`}>{paragraph}</p>)
           )}
         </div>
         {article.relations.tags.length ? (

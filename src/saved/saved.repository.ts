@@ -25,6 +25,18 @@ export function savedRepository(db: Executor) {
       return Number(result.numDeletedRows) > 0;
     },
 
+    /** Whether the reader saved the article with this slug (one indexed query, for the button on cached pages). */
+    async isSavedSlug(readerId: string, slug: string): Promise<boolean> {
+      const row = await db
+        .selectFrom('saved_articles')
+        .innerJoin('articles', 'articles.id', 'saved_articles.article_id')
+        .select('saved_articles.article_id')
+        .where('saved_articles.reader_id', '=', readerId)
+        .where('articles.slug', '=', slug)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
     /** Which of these articles the reader saved. */
     async savedAmong(readerId: string, articleIds: string[]): Promise<Set<string>> {
       if (articleIds.length === 0) return new Set();

@@ -72,6 +72,9 @@ export async function listSaved(
   return { items: items.map((item) => ({ ...item, paragraph: positions.get(item.id) ?? null })), total, sections };
 }
 
+/** Whether a reader saved the article with this slug (the button on cached article pages and cards). */
+export const isSaved = (db: Kysely<Database>, readerId: string, slug: string) => savedRepository(db).isSavedSlug(readerId, slug);
+
 /** Which of these articles a reader saved (for save buttons on cards). */
 export const savedAmong = (db: Kysely<Database>, readerId: string, articleIds: string[]) => savedRepository(db).savedAmong(readerId, articleIds);
 

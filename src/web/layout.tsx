@@ -31,6 +31,7 @@ export function Layout({ site, title, description, head, currentSection, childre
         {description ? <meta name="description" content={description} /> : null}
         <link rel="preload" href="/assets/fonts/noto-naskh-arabic-arabic-400-normal.woff2" as="font" type="font/woff2" crossorigin="anonymous" />
         <link rel="stylesheet" href="/assets/site.css" />
+        <script src="/assets/reader.js" defer />
         <link rel="alternate" type="application/rss+xml" title={site.siteName} href="/feed.xml" />
         {head}
       </head>

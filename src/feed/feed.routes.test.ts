@@ -1,0 +1,157 @@
+import { parseHTML } from 'linkedom';
+import { expect, it } from 'vitest';
+import { buildArticle } from '../../test/build-article.ts';
+import { insertReader } from '../../test/build-reader.ts';
+import { describeEachEngine } from '../../test/engines.ts';
+import { SESSION_COOKIE } from '../accounts/session.plugin.ts';
+import { sessionService } from '../accounts/session.service.ts';
+import { buildApp } from '../app.ts';
+import { saveImportedArticle } from '../articles/article.service.ts';
+import { loadConfig } from '../config.ts';
+
+describeEachEngine('saved, follows and "لك" over HTTP', (database) => {
+  const config = loadConfig({ SITE_URL: 'https://news.example' });
+  const slugs: string[] = [];
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  let cookie = '';
+  let csrf = '';
+
+  const form = (fields: Record<string, string | string[]>) => {
+    const body = new URLSearchParams();
+    for (const [name, value] of Object.entries({ _csrf: csrf, ...fields })) for (const v of [value].flat()) body.append(name, v);
+    return { headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: body.toString() };
+  };
+
+  it('is set up with articles and a signed-in reader', async () => {
+    const { db } = database.handle;
+    const now = Date.now();
+    for (const [i, [title, section]] of (
+      [
+        ['مجلس الوزراء يقر موازنة العام المقبل', 'سياسة'],
+        ['الفريق الوطني يفوز في المباراة الافتتاحية', 'رياضة'],
+        ['ارتفاع أسعار الذهب في الأسواق', 'اقتصاد'],
+        ['افتتاح مهرجان السينما السنوي', 'ثقافة'],
+      ] as const
+    ).entries()) {
+      const paragraphs = [`${title} وفق ما أعلنته الجهات المعنية.`, 'وهذه فقرة ثانية كتبناها للاختبار.'];
+      slugs.push((await saveImportedArticle(db, buildArticle({ title, sectionName: section, paragraphs, authors: [], tags: [], publishedAt: new Date(now - (i + 1) * 3_600_000).toISOString() }))).slug);
+    }
+    app = await buildApp({ config, database: database.handle });
+    const reader = await insertReader(db);
+    const { token } = await sessionService(db, { idleMs: config.accounts.sessionIdleMs, maxMs: config.accounts.sessionMaxMs }).start(reader.id, {});
+    cookie = `${SESSION_COOKIE}=${token}`;
+  });
+
+  it('shows anonymous visitors a popularity + freshness feed, and the save button only as a sign-in link', async () => {
+    const page = await app.inject({ url: '/for-you' });
+    expect(page.statusCode).toBe(200);
+    const document = parseHTML(page.body).document;
+    expect(document.querySelectorAll('.feed-card')).toHaveLength(4);
+    expect(document.querySelector('.reason')?.textContent).toMatch(/جديد في قسم|شائع الآن/);
+    expect(document.querySelector('form[action="/saved"]')).toBeNull();
+    const article = parseHTML((await app.inject({ url: `/article/${encodeURIComponent(slugs[0]!)}` })).body).document;
+    expect(article.querySelector('.save-signin')?.getAttribute('href')).toContain('/account/signin?next=');
+    expect((await app.inject({ url: '/saved' })).statusCode).toBe(303);
+    expect((await app.inject({ url: '/api/saved' })).statusCode).toBe(401);
+  });
+
+  it('saves from the article page without JavaScript, and shows it as saved', async () => {
+    const path = `/article/${encodeURIComponent(slugs[0]!)}`;
+    const page = parseHTML((await app.inject({ url: path, headers: { cookie } })).body).document;
+    const button = page.querySelector('form[data-save-form] button');
+    expect(button?.getAttribute('aria-pressed')).toBe('false');
+    csrf = page.querySelector('form[data-save-form] input[name="_csrf"]')!.getAttribute('value')!;
+    const saved = await app.inject({ method: 'POST', url: '/saved', ...form({ slug: slugs[0]!, next: path }) });
+    expect(saved.statusCode).toBe(303);
+    expect(saved.headers.location).toBe(path);
+    const again = parseHTML((await app.inject({ url: path, headers: { cookie } })).body).document;
+    expect(again.querySelector('form[data-save-form]')?.getAttribute('action')).toBe('/saved/remove');
+    // The client script asks for JSON and gets it.
+    const json = await app.inject({ method: 'POST', url: '/saved', ...form({ slug: slugs[1]! }), headers: { ...form({}).headers, accept: 'application/json' } });
+    expect(json.json()).toEqual({ slug: slugs[1], saved: true });
+    // Another site's form is refused.
+    const forged = await app.inject({ method: 'POST', url: '/saved', ...form({ slug: slugs[2]!, _csrf: 'forged' }) });
+    expect(forged.statusCode).toBe(403);
+  });
+
+  it('lists, filters, searches and exports saved articles', async () => {
+    const list = parseHTML((await app.inject({ url: '/saved', headers: { cookie } })).body).document;
+    expect([...list.querySelectorAll('.saved-title a')].map((a) => a.textContent)).toEqual([
+      'الفريق الوطني يفوز في المباراة الافتتاحية',
+      'مجلس الوزراء يقر موازنة العام المقبل',
+    ]);
+    const api = (await app.inject({ url: '/api/saved?q=موازنه', headers: { cookie } })).json();
+    expect(api).toMatchObject({ total: 1, articles: [{ slug: slugs[0] }] });
+    const exported = await app.inject({ url: '/saved/export.json', headers: { cookie } });
+    expect(exported.headers['content-disposition']).toContain('attachment');
+    expect(exported.json().articles).toHaveLength(2);
+    const html = await app.inject({ url: '/saved/export.html', headers: { cookie } });
+    expect(parseHTML(html.body).document.querySelectorAll('li a')).toHaveLength(2);
+    const removed = await app.inject({ method: 'DELETE', url: `/api/saved/${encodeURIComponent(slugs[1]!)}`, headers: { cookie, 'x-csrf-token': csrf } });
+    expect(removed.statusCode).toBe(204);
+    expect((await app.inject({ url: '/api/saved', headers: { cookie } })).json().total).toBe(1);
+  });
+
+  it('follows a section from its page, and the feed says why', async () => {
+    const article = parseHTML((await app.inject({ url: `/article/${encodeURIComponent(slugs[1]!)}` })).body).document;
+    const sportPath = article.querySelector('a.kicker')!.getAttribute('href')!;
+    const page = parseHTML((await app.inject({ url: sportPath, headers: { cookie } })).body).document;
+    const followForm = page.querySelector('form[action="/follows"]')!;
+    const fields = Object.fromEntries([...followForm.querySelectorAll('input')].map((input) => [input.getAttribute('name')!, input.getAttribute('value')!]));
+    const followed = await app.inject({ method: 'POST', url: '/follows', ...form({ kind: fields.kind!, slug: fields.slug!, next: fields.next! }) });
+    expect(followed.statusCode).toBe(303);
+    const feed = (await app.inject({ url: '/api/feed', headers: { cookie } })).json();
+    expect(feed.personalized).toBe(true);
+    const sport = feed.articles.find((article: { slug: string }) => article.slug === slugs[1]);
+    expect(sport).toMatchObject({ reason: { kind: 'follow', text: 'لأنك تتابع رياضة', target: { kind: 'section', name: 'رياضة' } } });
+  });
+
+  it('hides a section from the feed and undoes it from the settings page', async () => {
+    const sections = (await app.inject({ url: '/api/sections' })).json().sections as { slug: string; name: string }[];
+    const economy = sections.find((section) => section.name === 'اقتصاد')!;
+    await app.inject({ method: 'POST', url: '/for-you/mute', ...form({ kind: 'section', slug: economy.slug, mode: 'hide' }) });
+    let feed = (await app.inject({ url: '/api/feed', headers: { cookie } })).json();
+    expect(feed.articles.map((a: { slug: string }) => a.slug)).not.toContain(slugs[2]);
+    const settings = parseHTML((await app.inject({ url: '/account/feed', headers: { cookie } })).body).document;
+    expect(settings.body.textContent).toContain('مخفي — قسم: اقتصاد');
+    await app.inject({ method: 'POST', url: '/for-you/unmute', ...form({ kind: 'section', slug: economy.slug }) });
+    feed = (await app.inject({ url: '/api/feed', headers: { cookie } })).json();
+    expect(feed.articles.map((a: { slug: string }) => a.slug)).toContain(slugs[2]);
+  });
+
+  it('records reads, leaves read articles out, shows and clears the history', async () => {
+    await app.inject({ url: `/article/${encodeURIComponent(slugs[3]!)}`, headers: { cookie } });
+    const progress = await app.inject({
+      method: 'POST',
+      url: '/api/reading',
+      headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
+      payload: JSON.stringify({ slug: slugs[3], dwell_seconds: 95, paragraph: 1 }),
+    });
+    expect(progress.statusCode).toBe(202);
+    await app.close(); // flushes the read recorder
+    app = await buildApp({ config, database: database.handle });
+    const feed = (await app.inject({ url: '/api/feed', headers: { cookie } })).json();
+    expect(feed.articles.map((a: { slug: string }) => a.slug)).not.toContain(slugs[3]);
+    const history = parseHTML((await app.inject({ url: '/account/history', headers: { cookie } })).body).document;
+    expect(history.querySelector('.history a')?.textContent).toBe('افتتاح مهرجان السينما السنوي');
+    await app.inject({ method: 'POST', url: '/account/history/clear', ...form({}) });
+    const cleared = parseHTML((await app.inject({ url: '/account/history', headers: { cookie } })).body).document;
+    expect(cleared.querySelector('.history')).toBeNull();
+  });
+
+  it('onboards with at least three topics, or a skip, and switches to the latest view', async () => {
+    const page = parseHTML((await app.inject({ url: '/onboarding', headers: { cookie } })).body).document;
+    const topics = [...page.querySelectorAll('input[name="topic"]')].map((input) => input.getAttribute('value')!);
+    expect(topics.length).toBeGreaterThanOrEqual(4);
+    const tooFew = await app.inject({ method: 'POST', url: '/onboarding', ...form({ topic: topics.slice(0, 2) }) });
+    expect(tooFew.statusCode).toBe(400);
+    expect(parseHTML(tooFew.body).document.querySelector('[role="alert"]')?.textContent).toContain('3');
+    const done = await app.inject({ method: 'POST', url: '/onboarding', ...form({ topic: topics.slice(0, 3) }) });
+    expect(done.headers.location).toBe('/for-you');
+    await app.inject({ method: 'POST', url: '/account/feed/view', ...form({ view: 'latest' }) });
+    const latest = (await app.inject({ url: '/api/feed', headers: { cookie } })).json();
+    expect(latest).toMatchObject({ view: 'latest', personalized: false });
+    expect(latest.articles[0].reason).toBeNull();
+    await app.close();
+  });
+});

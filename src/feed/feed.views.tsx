@@ -1,0 +1,315 @@
+import type { ArticleListItem } from '../articles/article.repository.ts';
+import { articlePath, sectionPath } from '../articles/slug.ts';
+import { SaveButton } from '../saved/save-button.tsx';
+import { CsrfField } from '../web/csrf-field.tsx';
+import { type SiteChrome, Layout } from '../web/layout.tsx';
+import { formatCount } from '../web/numbers.ts';
+import { PublishedDate } from '../web/published-date.tsx';
+import type { FeedItem, Reason } from './feed.service.ts';
+import type { Target } from './targets.ts';
+
+/** The sentence under a card saying why it is there. */
+export function reasonText(reason: Reason): string {
+  switch (reason.kind) {
+    case 'follow':
+      return `لأنك تتابع ${reason.target.name}`;
+    case 'learned':
+      return reason.target.kind === 'section' ? `لأنك تقرأ كثيراً في قسم ${reason.target.name}` : `لأنك تقرأ كثيراً عن ${reason.target.name}`;
+    case 'trending':
+      return 'شائع الآن';
+    case 'fresh':
+      return reason.section ? `جديد في قسم ${reason.section.name}` : 'جديد';
+  }
+}
+
+const KIND_NAMES: Record<Target['kind'], string> = {
+  section: 'قسم',
+  tag: 'وسم',
+  author: 'كاتب',
+  entity: 'موضوع',
+  source: 'مصدر',
+  article: 'مقال',
+};
+
+export function targetLabel(target: Target): string {
+  return `${KIND_NAMES[target.kind]}: ${target.name}`;
+}
+
+function excerpt(paragraphs: string, maxWords = 30): string {
+  const words = ((JSON.parse(paragraphs) as string[])[0] ?? '').split(' ');
+  return words.length <= maxWords ? words.join(' ') : `${words.slice(0, maxWords).join(' ')}…`;
+}
+
+/** A hidden-field form that posts one mute; the reader can undo it from the feed settings page. */
+function MuteForm(props: { kind: Target['kind']; slug: string; mode: 'fewer' | 'hide'; label: string; csrfToken: string }) {
+  return (
+    <form method="post" action="/for-you/mute">
+      <CsrfField token={props.csrfToken} />
+      <input type="hidden" name="kind" value={props.kind} />
+      <input type="hidden" name="slug" value={props.slug} />
+      <input type="hidden" name="mode" value={props.mode} />
+      <button type="submit" class="link-button">
+        {props.label}
+      </button>
+    </form>
+  );
+}
+
+function FeedCard({ item, csrfToken, saved }: { item: FeedItem; csrfToken: string | null; saved: boolean }) {
+  const { article, reason } = item;
+  const topic = reason.kind === 'follow' || reason.kind === 'learned' ? reason.target : null;
+  return (
+    <article class="card feed-card">
+      <p class="reason">{reasonText(reason)}</p>
+      <h3>
+        <a href={articlePath(article.slug)}>{article.title}</a>
+      </h3>
+      <p class="card-excerpt">{excerpt(article.paragraphs)}</p>
+      {article.published_at ? <PublishedDate iso={article.published_at} /> : null}
+      {csrfToken ? (
+        <div class="card-actions">
+          <SaveButton slug={article.slug} saved={saved} csrfToken={csrfToken} next="/for-you" />
+          <details class="mute-menu">
+            <summary>أقل من هذا</summary>
+            <div class="mute-options">
+              {topic && topic.kind !== 'section' ? (
+                <MuteForm kind={topic.kind} slug={topic.slug} mode="fewer" label={`أقل عن ${topic.name}`} csrfToken={csrfToken} />
+              ) : null}
+              {article.section_slug && article.section_name ? (
+                <>
+                  <MuteForm kind="section" slug={article.section_slug} mode="fewer" label={`أقل من قسم ${article.section_name}`} csrfToken={csrfToken} />
+                  <MuteForm kind="section" slug={article.section_slug} mode="hide" label={`أخفِ قسم ${article.section_name}`} csrfToken={csrfToken} />
+                </>
+              ) : null}
+              <MuteForm kind="article" slug={article.slug} mode="hide" label="أخفِ هذا المقال" csrfToken={csrfToken} />
+            </div>
+          </details>
+        </div>
+      ) : null}
+    </article>
+  );
+}
+
+function LatestCard({ article, csrfToken, saved }: { article: ArticleListItem; csrfToken: string | null; saved: boolean }) {
+  return (
+    <article class="card feed-card">
+      {article.section_slug && article.section_name ? (
+        <a class="kicker" href={sectionPath(article.section_slug)}>
+          {article.section_name}
+        </a>
+      ) : null}
+      <h3>
+        <a href={articlePath(article.slug)}>{article.title}</a>
+      </h3>
+      <p class="card-excerpt">{excerpt(article.paragraphs)}</p>
+      {article.published_at ? <PublishedDate iso={article.published_at} /> : null}
+      {csrfToken ? (
+        <div class="card-actions">
+          <SaveButton slug={article.slug} saved={saved} csrfToken={csrfToken} next="/for-you?view=latest" />
+        </div>
+      ) : null}
+    </article>
+  );
+}
+
+export interface ForYouProps {
+  site: SiteChrome;
+  view: 'for-you' | 'latest';
+  items: FeedItem[];
+  latest: ArticleListItem[];
+  personalized: boolean;
+  signedIn: boolean;
+  csrfToken: string | null;
+  saved: Set<string>;
+}
+
+/** "لك": the ranked feed with reasons, or the latest articles; tabs switch between them at any time. */
+export function ForYouPage(props: ForYouProps) {
+  return (
+    <Layout site={props.site} title="لك" description="أخبار مختارة لك بحسب ما تتابع وتقرأ">
+      <h1>لك</h1>
+      <nav class="view-tabs" aria-label="طريقة العرض">
+        <a href="/for-you" aria-current={props.view === 'for-you' ? 'page' : undefined}>
+          مختارة لك
+        </a>
+        <a href="/for-you?view=latest" aria-current={props.view === 'latest' ? 'page' : undefined}>
+          الأحدث
+        </a>
+      </nav>
+      {!props.signedIn ? (
+        <p class="feed-note">
+          هذه أخبار شائعة وجديدة. <a href="/account/signup">أنشئ حسابك</a> لتتابع ما يهمك فتصير الأخبار مختارة لك.
+        </p>
+      ) : props.view === 'for-you' && !props.personalized ? (
+        <p class="feed-note">
+          لم نعرف اهتماماتك بعد: <a href="/onboarding">اختر مواضيع تتابعها</a>، أو اقرأ وسنتعلم مما تقرأ.
+        </p>
+      ) : props.signedIn ? (
+        <p class="feed-note">
+          <a href="/account/feed">ما تتابعه وما أخفيته</a> · <a href="/account/history">سجل القراءة</a>
+        </p>
+      ) : null}
+      {props.view === 'for-you' ? (
+        props.items.length === 0 ? (
+          <p>لا توجد مقالات جديدة لك الآن.</p>
+        ) : (
+          <div class="cards">
+            {props.items.map((item) => (
+              <FeedCard item={item} csrfToken={props.csrfToken} saved={props.saved.has(item.article.id)} />
+            ))}
+          </div>
+        )
+      ) : (
+        <div class="cards">
+          {props.latest.map((article) => (
+            <LatestCard article={article} csrfToken={props.csrfToken} saved={props.saved.has(article.id)} />
+          ))}
+        </div>
+      )}
+    </Layout>
+  );
+}
+
+/** After sign-up: pick at least three topics to follow, or skip. */
+export function OnboardingPage(props: { site: SiteChrome; topics: Target[]; minimum: number; csrfToken: string; error: string | null }) {
+  return (
+    <Layout site={props.site} title="اختر ما يهمك">
+      <h1>اختر ما يهمك</h1>
+      <p>اختر {formatCount(props.minimum)} مواضيع على الأقل لنختار لك الأخبار. يمكنك تغيير اختيارك في أي وقت.</p>
+      {props.error ? (
+        <p class="form-error" role="alert">
+          {props.error}
+        </p>
+      ) : null}
+      <form method="post" action="/onboarding" class="onboarding">
+        <CsrfField token={props.csrfToken} />
+        <fieldset>
+          <legend>المواضيع</legend>
+          <ul class="topic-choices">
+            {props.topics.map((topic) => (
+              <li>
+                <label>
+                  <input type="checkbox" name="topic" value={`${topic.kind}:${topic.slug}`} /> {topic.name}
+                </label>
+              </li>
+            ))}
+          </ul>
+        </fieldset>
+        <p class="form-actions">
+          <button type="submit">تابِع المواضيع المختارة</button>
+          <button type="submit" name="skip" value="1" class="secondary">
+            تخطَّ الآن
+          </button>
+        </p>
+      </form>
+    </Layout>
+  );
+}
+
+export interface FeedSettingsProps {
+  site: SiteChrome;
+  csrfToken: string;
+  follows: Target[];
+  mutes: { target: Target; mode: 'fewer' | 'hide' }[];
+  view: 'for-you' | 'latest';
+  learnedSince: string | null;
+}
+
+function PostButton(props: { action: string; label: string; csrfToken: string; fields?: Record<string, string>; secondary?: boolean }) {
+  return (
+    <form method="post" action={props.action} class="inline-form">
+      <CsrfField token={props.csrfToken} />
+      {Object.entries(props.fields ?? {}).map(([name, value]) => (
+        <input type="hidden" name={name} value={value} />
+      ))}
+      <button type="submit" class={props.secondary ? 'secondary' : undefined}>
+        {props.label}
+      </button>
+    </form>
+  );
+}
+
+/** The reader's feed settings (part of the account): follows, what was hidden or lowered, the default view, resets. */
+export function FeedSettingsPage(props: FeedSettingsProps) {
+  return (
+    <Layout site={props.site} title="إعدادات «لك»">
+      <h1>إعدادات «لك»</h1>
+      <section aria-labelledby="follows-heading">
+        <h2 id="follows-heading">ما تتابعه</h2>
+        {props.follows.length === 0 ? <p>لا تتابع شيئاً بعد. <a href="/onboarding">اختر مواضيع</a>.</p> : null}
+        <ul class="settings-list">
+          {props.follows.map((target) => (
+            <li>
+              <span>{targetLabel(target)}</span>
+              <PostButton action="/follows/remove" label="إلغاء المتابعة" csrfToken={props.csrfToken} fields={{ kind: target.kind, slug: target.slug, next: '/account/feed' }} secondary />
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section aria-labelledby="mutes-heading">
+        <h2 id="mutes-heading">ما أخفيته أو طلبت أقل منه</h2>
+        {props.mutes.length === 0 ? <p>لم تخفِ شيئاً.</p> : null}
+        <ul class="settings-list">
+          {props.mutes.map(({ target, mode }) => (
+            <li>
+              <span>
+                {mode === 'hide' ? 'مخفي' : 'أقل'} — {targetLabel(target)}
+              </span>
+              <PostButton action="/for-you/unmute" label="تراجع" csrfToken={props.csrfToken} fields={{ kind: target.kind, slug: target.slug }} secondary />
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section aria-labelledby="view-heading">
+        <h2 id="view-heading">العرض الافتراضي</h2>
+        <p>{props.view === 'latest' ? 'تفتح «لك» على الأحدث أولاً، دون تخصيص.' : 'تفتح «لك» على الأخبار المختارة لك.'}</p>
+        <PostButton
+          action="/account/feed/view"
+          label={props.view === 'latest' ? 'اعرض المختارة لي' : 'اعرض الأحدث دون تخصيص'}
+          csrfToken={props.csrfToken}
+          fields={{ view: props.view === 'latest' ? 'for-you' : 'latest' }}
+        />
+      </section>
+      <section aria-labelledby="learned-heading">
+        <h2 id="learned-heading">ما تعلّمناه من قراءتك</h2>
+        <p>
+          نتعلم اهتماماتك مما تقرأ وتحفظ. {props.learnedSince ? 'أعدت ضبط ذلك من قبل؛ ' : ''}يمكنك أن تطلب نسيان ما تعلّمناه دون حذف سجل القراءة
+          أو المتابعات.
+        </p>
+        <PostButton action="/account/feed/reset" label="انسَ ما تعلّمته عني" csrfToken={props.csrfToken} />
+        <p>
+          <a href="/account/history">سجل القراءة</a> · <a href="/saved">المحفوظات</a>
+        </p>
+      </section>
+    </Layout>
+  );
+}
+
+/** What the reader read, newest first, with a button to clear it all. */
+export function HistoryPage(props: {
+  site: SiteChrome;
+  csrfToken: string;
+  items: { slug: string; title: string; section_name: string | null; last_read_at: string }[];
+}) {
+  return (
+    <Layout site={props.site} title="سجل القراءة">
+      <h1>سجل القراءة</h1>
+      <p>نحفظ ما تقرؤه وأنت مسجّل الدخول لنختار لك الأخبار ولا نعيد عرض ما قرأته. لا نحفظ للزوار إلا أعداد القراءات.</p>
+      {props.items.length === 0 ? (
+        <p>سجلك فارغ.</p>
+      ) : (
+        <>
+          <ol class="history">
+            {props.items.map((item) => (
+              <li>
+                <a href={articlePath(item.slug)}>{item.title}</a>
+                {item.section_name ? <span class="muted"> — {item.section_name}</span> : null} <PublishedDate iso={item.last_read_at} />
+              </li>
+            ))}
+          </ol>
+          <PostButton action="/account/history/clear" label="امسح سجل القراءة كله" csrfToken={props.csrfToken} />
+        </>
+      )}
+    </Layout>
+  );
+}

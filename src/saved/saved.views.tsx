@@ -1,0 +1,115 @@
+import { articlePath } from '../articles/slug.ts';
+import { type SiteChrome, Layout } from '../web/layout.tsx';
+import { formatCount } from '../web/numbers.ts';
+import { PublishedDate } from '../web/published-date.tsx';
+import { SaveButton } from './save-button.tsx';
+import type { SavedList } from './saved.service.ts';
+
+export interface SavedPageProps {
+  site: SiteChrome;
+  list: SavedList;
+  section: string | null;
+  q: string;
+  page: number;
+  pageCount: number;
+  csrfToken: string;
+}
+
+/** "المحفوظات": newest first, filter by section, search inside, remove, continue where the reader stopped. */
+export function SavedPage(props: SavedPageProps) {
+  const query = (page: number) => {
+    const params = new URLSearchParams();
+    if (props.section) params.set('section', props.section);
+    if (props.q) params.set('q', props.q);
+    if (page > 1) params.set('page', String(page));
+    const text = params.toString();
+    return text ? `/saved?${text}` : '/saved';
+  };
+  const here = query(props.page);
+  return (
+    <Layout site={props.site} title="المحفوظات">
+      <h1>المحفوظات</h1>
+      <form method="get" action="/saved" class="saved-filter" role="search">
+        <label>
+          ابحث في محفوظاتك <input type="search" name="q" value={props.q} />
+        </label>
+        <label>
+          القسم{' '}
+          <select name="section">
+            <option value="">كل الأقسام</option>
+            {props.list.sections.map((section) => (
+              <option value={section.slug} selected={section.slug === props.section}>
+                {section.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">اعرض</button>
+      </form>
+      <p class="muted">
+        {formatCount(props.list.total)} مقال · تنزيل: <a href="/saved/export.json">JSON</a> · <a href="/saved/export.html">HTML</a>
+      </p>
+      {props.list.items.length === 0 ? <p>{props.q || props.section ? 'لا محفوظات تطابق بحثك.' : 'لم تحفظ أي مقال بعد.'}</p> : null}
+      <ol class="saved-list">
+        {props.list.items.map((item) => (
+          <li class="card">
+            <h2 class="saved-title">
+              <a href={articlePath(item.slug)}>{item.title}</a>
+            </h2>
+            <p class="muted">
+              {item.section_name ? `${item.section_name} · ` : ''}حُفظ في <PublishedDate iso={item.saved_at} />
+            </p>
+            <div class="card-actions">
+              {item.paragraph !== null && item.paragraph > 0 ? (
+                <a class="button" href={`${articlePath(item.slug)}#p${item.paragraph + 1}`}>
+                  تابع القراءة من الفقرة {formatCount(item.paragraph + 1)}
+                </a>
+              ) : null}
+              <SaveButton slug={item.slug} saved csrfToken={props.csrfToken} next={here} />
+            </div>
+          </li>
+        ))}
+      </ol>
+      {props.pageCount > 1 ? (
+        <nav class="pagination" aria-label="الصفحات">
+          {props.page > 1 ? (
+            <a rel="prev" href={query(props.page - 1)}>
+              الصفحة السابقة
+            </a>
+          ) : null}
+          <span aria-current="page">
+            صفحة {formatCount(props.page)} من {formatCount(props.pageCount)}
+          </span>
+          {props.page < props.pageCount ? (
+            <a rel="next" href={query(props.page + 1)}>
+              الصفحة التالية
+            </a>
+          ) : null}
+        </nav>
+      ) : null}
+    </Layout>
+  );
+}
+
+/** A standalone HTML file of the reader's saved articles with links, to keep or open offline. */
+export function SavedExportDocument(props: { siteName: string; items: { title: string; url: string; section: string | null; saved_at: string }[] }) {
+  return (
+    <html lang="ar" dir="rtl">
+      <head>
+        <meta charset="utf-8" />
+        <title>{`المحفوظات — ${props.siteName}`}</title>
+      </head>
+      <body>
+        <h1>المحفوظات — {props.siteName}</h1>
+        <ol>
+          {props.items.map((item) => (
+            <li>
+              <a href={item.url}>{item.title}</a>
+              {item.section ? ` — ${item.section}` : ''} (<time datetime={item.saved_at}>{item.saved_at.slice(0, 10)}</time>)
+            </li>
+          ))}
+        </ol>
+      </body>
+    </html>
+  );
+}
