@@ -130,6 +130,7 @@ export async function searchAtScale(corpus: ParsedArticle[], work: string, line:
     sizes.push(['postgres', { engine: 'postgres', connectionString: postgresUrl, schema }, Number(process.env.BENCH_POSTGRES_ARTICLES ?? 100_000)]);
   }
   for (const [engine, target, count] of sizes) {
+    if (count === 0) continue;
     const handle = openDatabase(target);
     try {
       await migrateToLatest(handle.db);
