@@ -14,7 +14,10 @@ export function reasonText(reason: Reason): string {
     case 'follow':
       return `لأنك تتابع ${reason.target.name}`;
     case 'learned':
-      return reason.target.kind === 'section' ? `لأنك تقرأ كثيراً في قسم ${reason.target.name}` : `لأنك تقرأ كثيراً عن ${reason.target.name}`;
+      if (reason.target.kind === 'section') return `لأنك تقرأ كثيراً في قسم ${reason.target.name}`;
+      if (reason.target.kind === 'source') return `لأنك تقرأ كثيراً من ${reason.target.name}`;
+      if (reason.target.kind === 'author') return `لأنك تقرأ كثيراً لـ${reason.target.name}`;
+      return `لأنك تقرأ كثيراً عن ${reason.target.name}`;
     case 'trending':
       return 'شائع الآن';
     case 'fresh':

@@ -78,6 +78,26 @@ export function followRepository(db: Executor) {
         .limit(limit)
         .execute(),
 
+    /** Tags or entities carried by the most articles, for onboarding when few readers follow anything yet. */
+    mostUsed: (kind: 'tag' | 'entity', limit: number) =>
+      kind === 'tag'
+        ? db
+            .selectFrom('article_tags')
+            .innerJoin('tags', 'tags.id', 'article_tags.tag_id')
+            .select(['tags.id', 'tags.slug', 'tags.name', (eb) => eb.fn.countAll<string | number>().as('articles')])
+            .groupBy(['tags.id', 'tags.slug', 'tags.name'])
+            .orderBy('articles', 'desc')
+            .limit(limit)
+            .execute()
+        : db
+            .selectFrom('article_entities')
+            .innerJoin('entities', 'entities.id', 'article_entities.entity_id')
+            .select(['entities.id', 'entities.slug', 'entities.name', (eb) => eb.fn.countAll<string | number>().as('articles')])
+            .groupBy(['entities.id', 'entities.slug', 'entities.name'])
+            .orderBy('articles', 'desc')
+            .limit(limit)
+            .execute(),
+
     async removeAll(readerId: string) {
       await db.deleteFrom('follows').where('reader_id', '=', readerId).execute();
       await db.deleteFrom('feed_mutes').where('reader_id', '=', readerId).execute();

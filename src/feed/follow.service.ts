@@ -62,23 +62,32 @@ export async function isFollowing(db: Kysely<Database>, readerId: string, kind: 
   return follows.some((row) => row.target_kind === kind && row.target_id === id);
 }
 
-/** Topics to offer at onboarding: every section, then the most followed tags and authors. */
+/**
+ * Topics to offer at onboarding: every section, then the most followed tags and authors, then the tags and the
+ * people, places and organisations (entities) in the most articles, without repeats.
+ */
 export async function onboardingTopics(db: Kysely<Database>, limit = 24): Promise<Target[]> {
   const repo = followRepository(db);
-  const [sections, tags, authors] = await Promise.all([
+  const [sections, tags, authors, usedTags, usedEntities] = await Promise.all([
     db.selectFrom('sections').select(['id', 'slug', 'name']).orderBy('position').orderBy('name').execute(),
     repo.mostFollowed('tag', limit),
     repo.mostFollowed('author', limit),
+    repo.mostUsed('tag', 8),
+    repo.mostUsed('entity', 12),
   ]);
   const named = await describeTargets(db, [
     ...tags.map((row) => ({ kind: 'tag' as const, id: row.target_id })),
     ...authors.map((row) => ({ kind: 'author' as const, id: row.target_id })),
   ]);
-  return [
+  const all: Target[] = [
     ...sections.map((row) => ({ kind: 'section' as const, ...row })),
     ...tags.flatMap((row) => named.get(`tag:${row.target_id}`) ?? []),
     ...authors.flatMap((row) => named.get(`author:${row.target_id}`) ?? []),
-  ].slice(0, limit);
+    ...usedTags.map(({ id, slug, name }) => ({ kind: 'tag' as const, id, slug, name })),
+    ...usedEntities.map(({ id, slug, name }) => ({ kind: 'entity' as const, id, slug, name })),
+  ];
+  const unique = [...new Map(all.map((target) => [`${target.kind}:${target.id}`, target])).values()];
+  return unique.slice(0, limit);
 }
 
 /**

@@ -1,0 +1,114 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import type { FastifyInstance } from 'fastify';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertReader } from '../test/build-reader.ts';
+import { SESSION_COOKIE } from '../src/accounts/session.plugin.ts';
+import { sessionService } from '../src/accounts/session.service.ts';
+import { buildApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { type DatabaseHandle, openDatabase } from '../src/db/database.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import { importFiles } from '../src/ingest/import.service.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const repoRoot = path.resolve(import.meta.dirname, '..');
+const demoFeed = path.resolve(repoRoot, 'demo/sahifa-demo.rss.xml');
+const artifacts = path.resolve(repoRoot, 'test-artifacts');
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+const available = fs.existsSync(CHROMIUM);
+if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run must install Debian's chromium`);
+
+describe.skipIf(!available)('a signed-in reader saves, follows and reads "لك" in Chromium', () => {
+  let dataDir: string;
+  let database: DatabaseHandle;
+  let server: FastifyInstance;
+  let browser: Browser;
+  let baseUrl: string;
+  let token: string;
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sahifa-e2e-feed-'));
+    // The demo stories are dated a few days back: a wide window keeps them all candidates whenever this runs.
+    const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', FEED_WINDOW_DAYS: '365' });
+    database = openDatabase(config.database);
+    await migrateToLatest(database.db);
+    expect((await importFiles(database.db, [demoFeed])).failed).toEqual([]);
+    const reader = await insertReader(database.db, { display_name: 'سلمى' });
+    token = (await sessionService(database.db, { idleMs: config.accounts.sessionIdleMs, maxMs: config.accounts.sessionMaxMs }).start(reader.id, {})).token;
+    server = await buildApp({ config, database });
+    await server.listen({ port: 0, host: '127.0.0.1' });
+    const address = server.server.address();
+    baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    fs.mkdirSync(artifacts, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await database?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function signedInPage(width: number): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    await context.addCookies([{ name: SESSION_COOKIE, value: token, url: baseUrl }]);
+    return context.newPage();
+  }
+
+  async function seriousViolations(page: Page) {
+    await page.addScriptTag({ path: axePath });
+    const results = await page.evaluate(async () => (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string }[] }> } }).axe.run());
+    return results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((v) => v.id);
+  }
+
+  it('saves an article in place with the client script, then finds it in المحفوظات', async () => {
+    const page = await signedInPage(1280);
+    await page.goto(`${baseUrl}/for-you`);
+    const firstTitle = (await page.locator('.feed-card h3 a').first().textContent())!;
+    await page.locator('.feed-card h3 a').first().click();
+    const save = page.locator('form[data-save-form] button');
+    await expect(save.getAttribute('aria-pressed')).resolves.toBe('false');
+    const url = page.url();
+    await save.click();
+    await expect.poll(() => save.getAttribute('aria-pressed')).toBe('true');
+    expect(page.url()).toBe(url); // saved in place: no navigation
+    await page.screenshot({ path: path.join(artifacts, 'feed-article-saved-desktop.png') });
+    await page.goto(`${baseUrl}/saved`);
+    expect(await page.locator('.saved-title a').allTextContents()).toEqual([firstTitle]);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: path.join(artifacts, 'feed-saved-desktop.png'), fullPage: true });
+  });
+
+  it('onboards, shows reasons on every card, and looks right on a phone and a desktop', async () => {
+    const phone = await signedInPage(390);
+    await phone.goto(`${baseUrl}/onboarding`);
+    await phone.screenshot({ path: path.join(artifacts, 'feed-onboarding-phone.png'), fullPage: true });
+    const choices = phone.locator('input[name="topic"]');
+    for (let i = 0; i < 3; i++) await choices.nth(i).check();
+    await phone.getByRole('button', { name: 'تابِع المواضيع المختارة' }).click();
+    await phone.waitForURL(`${baseUrl}/for-you`);
+    const reasons = await phone.locator('.feed-card .reason').allTextContents();
+    expect(reasons.length).toBeGreaterThan(5);
+    expect(reasons.some((reason) => reason.startsWith('لأنك تتابع'))).toBe(true);
+    expect(await seriousViolations(phone)).toEqual([]);
+    // Arabic, right to left, and nothing wider than the phone.
+    expect(await phone.evaluate(() => document.documentElement.dir)).toBe('rtl');
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await phone.screenshot({ path: path.join(artifacts, 'feed-for-you-phone.png'), fullPage: true });
+    const desktop = await signedInPage(1280);
+    await desktop.goto(`${baseUrl}/for-you`);
+    await desktop.screenshot({ path: path.join(artifacts, 'feed-for-you-desktop.png'), fullPage: true });
+    await desktop.goto(`${baseUrl}/account/feed`);
+    expect(await seriousViolations(desktop)).toEqual([]);
+    await desktop.screenshot({ path: path.join(artifacts, 'feed-settings-desktop.png'), fullPage: true });
+  });
+});
