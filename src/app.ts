@@ -29,6 +29,8 @@ import { entityFollowActions, registerFeedSlots } from './feed/feed.slots.tsx';
 import { createPopularNow } from './feed/popular-now.ts';
 import { createReadRecorder } from './feed/read-recorder.ts';
 import { savedRoutes } from './saved/saved.routes.tsx';
+import { folderMediaStore } from './newsroom/media-store.ts';
+import { newsroomRoutes } from './newsroom/newsroom.routes.tsx';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -118,6 +120,7 @@ export async function buildApp({ config, database, logger = false, mailer: given
     settings: { ...DEFAULT_FEED_SETTINGS, windowDays: config.feedWindowDays },
   });
   savedRoutes(app, deps);
+  await newsroomRoutes(app, { ...deps, media: folderMediaStore(path.join(config.dataDir, 'media')) });
   if (config.nodeEnv !== 'production') outboxRoutes(app, { ...deps, outboxDir: config.mail.outboxDir, mailerKind: mailer.kind });
   return app;
 }

@@ -28,6 +28,8 @@ export type BreakingNewsHook = (trx: Transaction<Database>, articleId: string) =
 export interface EditingOptions {
   now?: Date;
   onBreakingPublished?: BreakingNewsHook;
+  /** Called inside the transaction that schedules an article, to have the worker publish it at `at`. */
+  onScheduled?: (trx: Transaction<Database>, articleId: string, at: Date) => Promise<void>;
 }
 
 export interface EditedArticle {
@@ -125,6 +127,7 @@ export async function scheduleArticle(db: Kysely<Database>, id: string, at: Date
     const article = await requireArticle(trx, id);
     if (article.status === 'published') await takeOffline(trx, id);
     await newsroomRepository(trx).setStatus(id, { status: 'scheduled', published_at: at.toISOString(), updated_at: now.toISOString() });
+    await options.onScheduled?.(trx, id, at);
     await audit(trx, actor, now.toISOString(), {
       action: 'article.schedule',
       subjectType: 'article',

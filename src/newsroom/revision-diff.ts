@@ -1,4 +1,4 @@
-import { diffWords } from 'diff';
+import { diffArrays } from 'diff';
 import type { ArticleField, EditableArticle } from './article-content.ts';
 
 export interface DiffPart {
@@ -48,10 +48,18 @@ export function diffArticles(before: EditableArticle, after: EditableArticle, se
   const diffs: FieldDiff[] = [];
   for (const field of Object.keys(FIELD_LABELS) as ArticleField[]) {
     if (old[field] === now[field]) continue;
-    const parts = diffWords(old[field], now[field]).map(
-      (change): DiffPart => ({ kind: change.added ? 'added' : change.removed ? 'removed' : 'same', text: change.value }),
+    const parts = diffArrays(words(old[field]), words(now[field])).map(
+      (change): DiffPart => ({ kind: change.added ? 'added' : change.removed ? 'removed' : 'same', text: change.value.join('') }),
     );
     diffs.push({ field, label: FIELD_LABELS[field], parts });
   }
   return diffs;
+}
+
+/**
+ * Words and the spaces between them. jsdiff's own word splitter knows Latin letters only and cuts Arabic words
+ * into pieces; whitespace is where Arabic words end.
+ */
+function words(text: string): string[] {
+  return text.split(/(\s+)/).filter(Boolean);
 }

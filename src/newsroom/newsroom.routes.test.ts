@@ -1,0 +1,245 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { parseHTML } from 'linkedom';
+import sharp from 'sharp';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { insertReader } from '../../test/build-reader.ts';
+import { describeEachEngine } from '../../test/engines.ts';
+import { SESSION_COOKIE } from '../accounts/session.plugin.ts';
+import { sessionService } from '../accounts/session.service.ts';
+import { buildApp } from '../app.ts';
+import { loadConfig } from '../config.ts';
+import type { Role } from '../db/schema.ts';
+import { newsroomRepository } from './newsroom.repository.ts';
+
+describeEachEngine('the newsroom at /admin', (database) => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sahifa-newsroom-'));
+  const config = loadConfig({ SITE_URL: 'https://news.example', DATA_DIR: dataDir });
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    app = await buildApp({ config, database: database.handle });
+    // Any signed-in person's CSRF token, as a page would embed it (readers have no newsroom page to take it from).
+    app.get('/test/csrf-token', async (request) => request.csrfToken());
+  });
+  afterAll(async () => {
+    await app.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function signedIn(role: Role, name = 'هدى') {
+    const user = await insertReader(database.handle.db, { role, display_name: name });
+    const sessions = sessionService(database.handle.db, { idleMs: config.accounts.sessionIdleMs, maxMs: config.accounts.sessionMaxMs });
+    const { token } = await sessions.start(user.id, {});
+    const cookie = `${SESSION_COOKIE}=${token}`;
+    // The CSRF token of this session, as the pages put it in every form.
+    const csrf = (await app.inject({ url: '/test/csrf-token', headers: { cookie } })).body;
+    return { user, cookie, csrf };
+  }
+
+  const post = (url: string, who: { cookie: string; csrf: string }, form: Record<string, string>) =>
+    app.inject({
+      method: 'POST',
+      url,
+      headers: { cookie: who.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: who.csrf, ...form }).toString(),
+    });
+
+  const articleForm = (overrides: Record<string, string> = {}) => ({
+    title: 'افتتاح جسر المشاة فوق النهر',
+    subtitle: '',
+    body: '## الافتتاح\n\nافتتح المحافظ **صباح اليوم** جسراً للمشاة.\n\n> قال المحافظ: «الجسر يصل الحيّين»',
+    sectionId: '',
+    tags: 'نقل، مدن',
+    authors: 'هدى المحررة',
+    related: '',
+    sourceName: '',
+    sourceUrl: '',
+    publishAt: '',
+    action: 'save',
+    ...overrides,
+  });
+
+  it('answers a reader 403 on every newsroom page and call, and sends anonymous visitors to sign in', async () => {
+    const reader = await signedIn('reader');
+    const id = '00000000-0000-4000-8000-000000000000';
+    const routes: [string, string][] = [
+      ['GET', '/admin'],
+      ['GET', '/admin/articles/new'],
+      ['POST', '/admin/articles'],
+      ['GET', `/admin/articles/${id}`],
+      ['POST', `/admin/articles/${id}`],
+      ['POST', '/admin/articles/preview'],
+      ['POST', `/admin/articles/${id}/autosave`],
+      ['POST', '/admin/articles/new/autosave'],
+      ['POST', `/admin/articles/${id}/autosave/discard`],
+      ['GET', `/admin/articles/${id}/revisions`],
+      ['GET', `/admin/articles/${id}/revisions/1`],
+      ['POST', `/admin/articles/${id}/revisions/1/restore`],
+      ['GET', '/admin/media'],
+      ['POST', '/admin/media'],
+      ['GET', '/admin/settings'],
+      ['POST', '/admin/settings'],
+      ['GET', '/admin/audit'],
+    ];
+    for (const [method, url] of routes) {
+      // With the reader's own valid CSRF token, so the 403 comes from the role check and not from CSRF.
+      const asReader = await app.inject({ method: method as 'GET', url, headers: { cookie: reader.cookie, 'x-csrf-token': reader.csrf } });
+      expect(asReader.statusCode, `${method} ${url}`).toBe(403);
+      expect(asReader.body, `${method} ${url}`).not.toContain('field-title');
+      const anonymous = await app.inject({ method: method as 'GET', url });
+      expect(method === 'GET' ? [303] : [401, 403], `anonymous ${method} ${url}`).toContain(anonymous.statusCode);
+    }
+    // Editors are not admins.
+    const editor = await signedIn('editor');
+    for (const url of ['/admin/settings', '/admin/audit']) {
+      expect((await app.inject({ url, headers: { cookie: editor.cookie } })).statusCode, url).toBe(403);
+    }
+    expect((await post('/admin/settings', editor, { siteName: 'اسم آخر' })).statusCode).toBe(403);
+  });
+
+  it('refuses a newsroom form without the CSRF token', async () => {
+    const editor = await signedIn('editor');
+    const response = await post('/admin/articles', { cookie: editor.cookie, csrf: '' }, articleForm());
+    expect(response.statusCode).toBe(403);
+  });
+
+  it('shows Arabic errors beside the fields and keeps what was typed', async () => {
+    const editor = await signedIn('editor');
+    const response = await post('/admin/articles', editor, articleForm({ title: '  ', sourceUrl: 'example.org' }));
+    expect(response.statusCode).toBe(422);
+    const { document } = parseHTML(response.body);
+    expect(document.querySelector('#field-title-error')?.textContent).toBe('اكتب عنوان المقال.');
+    expect(document.querySelector('#field-title')?.getAttribute('aria-describedby')).toBe('field-title-error');
+    expect(document.querySelector('#field-sourceUrl-error')?.textContent).toContain('https://');
+    expect(document.querySelector('#field-body')?.textContent).toContain('جسراً للمشاة');
+  });
+
+  it('lets an editor write, publish and edit an article that readers then see rendered from its Markdown', async () => {
+    const editor = await signedIn('editor', 'هدى المحررة');
+    const created = await post('/admin/articles', editor, articleForm({ action: 'publish' }));
+    expect(created.statusCode).toBe(303);
+    const editUrl = created.headers.location!.split('?')[0]!;
+    const id = editUrl.split('/').pop()!;
+    const row = await newsroomRepository(database.handle.db).findArticle(id);
+    expect(row?.status).toBe('published');
+
+    const page = await app.inject({ url: `/article/${encodeURIComponent(row!.slug)}` });
+    const body = parseHTML(page.body).document.querySelector('.article-body')!;
+    expect(body.querySelector('h2')?.textContent).toBe('الافتتاح');
+    expect(body.querySelector('strong')?.textContent).toBe('صباح اليوم');
+    expect(body.querySelector('blockquote')?.textContent).toContain('«الجسر يصل الحيّين»');
+
+    const editor2 = await signedIn('editor', 'كريم');
+    const first = await post(editUrl, editor, articleForm({ version: '1', title: 'افتتاح جسر المشاة الجديد' }));
+    expect(first.statusCode).toBe(303);
+    // Kareem opened version 1 too: his save is refused with a clear message, his text kept in the form.
+    const stale = await post(editUrl, editor2, articleForm({ version: '1', title: 'عنوان كريم' }));
+    expect(stale.statusCode).toBe(409);
+    const { document } = parseHTML(stale.body);
+    expect(document.querySelector('.conflict h2')?.textContent).toContain('حفظ هدى المحررة نسخة أحدث');
+    expect(document.querySelector('#field-title')?.getAttribute('value')).toBe('عنوان كريم');
+    expect(document.querySelector('input[name="version"]')?.getAttribute('value')).toBe('2');
+    const inserted = [...document.querySelectorAll('.conflict ins')].map((node) => node.textContent).join(' ');
+    expect(inserted).toContain('عنوان');
+    expect(inserted).toContain('كريم');
+
+    const revisions = await app.inject({ url: `${editUrl}/revisions/2`, headers: { cookie: editor.cookie } });
+    expect(revisions.statusCode).toBe(200);
+    expect(parseHTML(revisions.body).document.querySelector('.diff ins')?.textContent).toContain('الجديد');
+    const restored = await post(`${editUrl}/revisions/1/restore`, editor, { version: '2' });
+    expect(restored.statusCode).toBe(303);
+    expect((await newsroomRepository(database.handle.db).findArticle(id))?.title).toBe('افتتاح جسر المشاة فوق النهر');
+  });
+
+  it('schedules an article for the worker, in the site time zone', async () => {
+    const editor = await signedIn('editor');
+    const inOneHourRiyadh = new Date(Date.now() + 3 * 3600_000 + 3600_000).toISOString().slice(0, 16);
+    const response = await post('/admin/articles', editor, articleForm({ action: 'schedule', publishAt: inOneHourRiyadh }));
+    expect(response.statusCode).toBe(303);
+    const id = response.headers.location!.split('?')[0]!.split('/').pop()!;
+    const row = await newsroomRepository(database.handle.db).findArticle(id);
+    expect(row?.status).toBe('scheduled');
+    expect(row!.published_at!.slice(0, 16)).toBe(new Date(Date.now() + 3600_000).toISOString().slice(0, 16));
+    const job = await database.handle.db.selectFrom('jobs').selectAll().where('kind', '=', 'newsroom.publish-scheduled').where('payload', 'like', `%${id}%`).executeTakeFirst();
+    expect(job?.run_at).toBe(row!.published_at);
+
+    const past = await post('/admin/articles', editor, articleForm({ action: 'schedule', publishAt: '2020-01-01T10:00' }));
+    expect(past.statusCode).toBe(422);
+    expect(parseHTML(past.body).document.querySelector('#field-publishAt-error')?.textContent).toContain('المستقبل');
+  });
+
+  it('previews the form as the article page and autosaves what is typed', async () => {
+    const editor = await signedIn('editor');
+    const preview = await post('/admin/articles/preview', editor, articleForm({ title: 'عنوان المعاينة' }));
+    expect(preview.statusCode).toBe(200);
+    const { document } = parseHTML(preview.body);
+    expect(document.querySelector('article.article h1')?.textContent).toBe('عنوان المعاينة');
+    expect(document.querySelector('.article-body h2')?.textContent).toBe('الافتتاح');
+
+    const saved = await app.inject({
+      method: 'POST',
+      url: '/admin/articles/new/autosave',
+      headers: { cookie: editor.cookie, 'x-csrf-token': editor.csrf, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ title: 'مسودة لم تُحفظ', body: 'نص' }).toString(),
+    });
+    expect(saved.statusCode).toBe(200);
+    const page = await app.inject({ url: '/admin/articles/new', headers: { cookie: editor.cookie } });
+    expect(page.body).toContain('لديك تعديلات لم تُحفظ');
+    const restored = await app.inject({ url: '/admin/articles/new?restore=autosave', headers: { cookie: editor.cookie } });
+    expect(parseHTML(restored.body).document.querySelector('#field-title')?.getAttribute('value')).toBe('مسودة لم تُحفظ');
+  });
+
+  it('uploads an image with required alt text and serves its AVIF, WebP and JPEG variants', async () => {
+    const editor = await signedIn('editor');
+    const png = await sharp({ create: { width: 1200, height: 800, channels: 3, background: '#8a1c1c' } }).png().toBuffer();
+    const upload = (fields: Record<string, string>, file: Buffer) => {
+      const boundary = '----sahifa-test-boundary';
+      const parts: Buffer[] = [];
+      for (const [name, value] of Object.entries({ _csrf: editor.csrf, ...fields })) {
+        parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+      }
+      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bridge.png"\r\nContent-Type: image/png\r\n\r\n`));
+      parts.push(file, Buffer.from(`\r\n--${boundary}--\r\n`));
+      return app.inject({
+        method: 'POST',
+        url: '/admin/media',
+        headers: { cookie: editor.cookie, 'content-type': `multipart/form-data; boundary=${boundary}` },
+        payload: Buffer.concat(parts),
+      });
+    };
+    const missingAlt = await upload({ alt: ' ', caption: 'الجسر' }, png);
+    expect(missingAlt.statusCode).toBe(422);
+    expect(parseHTML(missingAlt.body).document.querySelector('#field-alt-error')?.textContent).toContain('نصاً بديلاً');
+    const notImage = await upload({ alt: 'صورة' }, Buffer.from('ليس صورة'));
+    expect(parseHTML(notImage.body).document.querySelector('#field-file-error')?.textContent).toContain('لم نستطع قراءة');
+
+    const ok = await upload({ alt: 'جسر المشاة عند الغروب', caption: 'الجسر الجديد', credit: 'سلمى' }, png);
+    expect(ok.statusCode).toBe(303);
+    const id = /uploaded=([0-9a-f-]+)/.exec(ok.headers.location!)![1]!;
+    for (const [file, type, width] of [['480.webp', 'image/webp', 480], ['960.avif', 'image/avif', 960], ['1600.jpeg', 'image/jpeg', 1200]] as const) {
+      const response = await app.inject({ url: `/media/${id}/${file}` });
+      expect(response.statusCode, file).toBe(200);
+      expect(response.headers['content-type']).toBe(type);
+      expect((await sharp(response.rawPayload).metadata()).width, file).toBe(width);
+    }
+    expect((await app.inject({ url: `/media/${id}/../../sahifa.db` })).statusCode).toBe(404);
+    const library = await app.inject({ url: `/admin/media?uploaded=${id}`, headers: { cookie: editor.cookie } });
+    expect(parseHTML(library.body).document.querySelector(`#snippet-${id}`)?.getAttribute('value')).toBe(
+      `![جسر المشاة عند الغروب](/media/${id} "الجسر الجديد · تصوير: سلمى")`,
+    );
+  });
+
+  it('lets an admin change the settings, with errors beside the field, and logs it', async () => {
+    const admin = await signedIn('admin', 'مديرة الموقع');
+    const bad = await post('/admin/settings', admin, { siteName: 'صحيفة الغد', description: '', timeZone: 'Mars/Olympus', footerText: '', logoMediaId: '' });
+    expect(bad.statusCode).toBe(422);
+    expect(parseHTML(bad.body).document.querySelector('#field-timeZone-error')?.textContent).toContain('منطقة زمنية');
+    const good = await post('/admin/settings', admin, { siteName: 'صحيفة الغد', description: 'أخبار', timeZone: 'Africa/Cairo', footerText: '', logoMediaId: '' });
+    expect(good.statusCode).toBe(303);
+    const audit = await app.inject({ url: '/admin/audit', headers: { cookie: admin.cookie } });
+    expect(audit.body).toContain('عدّل إعدادات الموقع');
+    expect(audit.body).toContain('مديرة الموقع');
+  });
+});
