@@ -82,6 +82,16 @@ describeEachEngine('the newsroom at /admin', (database) => {
       ['GET', '/admin/settings'],
       ['POST', '/admin/settings'],
       ['GET', '/admin/audit'],
+      ['GET', '/admin/sections'],
+      ['POST', '/admin/sections'],
+      ['GET', `/admin/sections/${id}`],
+      ['POST', `/admin/sections/${id}`],
+      ['GET', '/admin/authors'],
+      ['POST', '/admin/authors'],
+      ['POST', `/admin/authors/${id}`],
+      ['GET', '/admin/tags'],
+      ['POST', `/admin/tags/${id}`],
+      ['POST', `/admin/tags/${id}/delete`],
     ];
     for (const [method, url] of routes) {
       // With the reader's own valid CSRF token, so the 403 comes from the role check and not from CSRF.
@@ -93,7 +103,7 @@ describeEachEngine('the newsroom at /admin', (database) => {
     }
     // Editors are not admins.
     const editor = await signedIn('editor');
-    for (const url of ['/admin/settings', '/admin/audit']) {
+    for (const url of ['/admin/settings', '/admin/audit', '/admin/sections', '/admin/authors', '/admin/tags']) {
       expect((await app.inject({ url, headers: { cookie: editor.cookie } })).statusCode, url).toBe(403);
     }
     expect((await post('/admin/settings', editor, { siteName: 'اسم آخر' })).statusCode).toBe(403);
@@ -241,5 +251,31 @@ describeEachEngine('the newsroom at /admin', (database) => {
     const audit = await app.inject({ url: '/admin/audit', headers: { cookie: admin.cookie } });
     expect(audit.body).toContain('عدّل إعدادات الموقع');
     expect(audit.body).toContain('مديرة الموقع');
+  });
+
+  it('lets an admin add and rename sections, and rename or remove tags, readers seeing the change at once', async () => {
+    const admin = await signedIn('admin', 'مديرة الموقع');
+    const bad = await post('/admin/sections', admin, { name: '', nameEn: '', slug: 'with space', position: 'x' });
+    expect(bad.statusCode).toBe(422);
+    const { document } = parseHTML(bad.body);
+    expect(document.querySelector('#field-name-error')?.textContent).toBe('اكتب اسم القسم بالعربية.');
+    expect(document.querySelector('#field-slug-error')?.textContent).toContain('بلا مسافات');
+    expect(document.querySelector('#field-position-error')?.textContent).toContain('رقماً');
+
+    expect((await post('/admin/sections', admin, { name: 'علوم', nameEn: 'Science', slug: '', position: '3' })).statusCode).toBe(303);
+    const section = await database.handle.db.selectFrom('sections').selectAll().where('name', '=', 'علوم').executeTakeFirstOrThrow();
+    expect(section.slug).toBe('علوم');
+    expect(section.name_en).toBe('Science');
+    expect((await app.inject({ url: '/' })).body).toContain('علوم');
+    expect((await post(`/admin/sections/${section.id}`, admin, { name: 'علوم وتقنية', nameEn: 'Science', slug: 'science', position: '3' })).statusCode).toBe(303);
+    expect((await app.inject({ url: '/section/science' })).statusCode).toBe(200);
+
+    const editor = await signedIn('editor');
+    await post('/admin/articles', editor, articleForm({ tags: 'وسم مؤقت', action: 'publish' }));
+    const tag = await database.handle.db.selectFrom('tags').selectAll().where('name', '=', 'وسم مؤقت').executeTakeFirstOrThrow();
+    const tags = await app.inject({ url: '/admin/tags', headers: { cookie: admin.cookie } });
+    expect(tags.body).toContain('وسم مؤقت');
+    expect((await post(`/admin/tags/${tag.id}/delete`, admin, {})).statusCode).toBe(303);
+    expect(await database.handle.db.selectFrom('tags').select('id').where('id', '=', tag.id).executeTakeFirst()).toBeUndefined();
   });
 });

@@ -11,6 +11,7 @@ import type { ArticleStatus, Database } from '../db/schema.ts';
 import { enqueueScheduledPublication } from '../jobs/publish-scheduled.job.ts';
 import { isSahifaError, notFound } from '../lib/errors.ts';
 import { renderDocument } from '../web/layout.tsx';
+import { formatCount } from '../web/numbers.ts';
 import {
   type ArticleField,
   type EditableArticle,
@@ -48,6 +49,16 @@ import {
   SettingsPage,
 } from './newsroom.views.tsx';
 import { diffArticles } from './revision-diff.ts';
+import {
+  deleteTag,
+  listAuthorsForAdmin,
+  listSectionsForAdmin,
+  listTagsForAdmin,
+  saveAuthor,
+  saveSection,
+  saveTag,
+} from './taxonomy.service.ts';
+import { CollectionPage, type FormField, type ListedItem } from './taxonomy.views.tsx';
 import { getSettings, saveSettings, utcToZonedTime, zonedTimeToUtc } from './site-settings.service.ts';
 
 export interface NewsroomDependencies {
@@ -400,6 +411,128 @@ export async function newsroomRoutes(app: FastifyInstance, deps: NewsroomDepende
           return html(reply, <SettingsPage chrome={chrome} values={values} errors={error.details.fields as Record<string, string>} />, 422);
         }
         return reply.redirect('/admin/settings?saved=1', 303);
+      });
+
+      /**
+       * Sections, authors and tags: a list with a form, the same three routes each. `load` gives the items and the
+       * form values of the chosen one; `save` creates (id null) or updates.
+       */
+      const collection = (options: {
+        basePath: string;
+        title: string;
+        fields: FormField[];
+        canCreate: boolean;
+        load: () => Promise<{ items: ListedItem[]; values: Map<string, Record<string, string>> }>;
+        save: (id: string | null, form: Record<string, unknown>, actor: Actor) => Promise<unknown>;
+        remove?: (id: string, actor: Actor) => Promise<void>;
+      }) => {
+        const empty = Object.fromEntries(options.fields.map((field) => [field.name, field.kind === 'number' ? '0' : '']));
+        const page = async (request: FastifyRequest, reply: FastifyReply, id: string | null, form?: Record<string, string>, errors = {}, status = 200) => {
+          const [chrome, { items, values }] = await Promise.all([chromeOf(request), options.load()]);
+          const current = id ? values.get(id) : undefined;
+          if (id && !current) throw notFound(`${options.basePath}/${id}`);
+          const notice = z.object({ saved: z.literal('1').optional() }).parse(request.query).saved ? 'حُفظ.' : undefined;
+          const editing = id ? { id, name: items.find((item) => item.id === id)?.title ?? '' } : null;
+          return html(
+            reply,
+            <CollectionPage
+              chrome={chrome}
+              title={options.title}
+              basePath={options.basePath}
+              items={items}
+              fields={options.fields}
+              editing={editing}
+              canCreate={options.canCreate}
+              values={form ?? current ?? empty}
+              errors={errors}
+              notice={notice}
+              deletable={Boolean(options.remove)}
+            />,
+            status,
+          );
+        };
+        const submit = async (request: FastifyRequest, reply: FastifyReply, id: string | null) => {
+          const body = (request.body ?? {}) as Record<string, unknown>;
+          try {
+            await options.save(id, body, actorOf(request));
+          } catch (error) {
+            if (!isSahifaError(error, 'INVALID_FIELDS')) throw error;
+            const typed = Object.fromEntries(options.fields.map((field) => [field.name, typeof body[field.name] === 'string' ? (body[field.name] as string) : '']));
+            return page(request, reply, id, typed, error.details.fields as Record<string, string>, 422);
+          }
+          return reply.redirect(`${options.basePath}?saved=1`, 303);
+        };
+        admins.get(options.basePath, (request, reply) => page(request, reply, null));
+        admins.get(`${options.basePath}/:id`, (request, reply) => page(request, reply, idParams.parse(request.params).id));
+        if (options.canCreate) admins.post(options.basePath, (request, reply) => submit(request, reply, null));
+        admins.post(`${options.basePath}/:id`, (request, reply) => submit(request, reply, idParams.parse(request.params).id));
+        const remove = options.remove;
+        if (remove) {
+          admins.post(`${options.basePath}/:id/delete`, async (request, reply) => {
+            await remove(idParams.parse(request.params).id, actorOf(request));
+            return reply.redirect(`${options.basePath}?saved=1`, 303);
+          });
+        }
+      };
+
+      collection({
+        basePath: '/admin/sections',
+        title: 'الأقسام',
+        canCreate: true,
+        fields: [
+          { name: 'name', label: 'الاسم بالعربية' },
+          { name: 'nameEn', label: 'الاسم بالإنجليزية (اختياري)', kind: 'ltr' },
+          { name: 'slug', label: 'المعرّف في الرابط', hint: 'يُشتق من الاسم إن تركته فارغاً. تغييره يغيّر رابط القسم.' },
+          { name: 'position', label: 'الترتيب في القائمة', kind: 'number', hint: 'الأصغر أولاً.' },
+        ],
+        async load() {
+          const rows = await listSectionsForAdmin(db);
+          return {
+            items: rows.map((row) => ({ id: row.id, title: row.name, detail: `${row.name_en ?? ''} · /section/${row.slug} · ${row.position}` })),
+            values: new Map(rows.map((row) => [row.id, { name: row.name, nameEn: row.name_en ?? '', slug: row.slug, position: String(row.position) }])),
+          };
+        },
+        save: (id, form, actor) => saveSection(db, id, form, actor),
+      });
+
+      collection({
+        basePath: '/admin/authors',
+        title: 'الكتّاب',
+        canCreate: true,
+        fields: [
+          { name: 'name', label: 'الاسم' },
+          { name: 'slug', label: 'المعرّف في الرابط', hint: 'يُشتق من الاسم إن تركته فارغاً.' },
+          { name: 'bio', label: 'نبذة', kind: 'textarea' },
+          { name: 'photoMediaId', label: 'الصورة (معرّف صورة من مكتبة الصور)', kind: 'ltr' },
+        ],
+        async load() {
+          const rows = await listAuthorsForAdmin(db, 1000, 0);
+          return {
+            items: rows.map((row) => ({ id: row.id, title: row.name, detail: row.bio ? row.bio.slice(0, 80) : '' })),
+            values: new Map(rows.map((row) => [row.id, { name: row.name, slug: row.slug, bio: row.bio ?? '', photoMediaId: row.photo_media_id ?? '' }])),
+          };
+        },
+        save: (id, form, actor) => saveAuthor(db, id, form, actor),
+      });
+
+      collection({
+        basePath: '/admin/tags',
+        title: 'الوسوم',
+        // Tags are made by writing them on articles; here they are renamed or removed.
+        canCreate: false,
+        fields: [
+          { name: 'name', label: 'الوسم' },
+          { name: 'slug', label: 'المعرّف في الرابط', hint: 'يُشتق من الاسم إن تركته فارغاً.' },
+        ],
+        async load() {
+          const rows = await listTagsForAdmin(db, 1000, 0);
+          return {
+            items: rows.map((row) => ({ id: row.id, title: row.name, detail: `${formatCount(row.uses)} مقال` })),
+            values: new Map(rows.map((row) => [row.id, { name: row.name, slug: row.slug }])),
+          };
+        },
+        save: (id, form, actor) => saveTag(db, id!, form, actor),
+        remove: (id, actor) => deleteTag(db, id, actor),
       });
 
       admins.get('/admin/audit', async (request, reply) => {

@@ -75,12 +75,12 @@ export function AdminLayout({ chrome, title, children }: { chrome: AdminChrome; 
   );
 }
 
-function CsrfInput({ token }: { token: string }) {
+export function CsrfInput({ token }: { token: string }) {
   return <input type="hidden" name="_csrf" value={token} />;
 }
 
 /** A labelled field with its error beside it (announced with the field: aria-describedby). */
-function Field(props: {
+export function Field(props: {
   name: string;
   label: string;
   error?: string;
@@ -107,7 +107,7 @@ function Field(props: {
   );
 }
 
-function ErrorSummary({ errors }: { errors: Record<string, string | undefined> }) {
+export function ErrorSummary({ errors }: { errors: Record<string, string | undefined> }) {
   const entries = Object.entries(errors).filter(([, message]) => message);
   if (!entries.length) return null;
   return (
