@@ -20,11 +20,11 @@ describeEachEngine('sessions, CSRF and roles on every route', (database) => {
     const instance = await buildApp({ config, database: database.handle });
     instance.register(async (admin) => {
       admin.addHook('preHandler', requireRole('editor'));
-      admin.get('/admin', async (request) => ({ area: 'editorial', role: request.reader?.role }));
+      admin.get('/guarded', async (request) => ({ area: 'editorial', role: request.reader?.role }));
     });
     instance.register(async (admin) => {
       admin.addHook('preHandler', requireRole('admin'));
-      admin.get('/admin/users', async () => ({ area: 'users' }));
+      admin.get('/guarded/admins', async () => ({ area: 'users' }));
     });
     instance.get('/form', async (request, reply) => reply.type('text/html; charset=utf-8').send(`<p>${request.csrfToken()}</p>`));
     instance.post('/form', async (request) => ({ done: true, reader: request.reader?.id ?? null }));
@@ -118,17 +118,17 @@ describeEachEngine('sessions, CSRF and roles on every route', (database) => {
     expect((await server.inject({ method: 'POST', url: '/webhook', payload: {} })).statusCode).toBe(200);
   });
 
-  it('lets editors and admins into /admin, turns readers away with 403 and sends anonymous visitors to sign in', async () => {
+  it('lets editors and admins into guarded routes, turns readers away with 403 and sends anonymous visitors to sign in', async () => {
     const server = await app();
-    const anonymous = await server.inject({ url: '/admin' });
+    const anonymous = await server.inject({ url: '/guarded' });
     expect(anonymous.statusCode).toBe(303);
-    expect(anonymous.headers.location).toBe('/account/signin?next=%2Fadmin');
-    expect((await server.inject({ url: '/admin', headers: { cookie: (await signedIn('reader')).cookie } })).statusCode).toBe(403);
+    expect(anonymous.headers.location).toBe('/account/signin?next=%2Fguarded');
+    expect((await server.inject({ url: '/guarded', headers: { cookie: (await signedIn('reader')).cookie } })).statusCode).toBe(403);
     const editor = await signedIn('editor');
-    expect((await server.inject({ url: '/admin', headers: { cookie: editor.cookie } })).json()).toEqual({ area: 'editorial', role: 'editor' });
-    expect((await server.inject({ url: '/admin/users', headers: { cookie: editor.cookie } })).statusCode).toBe(403);
+    expect((await server.inject({ url: '/guarded', headers: { cookie: editor.cookie } })).json()).toEqual({ area: 'editorial', role: 'editor' });
+    expect((await server.inject({ url: '/guarded/admins', headers: { cookie: editor.cookie } })).statusCode).toBe(403);
     const admin = await signedIn('admin');
-    expect((await server.inject({ url: '/admin', headers: { cookie: admin.cookie } })).statusCode).toBe(200);
-    expect((await server.inject({ url: '/admin/users', headers: { cookie: admin.cookie } })).statusCode).toBe(200);
+    expect((await server.inject({ url: '/guarded', headers: { cookie: admin.cookie } })).statusCode).toBe(200);
+    expect((await server.inject({ url: '/guarded/admins', headers: { cookie: admin.cookie } })).statusCode).toBe(200);
   });
 });
