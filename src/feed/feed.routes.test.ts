@@ -66,6 +66,11 @@ describeEachEngine('saved, follows and "لك" over HTTP', (database) => {
     expect(saved.headers.location).toBe(path);
     const again = parseHTML((await app.inject({ url: path, headers: { cookie } })).body).document;
     expect(again.querySelector('form[data-save-form]')?.getAttribute('action')).toBe('/saved/remove');
+    // Cards on the home page carry the reader's own save buttons; anonymous visitors get none.
+    const home = parseHTML((await app.inject({ url: '/', headers: { cookie } })).body).document;
+    expect(home.querySelectorAll('.card form[data-save-form]').length).toBeGreaterThanOrEqual(4);
+    expect(home.querySelector(`.card form[action="/saved/remove"] input[value="${slugs[0]}"]`)).not.toBeNull();
+    expect(parseHTML((await app.inject({ url: '/' })).body).document.querySelector('.card form[data-save-form]')).toBeNull();
     // The client script asks for JSON and gets it.
     const json = await app.inject({ method: 'POST', url: '/saved', ...form({ slug: slugs[1]! }), headers: { ...form({}).headers, accept: 'application/json' } });
     expect(json.json()).toEqual({ slug: slugs[1], saved: true });
