@@ -31,6 +31,10 @@ import { createReadRecorder } from './feed/read-recorder.ts';
 import { savedRoutes } from './saved/saved.routes.tsx';
 import { folderMediaStore } from './newsroom/media-store.ts';
 import { newsroomRoutes } from './newsroom/newsroom.routes.tsx';
+import { accountsService } from './accounts/accounts.service.ts';
+import { accountsRoutes } from './accounts/accounts.routes.tsx';
+import type { PersonalDataSource } from './accounts/personal-data.ts';
+import { exportReaderActivity, forgetReader } from './feed/follow.service.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -107,6 +111,11 @@ export async function buildApp({ config, database, logger = false, mailer: given
   // Reads are batched in memory and written about once a second; closing the app writes what is left.
   const recorder = createReadRecorder(database.db, { onError: (error) => app.log.warn({ err: error }, 'read events not stored') });
   app.addHook('onClose', () => recorder.close());
+  // What other capabilities keep about a reader: in the account's export, and erased with the account.
+  const personalData: PersonalDataSource[] = [
+    { name: 'readerActivity', export: (db, reader) => exportReaderActivity(db, reader.id), erase: (trx, reader) => forgetReader(trx, reader.id) },
+  ];
+  const accounts = accountsService({ db: database.db, mailer, sessions, siteName: config.siteName, siteUrl: config.siteUrl, personalData });
   conditionalGet(app);
   articleRoutes(app, deps);
   feedRoutes(app, deps);
@@ -121,6 +130,7 @@ export async function buildApp({ config, database, logger = false, mailer: given
   });
   savedRoutes(app, deps);
   await newsroomRoutes(app, { ...deps, media: folderMediaStore(path.join(config.dataDir, 'media')) });
+  await accountsRoutes(app, { db: database.db, siteName: config.siteName, accounts, sessions, config: config.accounts });
   if (config.nodeEnv !== 'production') outboxRoutes(app, { ...deps, outboxDir: config.mail.outboxDir, mailerKind: mailer.kind });
   return app;
 }

@@ -434,10 +434,10 @@ export interface UsersTable {
   /** argon2id PHC string; null for an account that signs in only by emailed link. */
   password_hash: string | null;
   display_name: string | null;
-  role: Role;
-  digits: 'arab' | 'latn';
-  date_style: 'gregorian' | 'hijri' | 'both';
-  language: 'ar' | 'en';
+  role: Generated<Role>;
+  digits: Generated<'arab' | 'latn'>;
+  date_style: Generated<'gregorian' | 'hijri' | 'both'>;
+  language: Generated<'ar' | 'en'>;
   created_at: string;
   updated_at: string;
 }

@@ -146,9 +146,12 @@ export async function exportReaderActivity(db: Kysely<Database>, readerId: strin
 
 /** Deletes everything this capability keeps about a reader; accounts call it when an account is deleted. */
 export async function forgetReader(db: Kysely<Database>, readerId: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  const forget = async (trx: Kysely<Database>) => {
     await followRepository(trx).removeAll(readerId);
     await readingRepository(trx).clearHistory(readerId);
     await savedRepository(trx).removeAll(readerId);
-  });
+  };
+  // Account deletion calls this inside its own transaction, which Kysely cannot nest.
+  if (db.isTransaction) return forget(db);
+  await db.transaction().execute(forget);
 }
