@@ -5,6 +5,7 @@ import { loadConfig } from '../config.ts';
 import { type DatabaseHandle, openDatabase } from '../db/database.ts';
 import { migrateToLatest, pendingMigrations } from '../db/migrate.ts';
 import { expandPaths, importFiles, type ImportReport } from '../ingest/import.service.ts';
+import { recordImportRun } from '../newsroom/import-runs.service.ts';
 import { reindexAll } from '../search/search.service.ts';
 import { startServer } from '../server.ts';
 import { startJobWorker } from '../jobs/run-worker.ts';
@@ -50,7 +51,11 @@ export async function main(argv: string[]): Promise<void> {
     .action(async (paths: string[]) => {
       const report = await withDatabase(async (database) => {
         await migrateToLatest(database.db);
-        return importFiles(database.db, await expandPaths(paths));
+        const startedAt = new Date();
+        const result = await importFiles(database.db, await expandPaths(paths));
+        // Kept for the newsroom's import queue, where editors see the failures and re-run them.
+        await recordImportRun(database.db, { origin: 'cli', actorName: 'sahifa import', startedAt, finishedAt: new Date(), report: result });
+        return result;
       });
       printReport(report, 'import');
       if (report.failed.length) process.exitCode = 1;

@@ -8,6 +8,7 @@ import * as understanding from './migrations/0007-understanding.ts';
 import * as readerActivity from './migrations/0006-reader-activity.ts';
 import * as searchIndexContentless from './migrations/0009-search-index-contentless.ts';
 import * as newsroom from './migrations/0008-newsroom.ts';
+import * as newsroomImports from './migrations/0008-newsroom-imports.ts';
 import * as accounts from './migrations/0004-accounts.ts';
 
 /**
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0006-reader-activity': readerActivity,
   '0009-search-index-contentless': searchIndexContentless,
   '0008-newsroom': newsroom,
+  '0008-newsroom-imports': newsroomImports,
   '0004-accounts': accounts,
 };
 

@@ -40,6 +40,8 @@ export interface Database {
   audit_log: AuditLogTable;
   media: MediaTable;
   site_settings: SiteSettingsTable;
+  import_runs: ImportRunsTable;
+  import_failures: ImportFailuresTable;
   users: UsersTable;
   sessions: SessionsTable;
   account_tokens: AccountTokensTable;
@@ -481,3 +483,26 @@ export interface RateLimitsTable {
 }
 
 export type UserRow = Selectable<UsersTable>;
+
+/** One run of the importer: `sahifa import`, or an editor re-running a failed item. */
+export interface ImportRunsTable {
+  id: string;
+  origin: 'cli' | 'retry';
+  actor_name: string;
+  started_at: string;
+  finished_at: string;
+  created: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+}
+
+/** A file or feed item an import run could not import, until a re-run imports it (resolved_at). */
+export interface ImportFailuresTable {
+  id: string;
+  run_id: string;
+  location: string;
+  reason: string;
+  resolved_at: string | null;
+  retried_at: string | null;
+}

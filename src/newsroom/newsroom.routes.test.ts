@@ -12,6 +12,8 @@ import { sessionService } from '../accounts/session.service.ts';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import type { Role } from '../db/schema.ts';
+import { importFiles } from '../ingest/import.service.ts';
+import { recordImportRun } from './import-runs.service.ts';
 import { newsroomRepository } from './newsroom.repository.ts';
 
 describeEachEngine('the newsroom at /admin', (database) => {
@@ -82,6 +84,8 @@ describeEachEngine('the newsroom at /admin', (database) => {
       ['GET', '/admin/settings'],
       ['POST', '/admin/settings'],
       ['GET', '/admin/audit'],
+      ['GET', '/admin/imports'],
+      ['POST', `/admin/imports/failures/${id}/retry`],
       ['GET', '/admin/sections'],
       ['POST', '/admin/sections'],
       ['GET', `/admin/sections/${id}`],
@@ -284,5 +288,32 @@ describeEachEngine('the newsroom at /admin', (database) => {
     expect(tags.body).toContain('وسم مؤقت');
     expect((await post(`/admin/tags/${tag.id}/delete`, admin, {})).statusCode).toBe(303);
     expect(await database.handle.db.selectFrom('tags').select('id').where('id', '=', tag.id).executeTakeFirst()).toBeUndefined();
+  });
+
+  it('shows what an import could not import and lets an editor re-run it once fixed', async () => {
+    const editor = await signedIn('editor', 'هدى');
+    const file = path.join(dataDir, 'broken-feed.rss');
+    fs.writeFileSync(file, '');
+    const startedAt = new Date();
+    const report = await importFiles(database.handle.db, [file]);
+    expect(report.failed).toHaveLength(1);
+    await recordImportRun(database.handle.db, { origin: 'cli', actorName: 'sahifa import', startedAt, finishedAt: new Date(), report });
+    const queue = await app.inject({ url: '/admin/imports', headers: { cookie: editor.cookie } });
+    const failure = parseHTML(queue.body).document.querySelector(`.import-failures form[action*="/retry"]`)!;
+    expect(queue.body).toContain(file);
+
+    const again = await post(failure.getAttribute('action')!, editor, {});
+    expect(again.body).toContain('لم ينجح الاستيراد مرة أخرى');
+    fs.writeFileSync(
+      file,
+      `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>وكالة الأنباء</title><link>https://agency.example/</link>
+      <item><title>وصول أول قطار إلى المحطة الجديدة</title><link>https://agency.example/train</link><pubDate>Wed, 25 Nov 2026 08:00:00 GMT</pubDate>
+      <description>وصل صباح اليوم أول قطار إلى المحطة الجديدة في شمال المدينة بعد سنتين من العمل.</description></item></channel></rss>`,
+    );
+    const fixed = await post(failure.getAttribute('action')!, editor, {});
+    expect(fixed.body).toContain('نجحت إعادة الاستيراد');
+    expect(fixed.body).not.toContain(file);
+    const audit = await newsroomRepository(database.handle.db).listAudit({ limit: 5, offset: 0 });
+    expect(audit.filter((entry) => entry.action === 'import.retry').map((entry) => entry.actor_name)).toEqual(['هدى', 'هدى']);
   });
 });

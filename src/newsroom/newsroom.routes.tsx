@@ -37,6 +37,7 @@ import {
 } from './article-editing.service.ts';
 import type { MediaStore } from './media-store.ts';
 import { listMedia, MAX_UPLOAD_BYTES, readVariant, uploadImage } from './media.service.ts';
+import { listImportRuns, listOpenImportFailures, retryImportFailure } from './import-runs.service.ts';
 import { newsroomRepository } from './newsroom.repository.ts';
 import {
   type AdminChrome,
@@ -44,6 +45,7 @@ import {
   AuditPage,
   EditorPage,
   type EditorState,
+  ImportsPage,
   MediaPage,
   RevisionsPage,
   SettingsPage,
@@ -387,6 +389,18 @@ export async function newsroomRoutes(app: FastifyInstance, deps: NewsroomDepende
         const [chrome, media] = await Promise.all([chromeOf(request), listMedia(db, { limit: 60, offset: 0 })]);
         return html(reply, <MediaPage chrome={chrome} media={media} values={values} errors={error.details.fields as Record<string, string>} />, 422);
       }
+    });
+
+    const importsPage = async (request: FastifyRequest, reply: FastifyReply, notice?: { ok: boolean; text: string }) => {
+      const [chrome, runs, failures] = await Promise.all([chromeOf(request), listImportRuns(db, 30), listOpenImportFailures(db, 200)]);
+      return html(reply, <ImportsPage chrome={chrome} runs={runs} failures={failures} timeZone={chrome.timeZone} notice={notice} />);
+    };
+    admin.get('/admin/imports', (request, reply) => importsPage(request, reply));
+    admin.post('/admin/imports/failures/:id/retry', async (request, reply) => {
+      const { id } = idParams.parse(request.params);
+      const result = await retryImportFailure(db, id, actorOf(request));
+      const text = result.ok ? 'نجحت إعادة الاستيراد.' : `لم ينجح الاستيراد مرة أخرى: ${result.reason}`;
+      return importsPage(request, reply, { ok: result.ok, text });
     });
 
     // Admins only.

@@ -28,6 +28,7 @@ export function AdminLayout({ chrome, title, children }: { chrome: AdminChrome; 
   const links: [string, string, boolean][] = [
     ['/admin', 'المقالات', true],
     ['/admin/media', 'الصور', true],
+    ['/admin/imports', 'الاستيراد', true],
     ['/admin/sections', 'الأقسام', chrome.isAdmin],
     ['/admin/authors', 'الكتّاب', chrome.isAdmin],
     ['/admin/tags', 'الوسوم', chrome.isAdmin],
@@ -658,3 +659,96 @@ export function AuditPage(props: { chrome: AdminChrome; entries: AuditRow[]; pag
   );
 }
 
+
+export interface ImportRunRow {
+  id: string;
+  origin: 'cli' | 'retry';
+  actor_name: string;
+  started_at: string;
+  created: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+}
+
+export interface ImportFailureRow {
+  id: string;
+  location: string;
+  reason: string;
+  retried_at: string | null;
+  started_at: string;
+}
+
+/** The import queue: recent runs of the importer, and what they could not import, each with a re-run button. */
+export function ImportsPage(props: {
+  chrome: AdminChrome;
+  runs: ImportRunRow[];
+  failures: ImportFailureRow[];
+  timeZone: string;
+  notice?: { ok: boolean; text: string };
+}) {
+  return (
+    <AdminLayout chrome={props.chrome} title="الاستيراد">
+      <h1>الاستيراد</h1>
+      {props.notice ? (
+        <p class={props.notice.ok ? 'notice' : 'conflict'} role="status">
+          {props.notice.text}
+        </p>
+      ) : null}
+      <h2>ما لم يُستورد ({formatCount(props.failures.length)})</h2>
+      {props.failures.length === 0 ? <p>لا شيء عالق: كل ما استوردناه نجح.</p> : null}
+      <ul class="import-failures">
+        {props.failures.map((failure) => (
+          <li>
+            <p>
+              <code dir="ltr">{failure.location}</code>
+            </p>
+            <p class="error">{failure.reason}</p>
+            <p class="hint">
+              من استيراد <When iso={failure.started_at} timeZone={props.timeZone} />
+              {failure.retried_at ? (
+                <>
+                  {' '}
+                  · أُعيدت المحاولة <When iso={failure.retried_at} timeZone={props.timeZone} />
+                </>
+              ) : null}
+            </p>
+            <form method="post" action={`/admin/imports/failures/${failure.id}/retry`}>
+              <CsrfInput token={props.chrome.csrfToken} />
+              <button type="submit" class="secondary">
+                أعد المحاولة
+              </button>
+            </form>
+          </li>
+        ))}
+      </ul>
+      <h2>آخر عمليات الاستيراد</h2>
+      <table class="admin-table">
+        <thead>
+          <tr>
+            <th scope="col">متى</th>
+            <th scope="col">من</th>
+            <th scope="col">جديد</th>
+            <th scope="col">محدَّث</th>
+            <th scope="col">بلا تغيير</th>
+            <th scope="col">فشل</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.runs.map((run) => (
+            <tr>
+              <td>
+                <When iso={run.started_at} timeZone={props.timeZone} />
+              </td>
+              <td>{run.origin === 'retry' ? `إعادة محاولة (${run.actor_name})` : run.actor_name}</td>
+              <td>{formatCount(run.created)}</td>
+              <td>{formatCount(run.updated)}</td>
+              <td>{formatCount(run.unchanged)}</td>
+              <td>{formatCount(run.failed)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </AdminLayout>
+  );
+}

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { importFiles, type ImportReport } from '../ingest/import.service.ts';
+import { notFound } from '../lib/errors.ts';
+import { type Actor, audit } from './article-editing.service.ts';
+
+/**
+ * The import queue editors see: every run of the importer with its counts, and every item it could not import
+ * with the reason, until a re-run imports it. `sahifa import` records its runs here; the importer itself
+ * (src/ingest) knows nothing of it.
+ */
+export async function recordImportRun(
+  db: Kysely<Database>,
+  run: { origin: 'cli' | 'retry'; actorName: string; startedAt: Date; finishedAt: Date; report: ImportReport },
+  /** False for a re-run, whose failure is the item already listed (its reason is updated instead). */
+  listFailures = true,
+): Promise<string> {
+  const id = randomUUID();
+  const counts = { created: 0, updated: 0, unchanged: 0 };
+  for (const item of run.report.imported) counts[item.outcome]++;
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('import_runs')
+      .values({
+        id,
+        origin: run.origin,
+        actor_name: run.actorName,
+        started_at: run.startedAt.toISOString(),
+        finished_at: run.finishedAt.toISOString(),
+        ...counts,
+        failed: run.report.failed.length,
+      })
+      .execute();
+    for (const failure of listFailures ? run.report.failed : []) {
+      await trx
+        .insertInto('import_failures')
+        // Absolute, so the web process can read it again whatever directory the command ran in.
+        .values({ id: randomUUID(), run_id: id, location: path.resolve(failure.file), reason: failure.reason, resolved_at: null, retried_at: null })
+        .execute();
+    }
+  });
+  return id;
+}
+
+/**
+ * Imports a failed item again. If it imports now the failure is resolved; if not, its reason is brought up to
+ * date. Either way the re-run is recorded as a run of its own and in the audit log.
+ */
+export async function retryImportFailure(db: Kysely<Database>, failureId: string, actor: Actor, now = () => new Date()): Promise<{ ok: boolean; reason: string | null }> {
+  const failure = await db.selectFrom('import_failures').selectAll().where('id', '=', failureId).executeTakeFirst();
+  if (!failure) throw notFound(`import failure ${failureId}`);
+  const startedAt = now();
+  const report = await importFiles(db, [failure.location], startedAt);
+  const finishedAt = now();
+  await recordImportRun(db, { origin: 'retry', actorName: actor.name, startedAt, finishedAt, report }, false);
+  const reason = report.failed[0]?.reason ?? null;
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('import_failures')
+      .set(reason ? { reason, retried_at: finishedAt.toISOString() } : { resolved_at: finishedAt.toISOString(), retried_at: finishedAt.toISOString() })
+      .where('id', '=', failureId)
+      .execute();
+    await audit(trx, actor, finishedAt.toISOString(), {
+      action: 'import.retry',
+      subjectType: 'import_failure',
+      subjectId: failureId,
+      summary: reason ? `أعاد استيراد «${failure.location}» ولم ينجح: ${reason}` : `أعاد استيراد «${failure.location}» بنجاح`,
+    });
+  });
+  return { ok: !reason, reason };
+}
+
+export async function listImportRuns(db: Kysely<Database>, limit: number) {
+  return db.selectFrom('import_runs').selectAll().orderBy('started_at', 'desc').orderBy('id').limit(limit).execute();
+}
+
+/** Failures not yet resolved, newest first. */
+export async function listOpenImportFailures(db: Kysely<Database>, limit: number) {
+  return db
+    .selectFrom('import_failures')
+    .innerJoin('import_runs', 'import_runs.id', 'import_failures.run_id')
+    .select([
+      'import_failures.id',
+      'import_failures.location',
+      'import_failures.reason',
+      'import_failures.retried_at',
+      'import_runs.started_at',
+      'import_runs.origin',
+    ])
+    .where('import_failures.resolved_at', 'is', null)
+    .orderBy('import_runs.started_at', 'desc')
+    .orderBy('import_failures.id')
+    .limit(limit)
+    .execute();
+}
