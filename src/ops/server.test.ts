@@ -28,7 +28,7 @@ describe('the web server process', () => {
     const fresh = freshSqlite();
     const server = await startSahifa(['serve'], { DATABASE_URL: databaseUrlOf(fresh.target), WEB_CONCURRENCY: '2', LOG_LEVEL: 'info' });
     try {
-      const pids = () => new Set([...server.output().matchAll(/"pid":(\d+)/g)].map((m) => m[1]));
+      const pids = () => new Set([...server.output().matchAll(/"pid":(\d+)[^\n]*"msg":"Server listening/g)].map((m) => m[1]));
       // Both workers must be listening before counting; readiness only proves that one is.
       for (let i = 0; pids().size < 2 && i < 100; i++) {
         await getOnce(`${server.baseUrl}/healthz`);
