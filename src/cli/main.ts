@@ -2,6 +2,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { loadConfig } from '../config.ts';
+import { backupDatabase, restoreDatabase } from '../db/backup.ts';
+import { exportSite, importSite } from '../ops/site-export.service.ts';
 import { type DatabaseHandle, openDatabase } from '../db/database.ts';
 import { migrateToLatest, pendingMigrations } from '../db/migrate.ts';
 import { expandPaths, importFiles, type ImportReport } from '../ingest/import.service.ts';
@@ -101,6 +103,46 @@ export async function main(argv: string[]): Promise<void> {
       console.log(`understood ${result.understood} articles (${result.unchanged} unchanged) in ${seconds.toFixed(1)} s`);
     });
 
+  program
+    .command('backup')
+    .description('write a consistent backup of the live database (SQLite backup API; PostgreSQL pg_dump custom format)')
+    .argument('<file>', 'where to write the backup')
+    .action(async (file: string) => {
+      await backupDatabase(loadConfig().database, path.resolve(file));
+      console.log(`backup written to ${path.resolve(file)}`);
+    });
+
+  program
+    .command('restore')
+    .description('replace the database with a backup made by "sahifa backup" (stop web processes and workers first)')
+    .argument('<file>', 'the backup to restore')
+    .action(async (file: string) => {
+      await restoreDatabase(loadConfig().database, path.resolve(file));
+      console.log(`restored from ${path.resolve(file)}`);
+    });
+
+  program
+    .command('export')
+    .description('write the whole site as JSON Lines (docs/site-export.md), e.g. to move it to another database engine')
+    .argument('<file>', 'where to write the export')
+    .option('--with-password-hashes', "include readers' password hashes (left out by default)")
+    .action(async (file: string, options: { withPasswordHashes?: boolean }) => {
+      const counts = await withDatabase((database) => exportSite(database.db, path.resolve(file), { includePasswordHashes: options.withPasswordHashes }));
+      console.log(`exported ${describeCounts(counts)} to ${path.resolve(file)}`);
+    });
+
+  program
+    .command('import-site')
+    .description('load a site export into an empty database (migrates it first)')
+    .argument('<file>', 'a file written by "sahifa export"')
+    .action(async (file: string) => {
+      const counts = await withDatabase(async (database) => {
+        await migrateToLatest(database.db);
+        return importSite(database.db, path.resolve(file));
+      });
+      console.log(`imported ${describeCounts(counts)}`);
+    });
+
   await program.parseAsync(argv);
 }
 
@@ -112,6 +154,11 @@ async function withDatabase<T>(work: (database: DatabaseHandle) => Promise<T>): 
   } finally {
     await database.close();
   }
+}
+
+function describeCounts(counts: Record<string, number>): string {
+  const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
+  return `${total} rows (${Object.entries(counts).filter(([, n]) => n > 0).map(([table, n]) => `${table} ${n}`).join(', ')})`;
 }
 
 function printReport(report: ImportReport, label: string): void {
