@@ -86,6 +86,9 @@ describeEachEngine('the newsroom at /admin', (database) => {
       ['GET', '/admin/audit'],
       ['GET', '/admin/imports'],
       ['POST', `/admin/imports/failures/${id}/retry`],
+      ['GET', '/admin/users'],
+      ['POST', `/admin/users/${id}/role`],
+      ['POST', '/admin/users/suppress'],
       ['GET', '/admin/sections'],
       ['POST', '/admin/sections'],
       ['GET', `/admin/sections/${id}`],
@@ -107,7 +110,7 @@ describeEachEngine('the newsroom at /admin', (database) => {
     }
     // Editors are not admins.
     const editor = await signedIn('editor');
-    for (const url of ['/admin/settings', '/admin/audit', '/admin/sections', '/admin/authors', '/admin/tags']) {
+    for (const url of ['/admin/settings', '/admin/audit', '/admin/sections', '/admin/authors', '/admin/tags', '/admin/users']) {
       expect((await app.inject({ url, headers: { cookie: editor.cookie } })).statusCode, url).toBe(403);
     }
     expect((await post('/admin/settings', editor, { siteName: 'اسم آخر' })).statusCode).toBe(403);
@@ -315,5 +318,31 @@ describeEachEngine('the newsroom at /admin', (database) => {
     expect(fixed.body).not.toContain(file);
     const audit = await newsroomRepository(database.handle.db).listAudit({ limit: 5, offset: 0 });
     expect(audit.filter((entry) => entry.action === 'import.retry').map((entry) => entry.actor_name)).toEqual(['هدى', 'هدى']);
+  });
+
+  it('lets an admin change roles (ending that account’s sessions), never demote the last admin, and stop mail to an address', async () => {
+    await database.handle.db.updateTable('users').set({ role: 'reader' }).where('role', '=', 'admin').execute();
+    const admin = await signedIn('admin', 'مديرة الموقع');
+    const editor = await signedIn('editor', 'محرر سابق');
+    const page = await app.inject({ url: '/admin/users', headers: { cookie: admin.cookie } });
+    expect(parseHTML(page.body).document.querySelector('.counts')?.textContent).toContain('المحررون');
+
+    const demoted = await post(`/admin/users/${editor.user.id}/role`, admin, { role: 'reader' });
+    expect(demoted.statusCode).toBe(200);
+    expect(demoted.body).toContain('تغيّر الدور');
+    expect((await app.inject({ url: '/admin', headers: { cookie: editor.cookie } })).statusCode).toBe(303);
+
+    const self = await post(`/admin/users/${admin.user.id}/role`, admin, { role: 'reader' });
+    expect(self.statusCode).toBe(422);
+    expect(parseHTML(self.body).document.querySelector('.error-summary')?.textContent).toContain('آخر مدير');
+    const badRole = await post(`/admin/users/${editor.user.id}/role`, admin, { role: 'owner' });
+    expect(badRole.statusCode).toBe(422);
+
+    const suppressed = await post('/admin/users/suppress', admin, { email: ' Someone@Example.COM ' });
+    expect(suppressed.statusCode).toBe(200);
+    const row = await database.handle.db.selectFrom('email_suppressions').selectAll().where('email', '=', 'someone@example.com').executeTakeFirst();
+    expect(row?.reason).toBe('manual');
+    const bad = await post('/admin/users/suppress', admin, { email: 'ليس بريداً' });
+    expect(parseHTML(bad.body).document.querySelector('#field-email-error')?.textContent).toContain('بريد');
   });
 });

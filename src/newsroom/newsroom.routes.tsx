@@ -39,6 +39,7 @@ import type { MediaStore } from './media-store.ts';
 import { listMedia, MAX_UPLOAD_BYTES, readVariant, uploadImage } from './media.service.ts';
 import { listImportRuns, listOpenImportFailures, retryImportFailure } from './import-runs.service.ts';
 import { newsroomRepository } from './newsroom.repository.ts';
+import { changeRole, peopleOverview, suppressAddress } from './people.service.ts';
 import {
   type AdminChrome,
   ArticleListPage,
@@ -47,6 +48,7 @@ import {
   type EditorState,
   ImportsPage,
   MediaPage,
+  PeoplePage,
   RevisionsPage,
   SettingsPage,
 } from './newsroom.views.tsx';
@@ -547,6 +549,32 @@ export async function newsroomRoutes(app: FastifyInstance, deps: NewsroomDepende
         },
         save: (id, form, actor) => saveTag(db, id!, form, actor),
         remove: (id, actor) => deleteTag(db, id, actor),
+      });
+
+      const peoplePage = async (request: FastifyRequest, reply: FastifyReply, errors: Record<string, string> = {}, notice?: string, status = 200) => {
+        const { q } = z.object({ q: z.string().trim().max(200).default('') }).parse(request.query);
+        const [chrome, overview] = await Promise.all([chromeOf(request), peopleOverview(db, { emailContains: q, limit: 100 })]);
+        return html(reply, <PeoplePage chrome={chrome} {...overview} query={q} timeZone={chrome.timeZone} errors={errors} notice={notice} />, status);
+      };
+      admins.get('/admin/users', (request, reply) => peoplePage(request, reply));
+      admins.post('/admin/users/:id/role', async (request, reply) => {
+        const { id } = idParams.parse(request.params);
+        try {
+          await changeRole(db, id, (request.body as Record<string, unknown> | undefined)?.role, actorOf(request));
+        } catch (error) {
+          if (!isSahifaError(error, 'INVALID_FIELDS')) throw error;
+          return peoplePage(request, reply, error.details.fields as Record<string, string>, undefined, 422);
+        }
+        return peoplePage(request, reply, {}, 'تغيّر الدور، وانتهت جلسات الحساب ليسري الدور الجديد من دخوله التالي.');
+      });
+      admins.post('/admin/users/suppress', async (request, reply) => {
+        try {
+          const email = await suppressAddress(db, (request.body as Record<string, unknown> | undefined)?.email, actorOf(request));
+          return peoplePage(request, reply, {}, `لن تصل أي رسالة إلى ${email} بعد الآن.`);
+        } catch (error) {
+          if (!isSahifaError(error, 'INVALID_FIELDS')) throw error;
+          return peoplePage(request, reply, error.details.fields as Record<string, string>, undefined, 422);
+        }
       });
 
       admins.get('/admin/audit', async (request, reply) => {

@@ -30,6 +30,7 @@ export function AdminLayout({ chrome, title, children }: { chrome: AdminChrome; 
     ['/admin/media', 'الصور', true],
     ['/admin/imports', 'الاستيراد', true],
     ['/admin/sections', 'الأقسام', chrome.isAdmin],
+    ['/admin/users', 'القرّاء', chrome.isAdmin],
     ['/admin/authors', 'الكتّاب', chrome.isAdmin],
     ['/admin/tags', 'الوسوم', chrome.isAdmin],
     ['/admin/settings', 'الإعدادات', chrome.isAdmin],
@@ -749,6 +750,111 @@ export function ImportsPage(props: {
           ))}
         </tbody>
       </table>
+    </AdminLayout>
+  );
+}
+
+export interface PersonRow {
+  id: string;
+  email: string;
+  display_name: string | null;
+  role: 'reader' | 'editor' | 'admin';
+  email_verified_at: string | null;
+  created_at: string;
+}
+
+const ROLE_LABELS = { reader: 'قارئ', editor: 'محرر', admin: 'مدير' } as const;
+
+/** Readers and roles, counts of readers and newsletter subscribers, and the suppression form. */
+export function PeoplePage(props: {
+  chrome: AdminChrome;
+  users: PersonRow[];
+  byRole: Record<'reader' | 'editor' | 'admin', number>;
+  verified: number;
+  newsletters: { name: string; subscribers: number }[];
+  query: string;
+  timeZone: string;
+  errors: Record<string, string | undefined>;
+  notice?: string;
+}) {
+  return (
+    <AdminLayout chrome={props.chrome} title="القرّاء والأدوار">
+      <h1>القرّاء والأدوار</h1>
+      {props.notice ? (
+        <p class="notice" role="status">
+          {props.notice}
+        </p>
+      ) : null}
+      <ErrorSummary errors={props.errors} />
+      <dl class="counts">
+        <dt>القرّاء</dt>
+        <dd>{formatCount(props.byRole.reader)}</dd>
+        <dt>المحررون</dt>
+        <dd>{formatCount(props.byRole.editor)}</dd>
+        <dt>المديرون</dt>
+        <dd>{formatCount(props.byRole.admin)}</dd>
+        <dt>بريد مؤكَّد</dt>
+        <dd>{formatCount(props.verified)}</dd>
+        {props.newsletters.map((newsletter) => (
+          <>
+            <dt>مشتركو «{newsletter.name}»</dt>
+            <dd>{formatCount(newsletter.subscribers)}</dd>
+          </>
+        ))}
+      </dl>
+      <form method="get" action="/admin/users" class="search-form" role="search">
+        <label for="users-q">ابحث بالبريد</label>
+        <input id="users-q" type="search" name="q" value={props.query} dir="ltr" />
+        <button type="submit">ابحث</button>
+      </form>
+      <table class="admin-table">
+        <thead>
+          <tr>
+            <th scope="col">الحساب</th>
+            <th scope="col">منذ</th>
+            <th scope="col">الدور</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.users.map((user) => (
+            <tr>
+              <td>
+                {user.display_name ?? '—'} <span dir="ltr">&lt;{user.email}&gt;</span>
+                {user.email_verified_at ? null : <span class="hint"> (بريد غير مؤكَّد)</span>}
+              </td>
+              <td>
+                <When iso={user.created_at} timeZone={props.timeZone} />
+              </td>
+              <td>
+                <form method="post" action={`/admin/users/${user.id}/role`} class="role-form">
+                  <CsrfInput token={props.chrome.csrfToken} />
+                  <label class="visually-hidden" for={`role-${user.id}`}>
+                    دور {user.email}
+                  </label>
+                  <select id={`role-${user.id}`} name="role">
+                    {(['reader', 'editor', 'admin'] as const).map((role) => (
+                      <option value={role} selected={role === user.role}>
+                        {ROLE_LABELS[role]}
+                      </option>
+                    ))}
+                  </select>{' '}
+                  <button type="submit" class="secondary">
+                    غيّر الدور
+                  </button>
+                </form>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>إيقاف المراسلات إلى عنوان</h2>
+      <form method="post" action="/admin/users/suppress">
+        <CsrfInput token={props.chrome.csrfToken} />
+        <Field name="email" label="البريد الإلكتروني" error={props.errors.email} hint="لن تصله أي نشرة أو رسالة بعد الآن.">
+          {(attributes) => <input {...attributes} type="text" dir="ltr" autocomplete="off" />}
+        </Field>
+        <button type="submit">أوقف المراسلات</button>
+      </form>
     </AdminLayout>
   );
 }
