@@ -90,11 +90,10 @@ export async function loadProfile(db: Kysely<Database>, readerId: string, now: D
     reading.readsSince(readerId, learnFrom, LEARNING_ARTICLES),
     // Exclusion does not depend on a reset: a read article stays read.
     reading.readsSince(readerId, windowStart, 10_000),
-    savedRepository(db).list(readerId, { limit: LEARNING_ARTICLES }),
+    savedRepository(db).savedSince(readerId, learnFrom, LEARNING_ARTICLES),
   ]);
-  const savedSince = saved.filter((item) => item.saved_at >= learnFrom);
-  const features = await candidateRepository(db).features([...new Set([...reads.map((r) => r.article_id), ...savedSince.map((s) => s.id)])]);
-  const savedIds = new Set(savedSince.map((item) => item.id));
+  const features = await candidateRepository(db).features([...new Set([...reads.map((r) => r.article_id), ...saved.map((s) => s.article_id)])]);
+  const savedIds = new Set(saved.map((item) => item.article_id));
   const signals: ReadSignal[] = [];
   for (const read of reads) {
     const article = features.get(read.article_id);
@@ -107,9 +106,9 @@ export async function loadProfile(db: Kysely<Database>, readerId: string, now: D
     });
   }
   // Saved without a recorded read (saved from a card): still a strong signal.
-  for (const item of savedSince) {
-    const article = features.get(item.id);
-    if (article && savedIds.has(item.id)) signals.push({ at: Date.parse(item.saved_at), dwellSeconds: 0, saved: true, features: toFeatures(article) });
+  for (const item of saved) {
+    const article = features.get(item.article_id);
+    if (article && savedIds.has(item.article_id)) signals.push({ at: Date.parse(item.saved_at), dwellSeconds: 0, saved: true, features: toFeatures(article) });
   }
   const muted = (mode: 'fewer' | 'hide') =>
     new Set(mutes.filter((m) => m.mode === mode && MUTE_TO_FEATURE[m.target_kind]).map((m) => featureKey(m.target_kind as 'section', m.target_id)));

@@ -78,6 +78,17 @@ export function savedRepository(db: Executor) {
         .execute();
     },
 
+    /** Ids and moments of the reader's saves since `since`, newest first (what the feed learns from). */
+    savedSince: (readerId: string, since: string, limit: number) =>
+      db
+        .selectFrom('saved_articles')
+        .select(['article_id', 'saved_at'])
+        .where('reader_id', '=', readerId)
+        .where('saved_at', '>=', since)
+        .orderBy('saved_at', 'desc')
+        .limit(limit)
+        .execute(),
+
     /** Sections the reader has saved articles in, for the filter. */
     sectionsOfSaved: (readerId: string) =>
       db
