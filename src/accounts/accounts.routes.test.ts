@@ -87,7 +87,7 @@ describeEachEngine('reader accounts', (database) => {
 
     const verified = await reader.submit(pathOf(link), pathOf(link));
     expect(verified.statusCode).toBe(303);
-    expect(verified.headers.location).toBe('/account');
+    expect(verified.headers.location).toBe('/onboarding');
     const cookie = verified.cookies.find((c) => c.name === 'sahifa_session')!;
     expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax', path: '/' });
     const account = await reader.get('/account');

@@ -134,9 +134,10 @@ export async function accountsRoutes(app: FastifyInstance, deps: AccountsRoutesD
   });
 
   // Emailed links open a page with a button; the POST spends the token. Mail scanners that fetch links do not.
+  // A new reader who confirms their address goes on to pick topics for "لك" (skippable, src/feed).
   const linkPages = [
-    { path: '/account/magic/:token', title: 'الدخول إلى حسابك', text: 'اضغط الزر لتدخل إلى حسابك على هذا الجهاز.', button: 'ادخل', spend: accounts.consumeMagicLink },
-    { path: '/account/verify/:token', title: 'تأكيد بريدك', text: 'اضغط الزر لتأكيد بريدك والدخول إلى حسابك.', button: 'أكّد بريدي وادخل', spend: accounts.confirmEmail },
+    { path: '/account/magic/:token', title: 'الدخول إلى حسابك', text: 'اضغط الزر لتدخل إلى حسابك على هذا الجهاز.', button: 'ادخل', spend: accounts.consumeMagicLink, then: '/account' },
+    { path: '/account/verify/:token', title: 'تأكيد بريدك', text: 'اضغط الزر لتأكيد بريدك والدخول إلى حسابك.', button: 'أكّد بريدي وادخل', spend: accounts.confirmEmail, then: '/onboarding' },
   ];
   for (const link of linkPages) {
     app.get(link.path, async (request, reply) => {
@@ -149,7 +150,7 @@ export async function accountsRoutes(app: FastifyInstance, deps: AccountsRoutesD
       const userId = await link.spend(token);
       if (!userId) return page(reply, <LinkExpiredPage site={await site()} />, 410);
       await signIn(request, reply, sessions, userId, config);
-      return reply.redirect('/account', 303);
+      return reply.redirect(link.then, 303);
     });
   }
 

@@ -294,6 +294,24 @@ export function ProfilePage({
         </form>
       </section>
 
+      <section class="account-section" aria-labelledby="reading-heading">
+        <h2 id="reading-heading">قراءتك</h2>
+        <ul>
+          <li>
+            <a href="/for-you">لك</a>: الأخبار المختارة لك
+          </li>
+          <li>
+            <a href="/saved">المحفوظات</a>
+          </li>
+          <li>
+            <a href="/account/feed">ما تتابعه وما أخفيته</a>، والعرض الافتراضي
+          </li>
+          <li>
+            <a href="/account/history">سجل القراءة</a>
+          </li>
+        </ul>
+      </section>
+
       <section class="account-section" aria-labelledby="data-heading">
         <h2 id="data-heading">بياناتك</h2>
         <p>
