@@ -35,10 +35,16 @@ export function contentHash(article: ParsedArticle): string {
  * Stores an imported article in one transaction. Idempotent: an article already stored with the same canonical
  * URL or the same content changes nothing; a known URL with new content is updated in place and keeps its slug.
  */
-export async function saveImportedArticle(db: Kysely<Database>, article: ParsedArticle, now = new Date()): Promise<SaveResult> {
+export async function saveImportedArticle(
+  db: Kysely<Database>,
+  article: ParsedArticle,
+  now = new Date(),
+  /** Status of an article this import creates; an article already stored keeps its own. */
+  newStatus: ArticleStatus = 'published',
+): Promise<SaveResult> {
   validate(article);
   return db.transaction().execute(async (trx) => {
-    const result = await storeArticle(trx, article, now.toISOString());
+    const result = await storeArticle(trx, article, now.toISOString(), newStatus);
     // Any cached page may show this article (lists, related headlines, section navigation).
     if (result.outcome !== 'unchanged') await pageCacheRepository(trx).bumpGeneration();
     return result;
@@ -88,7 +94,7 @@ export async function saveImportedArticles(
 }
 
 /** Writes one article, its relations and its search entry with the caller's transaction. */
-async function storeArticle(trx: Transaction<Database>, article: ParsedArticle, timestamp: string): Promise<SaveResult> {
+async function storeArticle(trx: Transaction<Database>, article: ParsedArticle, timestamp: string, newStatus: ArticleStatus = 'published'): Promise<SaveResult> {
   const hash = contentHash(article);
   const repo = articleRepository(trx);
   const existing = article.sourceUrl ? await repo.findBySourceUrl(article.sourceUrl) : await repo.findByContentHash(hash);
@@ -123,7 +129,7 @@ async function storeArticle(trx: Transaction<Database>, article: ParsedArticle, 
     articleId = randomUUID();
     slug = await uniqueSlug(repo, article.title);
     publishedAt = article.publishedAt ?? timestamp;
-    status = 'published';
+    status = newStatus;
     await repo.insertArticle({ ...fields, id: articleId, slug, status, published_at: publishedAt, created_at: timestamp });
   }
   await storeRelations(repo, articleId, article);

@@ -9,6 +9,7 @@ import * as readerActivity from './migrations/0006-reader-activity.ts';
 import * as searchIndexContentless from './migrations/0009-search-index-contentless.ts';
 import * as newsroom from './migrations/0008-newsroom.ts';
 import * as newsroomImports from './migrations/0008-newsroom-imports.ts';
+import * as newsroomFeeds from './migrations/0008-newsroom-feeds.ts';
 import * as accounts from './migrations/0004-accounts.ts';
 
 /**
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '0009-search-index-contentless': searchIndexContentless,
   '0008-newsroom': newsroom,
   '0008-newsroom-imports': newsroomImports,
+  '0008-newsroom-feeds': newsroomFeeds,
   '0004-accounts': accounts,
 };
 

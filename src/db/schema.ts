@@ -42,6 +42,7 @@ export interface Database {
   site_settings: SiteSettingsTable;
   import_runs: ImportRunsTable;
   import_failures: ImportFailuresTable;
+  feed_sources: FeedSourcesTable;
   users: UsersTable;
   sessions: SessionsTable;
   account_tokens: AccountTokensTable;
@@ -487,7 +488,7 @@ export type UserRow = Selectable<UsersTable>;
 /** One run of the importer: `sahifa import`, or an editor re-running a failed item. */
 export interface ImportRunsTable {
   id: string;
-  origin: 'cli' | 'retry';
+  origin: 'cli' | 'retry' | 'feed';
   actor_name: string;
   started_at: string;
   finished_at: string;
@@ -505,4 +506,17 @@ export interface ImportFailuresTable {
   reason: string;
   resolved_at: string | null;
   retried_at: string | null;
+}
+
+/** Another site's feed, polled by the worker every `interval_minutes`. */
+export interface FeedSourcesTable {
+  id: string;
+  url: string;
+  name: string;
+  section_id: string | null;
+  mode: 'review' | 'publish';
+  interval_minutes: number;
+  last_polled_at: string | null;
+  last_error: string | null;
+  created_at: string;
 }

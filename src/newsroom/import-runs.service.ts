@@ -5,6 +5,7 @@ import type { Database } from '../db/schema.ts';
 import { importFiles, type ImportReport } from '../ingest/import.service.ts';
 import { notFound } from '../lib/errors.ts';
 import { type Actor, audit } from './article-editing.service.ts';
+import { pollFeedSource } from './feed-sources.service.ts';
 
 /**
  * The import queue editors see: every run of the importer with its counts, and every item it could not import
@@ -13,7 +14,7 @@ import { type Actor, audit } from './article-editing.service.ts';
  */
 export async function recordImportRun(
   db: Kysely<Database>,
-  run: { origin: 'cli' | 'retry'; actorName: string; startedAt: Date; finishedAt: Date; report: ImportReport },
+  run: { origin: 'cli' | 'retry' | 'feed'; actorName: string; startedAt: Date; finishedAt: Date; report: ImportReport },
   /** False for a re-run, whose failure is the item already listed (its reason is updated instead). */
   listFailures = true,
 ): Promise<string> {
@@ -37,7 +38,7 @@ export async function recordImportRun(
       await trx
         .insertInto('import_failures')
         // Absolute, so the web process can read it again whatever directory the command ran in.
-        .values({ id: randomUUID(), run_id: id, location: path.resolve(failure.file), reason: failure.reason, resolved_at: null, retried_at: null })
+        .values({ id: randomUUID(), run_id: id, location: /^https?:\/\//.test(failure.file) ? failure.file : path.resolve(failure.file), reason: failure.reason, resolved_at: null, retried_at: null })
         .execute();
     }
   });
@@ -52,10 +53,19 @@ export async function retryImportFailure(db: Kysely<Database>, failureId: string
   const failure = await db.selectFrom('import_failures').selectAll().where('id', '=', failureId).executeTakeFirst();
   if (!failure) throw notFound(`import failure ${failureId}`);
   const startedAt = now();
-  const report = await importFiles(db, [failure.location], startedAt);
+  let reason: string | null;
+  const feedUrl = /^https?:\/\//.test(failure.location) ? failure.location.replace(/#\d+$/, '') : null;
+  if (feedUrl) {
+    // An item of a subscribed feed: poll the feed again (it records its own run).
+    const source = await db.selectFrom('feed_sources').select('id').where('url', '=', feedUrl).executeTakeFirst();
+    const report = source ? await pollFeedSource(db, source.id, startedAt) : null;
+    reason = !report ? 'لم يعد الموقع مشتركاً في هذه الخلاصة.' : (report.failed[0]?.reason ?? null);
+  } else {
+    const report = await importFiles(db, [failure.location], startedAt);
+    await recordImportRun(db, { origin: 'retry', actorName: actor.name, startedAt, finishedAt: now(), report }, false);
+    reason = report.failed[0]?.reason ?? null;
+  }
   const finishedAt = now();
-  await recordImportRun(db, { origin: 'retry', actorName: actor.name, startedAt, finishedAt, report }, false);
-  const reason = report.failed[0]?.reason ?? null;
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable('import_failures')

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -86,6 +87,10 @@ describeEachEngine('the newsroom at /admin', (database) => {
       ['GET', '/admin/audit'],
       ['GET', '/admin/imports'],
       ['POST', `/admin/imports/failures/${id}/retry`],
+      ['GET', '/admin/feeds'],
+      ['POST', '/admin/feeds'],
+      ['POST', `/admin/feeds/${id}/poll`],
+      ['POST', `/admin/feeds/${id}/delete`],
       ['GET', '/admin/users'],
       ['POST', `/admin/users/${id}/role`],
       ['POST', '/admin/users/suppress'],
@@ -345,4 +350,49 @@ describeEachEngine('the newsroom at /admin', (database) => {
     const bad = await post('/admin/users/suppress', admin, { email: 'ليس بريداً' });
     expect(parseHTML(bad.body).document.querySelector('#field-email-error')?.textContent).toContain('بريد');
   });
+
+  it('subscribes to another source’s feed: its items arrive in the mapped section, as drafts for review or published', async () => {
+    const feed = (n: number) => `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>وكالة الجنوب</title><link>https://south.example/</link>
+      <item><title>افتتاح سوق الخضار الجديد رقم ${n}</title><link>https://south.example/market-${n}</link><pubDate>Wed, 25 Nov 2026 07:00:00 GMT</pubDate>
+      <category>اقتصاد</category><description>افتتح صباح اليوم سوق جديد للخضار والفاكهة في الحي الجنوبي من المدينة.</description></item></channel></rss>`;
+    const server = http.createServer((request, response) => {
+      response.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' });
+      response.end(feed(request.url === '/review.xml' ? 1 : 2));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const editor = await signedIn('editor');
+      const admin = await signedIn('admin');
+      await post('/admin/sections', admin, { name: 'محليات', nameEn: 'Local', slug: 'local', position: '9' });
+      const local = await database.handle.db.selectFrom('sections').select('id').where('slug', '=', 'local').executeTakeFirstOrThrow();
+
+      const bad = await post('/admin/feeds', editor, { url: 'south.example', name: '', sectionId: '', mode: 'review', intervalMinutes: '1' });
+      expect(bad.statusCode).toBe(422);
+      const errors = parseHTML(bad.body).document;
+      expect(errors.querySelector('#field-url-error')?.textContent).toContain('https://');
+      expect(errors.querySelector('#field-intervalMinutes-error')?.textContent).toContain('خمس دقائق');
+
+      for (const [path, mode] of [['/review.xml', 'review'], ['/publish.xml', 'publish']] as const) {
+        const added = await post('/admin/feeds', editor, { url: `${base}${path}`, name: 'وكالة الجنوب', sectionId: local.id, mode, intervalMinutes: '30' });
+        expect(added.statusCode).toBe(200);
+      }
+      const sources = await database.handle.db.selectFrom('feed_sources').selectAll().where('url', 'like', `${base}%`).orderBy('url', 'desc').execute();
+      const jobs = await database.handle.db.selectFrom('jobs').select('dedupe_key').where('kind', '=', 'newsroom.poll-feed').execute();
+      expect(jobs.map((job) => job.dedupe_key)).toEqual(expect.arrayContaining(sources.map((source) => `newsroom.poll-feed:${source.id}`)));
+      for (const source of sources) expect((await post(`/admin/feeds/${source.id}/poll`, editor, {})).body).toContain('١ جديد');
+
+      const review = await articleBySource(`https://south.example/market-1`);
+      const published = await articleBySource(`https://south.example/market-2`);
+      expect([review?.status, review?.section_id]).toEqual(['draft', local.id]);
+      expect([published?.status, published?.section_id]).toEqual(['published', local.id]);
+      expect((await app.inject({ url: `/article/${encodeURIComponent(review!.slug)}` })).statusCode).toBe(404);
+      expect((await app.inject({ url: `/article/${encodeURIComponent(published!.slug)}` })).statusCode).toBe(200);
+    } finally {
+      server.close();
+    }
+  });
+
+  const articleBySource = (url: string) =>
+    database.handle.db.selectFrom('articles').select(['status', 'section_id', 'slug']).where('source_url', '=', url).executeTakeFirst();
 });

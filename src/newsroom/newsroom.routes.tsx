@@ -37,6 +37,8 @@ import {
 } from './article-editing.service.ts';
 import type { MediaStore } from './media-store.ts';
 import { listMedia, MAX_UPLOAD_BYTES, readVariant, uploadImage } from './media.service.ts';
+import { schedulePoll } from '../jobs/poll-feed.job.ts';
+import { addFeedSource, listFeedSources, pollFeedSource, removeFeedSource } from './feed-sources.service.ts';
 import { listImportRuns, listOpenImportFailures, retryImportFailure } from './import-runs.service.ts';
 import { newsroomRepository } from './newsroom.repository.ts';
 import { changeRole, peopleOverview, suppressAddress } from './people.service.ts';
@@ -46,6 +48,7 @@ import {
   AuditPage,
   EditorPage,
   type EditorState,
+  FeedsPage,
   ImportsPage,
   MediaPage,
   PeoplePage,
@@ -403,6 +406,33 @@ export async function newsroomRoutes(app: FastifyInstance, deps: NewsroomDepende
       const result = await retryImportFailure(db, id, actorOf(request));
       const text = result.ok ? 'نجحت إعادة الاستيراد.' : `لم ينجح الاستيراد مرة أخرى: ${result.reason}`;
       return importsPage(request, reply, { ok: result.ok, text });
+    });
+
+    const feedsPage = async (request: FastifyRequest, reply: FastifyReply, form: Record<string, string> = {}, errors: Record<string, string> = {}, notice?: string, status = 200) => {
+      const [chrome, sources, sections] = await Promise.all([chromeOf(request), listFeedSources(db), sectionsOf()]);
+      return html(reply, <FeedsPage chrome={chrome} sources={sources} sections={sections} values={form} errors={errors} timeZone={chrome.timeZone} notice={notice} />, status);
+    };
+    admin.get('/admin/feeds', (request, reply) => feedsPage(request, reply));
+    admin.post('/admin/feeds', async (request, reply) => {
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      try {
+        await addFeedSource(db, body, actorOf(request), schedulePoll);
+      } catch (error) {
+        if (!isSahifaError(error, 'INVALID_FIELDS')) throw error;
+        const form = Object.fromEntries(['url', 'name', 'sectionId', 'mode', 'intervalMinutes'].map((name) => [name, typeof body[name] === 'string' ? (body[name] as string) : '']));
+        return feedsPage(request, reply, form, error.details.fields as Record<string, string>, undefined, 422);
+      }
+      return feedsPage(request, reply, {}, {}, 'اشترك الموقع في الخلاصة؛ سيقرؤها الناشر الآلي الآن ثم بانتظام.');
+    });
+    admin.post('/admin/feeds/:id/poll', async (request, reply) => {
+      const report = await pollFeedSource(db, idParams.parse(request.params).id);
+      if (!report) throw notFound('feed source');
+      const notice = `قُرئت الخلاصة: ${formatCount(report.imported.filter((item) => item.outcome === 'created').length)} جديد، ${formatCount(report.failed.length)} لم يُستورد.`;
+      return feedsPage(request, reply, {}, {}, notice);
+    });
+    admin.post('/admin/feeds/:id/delete', async (request, reply) => {
+      await removeFeedSource(db, idParams.parse(request.params).id, actorOf(request));
+      return feedsPage(request, reply, {}, {}, 'أُلغي الاشتراك؛ ما استوردناه منها باقٍ.');
     });
 
     // Admins only.

@@ -29,6 +29,7 @@ export function AdminLayout({ chrome, title, children }: { chrome: AdminChrome; 
     ['/admin', 'المقالات', true],
     ['/admin/media', 'الصور', true],
     ['/admin/imports', 'الاستيراد', true],
+    ['/admin/feeds', 'الاشتراكات', true],
     ['/admin/sections', 'الأقسام', chrome.isAdmin],
     ['/admin/users', 'القرّاء', chrome.isAdmin],
     ['/admin/authors', 'الكتّاب', chrome.isAdmin],
@@ -663,7 +664,7 @@ export function AuditPage(props: { chrome: AdminChrome; entries: AuditRow[]; pag
 
 export interface ImportRunRow {
   id: string;
-  origin: 'cli' | 'retry';
+  origin: 'cli' | 'retry' | 'feed';
   actor_name: string;
   started_at: string;
   created: number;
@@ -741,7 +742,7 @@ export function ImportsPage(props: {
               <td>
                 <When iso={run.started_at} timeZone={props.timeZone} />
               </td>
-              <td>{run.origin === 'retry' ? `إعادة محاولة (${run.actor_name})` : run.actor_name}</td>
+              <td>{run.origin === 'retry' ? `إعادة محاولة (${run.actor_name})` : run.origin === 'feed' ? `اشتراك: ${run.actor_name}` : run.actor_name}</td>
               <td>{formatCount(run.created)}</td>
               <td>{formatCount(run.updated)}</td>
               <td>{formatCount(run.unchanged)}</td>
@@ -854,6 +855,115 @@ export function PeoplePage(props: {
           {(attributes) => <input {...attributes} type="text" dir="ltr" autocomplete="off" />}
         </Field>
         <button type="submit">أوقف المراسلات</button>
+      </form>
+    </AdminLayout>
+  );
+}
+
+export interface FeedSourceRow {
+  id: string;
+  url: string;
+  name: string;
+  mode: 'review' | 'publish';
+  interval_minutes: number;
+  last_polled_at: string | null;
+  last_error: string | null;
+  section_name: string | null;
+}
+
+/** Feeds of other sources the site subscribes to, and the form to add one. */
+export function FeedsPage(props: {
+  chrome: AdminChrome;
+  sources: FeedSourceRow[];
+  sections: { id: string; name: string }[];
+  values: Record<string, string>;
+  errors: Record<string, string | undefined>;
+  timeZone: string;
+  notice?: string;
+}) {
+  const { values, errors } = props;
+  return (
+    <AdminLayout chrome={props.chrome} title="الاشتراكات">
+      <h1>خلاصات المصادر</h1>
+      {props.notice ? (
+        <p class="notice" role="status">
+          {props.notice}
+        </p>
+      ) : null}
+      <ErrorSummary errors={errors} />
+      <ul class="import-failures">
+        {props.sources.map((source) => (
+          <li>
+            <p>
+              <strong>{source.name}</strong> · <code dir="ltr">{source.url}</code>
+            </p>
+            <p class="hint">
+              {source.mode === 'review' ? 'إلى المراجعة (مسودات)' : 'تُنشر مباشرة'} · القسم: {source.section_name ?? 'كما في الخلاصة'} · كل{' '}
+              {formatCount(source.interval_minutes)} دقيقة
+              {source.last_polled_at ? (
+                <>
+                  {' '}
+                  · آخر قراءة <When iso={source.last_polled_at} timeZone={props.timeZone} />
+                </>
+              ) : (
+                ' · لم تُقرأ بعد'
+              )}
+            </p>
+            {source.last_error ? <p class="error">{source.last_error}</p> : null}
+            <div class="editor-actions">
+              <form method="post" action={`/admin/feeds/${source.id}/poll`}>
+                <CsrfInput token={props.chrome.csrfToken} />
+                <button type="submit" class="secondary">
+                  اقرأها الآن
+                </button>
+              </form>
+              <form method="post" action={`/admin/feeds/${source.id}/delete`}>
+                <CsrfInput token={props.chrome.csrfToken} />
+                <button type="submit" class="secondary">
+                  ألغِ الاشتراك
+                </button>
+              </form>
+            </div>
+          </li>
+        ))}
+      </ul>
+      <h2>اشتراك جديد</h2>
+      <form method="post" action="/admin/feeds" class="upload-form">
+        <CsrfInput token={props.chrome.csrfToken} />
+        <Field name="url" label="رابط الخلاصة (RSS أو Atom أو JSON Feed)" error={errors.url}>
+          {(attributes) => <input {...attributes} type="url" dir="ltr" value={values.url ?? ''} />}
+        </Field>
+        <Field name="name" label="اسم المصدر" error={errors.name}>
+          {(attributes) => <input {...attributes} type="text" value={values.name ?? ''} />}
+        </Field>
+        <Field name="sectionId" label="القسم" error={errors.sectionId} hint="تذهب مواد هذه الخلاصة إلى هذا القسم.">
+          {(attributes) => (
+            <select {...attributes}>
+              <option value="">كما في الخلاصة</option>
+              {props.sections.map((section) => (
+                <option value={section.id} selected={section.id === values.sectionId}>
+                  {section.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field name="mode" label="المواد الجديدة" error={errors.mode}>
+          {(attributes) => (
+            <select {...attributes}>
+              <option value="review" selected={values.mode !== 'publish'}>
+                إلى المراجعة (مسودات)
+              </option>
+              <option value="publish" selected={values.mode === 'publish'}>
+                تُنشر مباشرة
+              </option>
+            </select>
+          )}
+        </Field>
+        <Field name="intervalMinutes" label="اقرأها كل (دقيقة)" error={errors.intervalMinutes}>
+          {(attributes) => <input {...attributes} type="number" dir="ltr" value={values.intervalMinutes ?? '30'} />}
+        </Field>
+        <button type="submit">اشترك</button>
       </form>
     </AdminLayout>
   );
