@@ -39,8 +39,11 @@ export interface RunningSahifa {
   exited: Promise<number | null>;
 }
 
-/** Starts `sahifa <args>` (e.g. serve) on a free port and resolves once /readyz answers 200. */
-export async function startSahifa(args: string[], env: NodeJS.ProcessEnv, readyWithinMs = 60_000): Promise<RunningSahifa> {
+/**
+ * Starts `sahifa <args>` (e.g. serve) on a free port and resolves once /readyz answers 200, or, for a process
+ * that serves nothing (`worker`), once its output matches `readyWhen`.
+ */
+export async function startSahifa(args: string[], env: NodeJS.ProcessEnv, readyWithinMs = 60_000, readyWhen?: RegExp): Promise<RunningSahifa> {
   const port = await freePort();
   const child = spawn(process.execPath, [SAHIFA_BIN, ...args], { env: { ...process.env, ...env, PORT: String(port) } });
   let output = '';
@@ -51,7 +54,7 @@ export async function startSahifa(args: string[], env: NodeJS.ProcessEnv, readyW
   const deadline = Date.now() + readyWithinMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`sahifa ${args.join(' ')} exited with ${child.exitCode}:\n${output}`);
-    const ready = await fetch(`${baseUrl}/readyz`).then((response) => response.ok, () => false);
+    const ready = readyWhen ? readyWhen.test(output) : await fetch(`${baseUrl}/readyz`).then((response) => response.ok, () => false);
     if (ready) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');

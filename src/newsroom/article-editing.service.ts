@@ -162,6 +162,8 @@ export async function publishDueArticles(db: Kysely<Database>, options: EditingO
   const published: string[] = [];
   for (const { id } of due) {
     const done = await db.transaction().execute(async (trx) => {
+      // Several workers may run this at once (one job per scheduling): only the one holding the row publishes.
+      if (!(await newsroomRepository(trx).claimDueScheduled(id, now.toISOString()))) return false;
       const article = await newsroomRepository(trx).findArticle(id);
       if (!article || article.status !== 'scheduled' || (article.published_at ?? '') > now.toISOString()) return false;
       await publishInTransaction(trx, article, now, WORKER_ACTOR, options.onBreakingPublished, article.published_at!);

@@ -31,6 +31,22 @@ export function newsroomRepository(db: Executor) {
     setStatus: (id: string, changes: { status: ArticleStatus; published_at: string | null; updated_at: string }) =>
       db.updateTable('articles').set(changes).where('id', '=', id).execute(),
 
+    /**
+     * Takes the row of a scheduled article that is due, for the rest of the transaction: an UPDATE that matches
+     * only while it is still scheduled. A concurrent worker's claim waits for this transaction, then matches
+     * nothing (PostgreSQL re-checks the row; SQLite runs one writer at a time). True when this caller has it.
+     */
+    claimDueScheduled: async (id: string, nowIso: string) => {
+      const result = await db
+        .updateTable('articles')
+        .set({ status: 'scheduled' })
+        .where('id', '=', id)
+        .where('status', '=', 'scheduled')
+        .where('published_at', '<=', nowIso)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
     /** Scheduled articles whose time has come, oldest first. */
     dueScheduled: (nowIso: string) =>
       db
