@@ -10,11 +10,15 @@ import { stripDiacritics } from '../arabic/normalize.ts';
 import { type ArticleEntity, type EntityType, entityKey, type Mention } from './entity.ts';
 import { type GazetteerEntry, gazetteerEntries } from './gazetteer.ts';
 import {
+  ADMINISTRATIVE_HEADS,
   DEFINITE_ORGANISATION_HEADS,
   FIRST_NAMES,
   isFunctionWord,
   NAME_JOINERS,
   ORGANISATION_HEADS,
+  PLACE_HEADS,
+  PROPER_ORGANISATION_HEADS,
+  QUOTED_ORGANISATION_HEADS,
   SPEECH_VERBS,
   TITLE_LINKS,
   TITLES,
@@ -65,8 +69,8 @@ const MAX_ORGANISATION_WORDS = 3;
 interface Block {
   text: string;
   tokens: TextToken[];
-  /** For each token, whether a mention already covers it. */
-  taken: boolean[];
+  /** For each token, the type of the mention that already covers it. */
+  taken: (EntityType | null)[];
 }
 
 interface RawMention extends Mention {
@@ -82,7 +86,7 @@ export function extractEntities(
 ): { entities: ArticleEntity[]; mentions: Mention[] } {
   const blocks: Block[] = [title, ...paragraphs].map((text) => {
     const tokens = textTokens(text);
-    return { text, tokens, taken: tokens.map(() => false) };
+    return { text, tokens, taken: tokens.map((): EntityType | null => null) };
   });
   const found: RawMention[] = [];
   blocks.forEach((block, index) => found.push(...gazetteerPass(block, index, gazetteer)));
@@ -177,18 +181,48 @@ function rulePass(block: Block, blockIndex: number): RawMention[] {
       }
     }
 
-    const head = forms.find((form) => ORGANISATION_HEADS.has(form)) ?? (token.norm === 'اسم' ? 'اسم' : undefined);
+    const placeHead = forms.find((form) => PLACE_HEADS.has(form) || ADMINISTRATIVE_HEADS.has(form));
+    // "ملعب ستاد دو فرانس": the second head starts the name.
+    if (placeHead && !PLACE_HEADS.has(tokens[i + 1]?.norm ?? '')) {
+      const end = nameAfterHead(block, i, 3, true, true);
+      if (end > i) {
+        // "محافظة حجة" names حجة; "نهر الراين" and "ملعب لوجنيكي" keep their head.
+        const from = ADMINISTRATIVE_HEADS.has(placeHead) ? i + 1 : i;
+        const name = displayName(block, from, end, from === i ? placeHead : undefined);
+        mentions.push(mention(block, blockIndex, from, end, 'place', name, entityKey('place', wordsOf(block, from, end, from === i ? placeHead : undefined).join(' ')), from === i ? placeHead : undefined));
+        i = end;
+        continue;
+      }
+    }
+
+    const head = forms.find((form) => ORGANISATION_HEADS.has(form) || QUOTED_ORGANISATION_HEADS.has(form));
     if (head) {
-      const end = organisationEnd(block, i);
+      const end = organisationEnd(block, i, head);
       if (end > i) {
         const quoted = tokens[i + 1]?.surface === '«' || tokens[i + 1]?.surface === '"';
         // "جماعة «قاصم الجبارين»": the name is what the quotes hold; "هيئة الحشد الشعبي": the head is part of it.
         const from = quoted ? i + 2 : i;
         const to = quoted ? end - 1 : end;
         mentions.push(organisationMention(block, blockIndex, from, to, quoted ? undefined : head));
-        taken.fill(true, i, end + 1);
+        taken.fill('organisation', i, end + 1);
         i = end;
         continue;
+      }
+    }
+
+    if (forms.some((form) => isNisba(form))) {
+      // "الأرجنتيني إدجاردو باوزا", "للإيراني جعفر بناهي": an adjective of origin before a name of two words or more.
+      const start = i + 1;
+      const next = tokens[start];
+      const word = next?.norm ?? '';
+      const plausible = word.length >= 4 && !/^(ال|و)/.test(word) && !word.endsWith('ه') && !(word.startsWith('ت') && word.length === 4);
+      if (next?.kind === 'arabic' && !taken[start] && plausible) {
+        const end = nameEnd(block, start, nameStartForm(next), true);
+        if (end > start) {
+          mentions.push(personMention(block, blockIndex, start, end, nameStartForm(next)));
+          i = end;
+          continue;
+        }
       }
     }
 
@@ -261,6 +295,8 @@ function skipTitleLinks(block: Block, from: number): number {
       i = close + 1;
       continue;
     }
+    // A person already found ends the title ("الرئيس الفرنسي إيمانويل ماكرون لهجته": لهجته is no name).
+    if (taken[i] === 'person') return tokens.length;
     if (taken[i] && tokens[i]!.kind !== 'punct') {
       // A place or organisation the gazetteer found: "وزير خارجية قطر …".
       while (taken[i + 1] && tokens[i + 1]!.kind !== 'punct') i++;
@@ -269,6 +305,8 @@ function skipTitleLinks(block: Block, from: number): number {
     }
     if (token.kind !== 'arabic') break;
     const forms = cliticForms(token.norm);
+    // "المؤسس لشركة تيسلا": an organisation's head starts a name of its own, for the organisation rule.
+    if (forms.some((form) => ORGANISATION_HEADS.has(form)) && !TITLE_LINKS.has(token.norm)) return tokens.length;
     const describes =
       TITLE_LINKS.has(token.norm) ||
       TITLES.has(token.norm) ||
@@ -276,8 +314,8 @@ function skipTitleLinks(block: Block, from: number): number {
     if (!describes) break;
     i++;
   }
-  // "المتحدث باسم التحالف، وين ماروتو،": a comma may stand before the name.
-  if (tokens[i]?.surface === '،' || tokens[i]?.surface === ',') i++;
+  // "المتحدث باسم التحالف، وين ماروتو،": a comma may stand before the name, once the title has been described.
+  if (i > from && (tokens[i]?.surface === '،' || tokens[i]?.surface === ',')) i++;
   return i;
 }
 
@@ -325,7 +363,7 @@ function nameEnd(block: Block, from: number, firstForm: string | undefined, need
       afterJoiner = true;
       continue;
     }
-    if (!canContinueName(word, token.surface)) break;
+    if (!canContinueName(word, token.surface, FIRST_NAMES.has(firstWord) || NAME_JOINERS.has(firstWord))) break;
     end = i;
     words++;
     // A family name with the article ends the name: "حيدر الزاملي وفداً" stops before وفداً.
@@ -349,16 +387,35 @@ function nameStartForm(token: TextToken | undefined): string | undefined {
 
 function canStartName(word: string): boolean {
   if (word.length < 2 || isFunctionWord(word) || TITLES.has(word) || SPEECH_VERBS.has(word)) return false;
+  // "وكذلك": a function word behind a clitic; "للرئيس", "للمستخدمين": a clitic before the article.
+  if (cliticForms(word).some((form) => isFunctionWord(form) || TITLES.has(form) || SPEECH_VERBS.has(form) || (form !== word && form.startsWith('ال')))) return false;
+  if (looksLikePresentVerb(word) && !FIRST_NAMES.has(word)) return false;
   return !word.startsWith('ال') || NAME_JOINERS.has(word);
 }
 
-function canContinueName(word: string, surface: string): boolean {
+/**
+ * "يتحدث", "يؤكد": a present-tense verb, which news puts right after a title or a name. Names that begin with ي
+ * mostly begin with يو or يا (يوسف، يونس، ياسر، يوري، يونغ).
+ */
+function looksLikePresentVerb(word: string): boolean {
+  return word.startsWith('ي') && word.length >= 4 && !word.startsWith('يو') && !word.startsWith('يا');
+}
+
+function canContinueName(word: string, surface: string, arabicName: boolean): boolean {
   if (word.length < 2 || isFunctionWord(word) || TITLES.has(word) || SPEECH_VERBS.has(word) || TITLE_LINKS.has(word)) return false;
-  // A feminine adjective ("العراقية") describes; a family name is masculine in form ("الحداد", "الكاظمي").
-  if (word.startsWith('ال')) return word.length >= 4 && !word.endsWith('ه');
-  // Tanwin marks an indefinite noun, never a name ("وفداً"); a present-tense verb ("يهدد") ends the name too.
-  if (/[\u064B-\u064D]/.test(surface)) return false;
-  return !(word.startsWith('ي') && word.length >= 4);
+  if (word.startsWith('ال')) {
+    // A family name of origin ("الكاظمي", "الأعرجي") follows any name; another definite word ("الحداد") only an
+    // Arabic first name, since after a foreign name it is a description ("سيريبرينيكوف الخاضع"). A feminine
+    // adjective ("العراقية") describes, never names.
+    if (word.length < 4 || word.endsWith('ه')) return false;
+    return (word.endsWith('ي') && word.length >= 5) || arabicName;
+  }
+  // Tanwin marks an indefinite noun, never a name ("وفداً"); a present-tense verb ends the name too, and so does
+  // "و" (and) before a word ("باوزا ومطالبته") or a noun in taa marbuta ("موغوروزا حاملة").
+  if (/[\u064B-\u064D]/.test(surface) || looksLikePresentVerb(word)) return false;
+  if ((word.startsWith('و') && word.length >= 4) || word.endsWith('ه')) return false;
+  // A plural behind a preposition ("لوكالات", "بالمئات") is not part of a name.
+  return !(/^[لبك]/.test(word) && /(ات|ين|ون)$/.test(word) && word.length >= 6);
 }
 
 /** An adjective of origin or a family name built like one: "العراقية", "الكاظمي". */
@@ -367,23 +424,55 @@ function isNisba(word: string): boolean {
 }
 
 /** The last word of an organisation's name after its head word at `head`, or head when none follows. */
-function organisationEnd(block: Block, head: number): number {
+function organisationEnd(block: Block, head: number, headForm: string): number {
   const { tokens, taken } = block;
   const next = tokens[head + 1];
   if (!next) return head;
   if (next.surface === '«' || next.surface === '"') {
     const close = closing(tokens, head + 1);
     const inside = taken.slice(head + 2, close);
-    return close > head + 2 && close - head <= 8 && !inside.includes(true) ? close : head;
+    return close > head + 2 && close - head <= 8 && !inside.some(Boolean) ? close : head;
   }
-  if (tokens[head]!.norm === 'اسم') return head;
+  if (QUOTED_ORGANISATION_HEADS.has(headForm)) return head;
+  return nameAfterHead(block, head, MAX_ORGANISATION_WORDS, PROPER_ORGANISATION_HEADS.has(headForm));
+}
+
+/**
+ * The last word of a name made of a head and what follows it: definite words ("هيئة الحشد الشعبي", "لجنة
+ * التجارة والطاقة"), or, where the head allows (`proper`, or any place head), proper words ("بنك أولستر",
+ * "ستاد دو فرانس"). Returns head when nothing follows that can name.
+ */
+function nameAfterHead(block: Block, head: number, maxWords: number, proper: boolean, place = false): number {
+  const { tokens, taken } = block;
   let end = head;
-  for (let i = head + 1; i < tokens.length && i - head <= MAX_ORGANISATION_WORDS; i++) {
+  for (let i = head + 1; i < tokens.length && i - head <= maxWords; i++) {
     const token = tokens[i]!;
-    if (taken[i] || token.kind !== 'arabic' || !token.norm.startsWith('ال') || isFunctionWord(token.norm)) break;
+    if (taken[i] || token.kind !== 'arabic' || isFunctionWord(token.norm)) break;
+    const definite = token.norm.startsWith('ال') || (i > head + 1 && token.norm.startsWith('وال') && end === i - 1 && tokens[end]!.norm.startsWith('ال'));
+    if (definite) {
+      if (end > head && !tokens[end]!.norm.startsWith('ال')) break;
+      // After a place's first word, a feminine definite word describes it: "الجونة الواقعة", "الساحات".
+      if (place && end > head && (token.norm.endsWith('ه') || token.norm.startsWith('وال'))) break;
+      end = i;
+      continue;
+    }
+    if (!proper || (end > head && tokens[end]!.norm.startsWith('ال')) || !isProperWord(token, end === head)) break;
     end = i;
   }
   return end;
+}
+
+/**
+ * A word that can be (part of) a proper name after a head: no function word, title or verb, no tanwin, and not
+ * shaped like an adjective agreeing with the head (ending in ة or ي: "شركة كبرى" stays unnamed).
+ */
+function isProperWord(token: TextToken, first: boolean): boolean {
+  const word = token.norm;
+  if (word.length < (first ? 3 : 2) || isFunctionWord(word) || TITLES.has(word) || SPEECH_VERBS.has(word) || TITLE_LINKS.has(word)) return false;
+  if (/[\u064B-\u064D]/.test(token.surface) || looksLikePresentVerb(word)) return false;
+  if (word.startsWith('و') && word.length >= 4) return false;
+  if (cliticForms(word).some((form) => isFunctionWord(form))) return false;
+  return !word.endsWith('ه') && !word.endsWith('ي');
 }
 
 function personMention(block: Block, blockIndex: number, from: number, to: number, firstForm?: string): RawMention {
@@ -407,7 +496,7 @@ function mention(
   key: string,
   firstForm?: string,
 ): RawMention {
-  block.taken.fill(true, from, to + 1);
+  block.taken.fill(type, from, to + 1);
   const start = block.tokens[from]!.start;
   const end = block.tokens[to]!.end;
   return { type, key, name, surface: block.text.slice(start, end), block: blockIndex, start, end, words: wordsOf(block, from, to, firstForm) };

@@ -1,0 +1,177 @@
+// npm run bench:understanding — news understanding on the real corpus in ../shared/data (read at run time, never
+// committed): extraction throughput, backfill throughput, per-article incremental update time, entity
+// precision/recall/F1 per type against our hand annotations and story clustering pairwise precision/recall
+// against our hand-labelled clusters (bench/understanding-labels.json holds document ids and character offsets
+// only, never corpus text). BENCH_KEEP_DIR keeps the understood SQLite database there (for screenshots).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import zlib from 'node:zlib';
+import { normalizeArabic } from '../src/arabic/normalize.ts';
+import { BULK_TRANSACTION_SIZE, saveImportedArticles } from '../src/articles/article.service.ts';
+import { openDatabase } from '../src/db/database.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import type { ParsedArticle } from '../src/ingest/parsed-article.ts';
+import { analyzeArticle } from '../src/understanding/article-analysis.ts';
+import { ENTITY_TYPES, type EntityType } from '../src/understanding/entity.ts';
+import { extractEntities } from '../src/understanding/entity-extraction.ts';
+import { cliticForms } from '../src/understanding/text-tokens.ts';
+import { understandAll, understandArticles } from '../src/understanding/understanding.service.ts';
+import { corpusPath, readCorpus } from './corpus.ts';
+import { percentiles } from './stats.ts';
+
+interface Labels {
+  /** Hand annotation: in the title (block 0) and the first paragraphs (1…) of each article, every entity once. */
+  entities: { docno: string; set: 'dev' | 'heldout'; paragraphs: number; gold: { type: EntityType; block: number; start: number; end: number }[] }[];
+  /** Hand-labelled stories: every listed article belongs to exactly one group (a group of one is a story alone). */
+  stories: string[][];
+}
+
+/** An annotated name as the text wrote it may carry a clitic ("للمليشيا"): any of its readings may match. */
+function goldForms(form: string): string[] {
+  const [first, ...rest] = form.split(' ');
+  return cliticForms(first!).map((reading) => [reading, ...rest].join(' '));
+}
+
+const labels = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, 'understanding-labels.json'), 'utf8')) as Labels;
+const INCREMENTAL_SAMPLE = 300;
+const keepDir = process.env.BENCH_KEEP_DIR;
+const work = keepDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sahifa-understanding-'));
+const line = (text: string) => console.log(text);
+const figures: Record<string, unknown> = { date: new Date().toISOString(), cpus: os.cpus().length, node: process.version };
+
+/** Document ids by source URL: labels name articles by the corpus's docno. */
+async function docnos(): Promise<Map<string, string>> {
+  const byUrl = new Map<string, string>();
+  const lines = readline.createInterface({ input: fs.createReadStream(corpusPath).pipe(zlib.createGunzip()) });
+  for await (const text of lines) {
+    const record = JSON.parse(text) as { docno: string; url: string };
+    byUrl.set(record.url, record.docno);
+  }
+  return byUrl;
+}
+
+const corpus = await readCorpus();
+const docnoOf = await docnos();
+const byDocno = new Map(corpus.map((article) => [docnoOf.get(article.sourceUrl!)!, article]));
+line(`corpus: ${corpus.length} real articles`);
+
+// 1. Extraction alone (pure, one core): entities, quotes and both signatures.
+{
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  let entities = 0;
+  let quotes = 0;
+  for (const article of corpus) {
+    const analysis = analyzeArticle(article.title, article.paragraphs);
+    entities += analysis.entities.length;
+    quotes += analysis.quotes.length;
+  }
+  const wall = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  figures.extraction = { articles: corpus.length, seconds: wall, perSecond: corpus.length / wall, perCpuSecond: corpus.length / cpuSeconds, entitiesPerArticle: entities / corpus.length, quotesPerArticle: quotes / corpus.length };
+  line(`extraction: ${(corpus.length / wall).toFixed(0)} articles/s wall, ${(corpus.length / cpuSeconds).toFixed(0)} articles per CPU-second (one core); ${(entities / corpus.length).toFixed(1)} entities and ${(quotes / corpus.length).toFixed(2)} quotes per article`);
+}
+
+// 2. Entities against our hand annotation (title and first paragraphs of each annotated article): "dev" is the
+// sample the rules were tuned on, "heldout" was annotated afterwards and never tuned on.
+figures.entities = {};
+for (const set of ['dev', 'heldout'] as const) {
+  const items = labels.entities.filter((item) => item.set === set);
+  const counts = Object.fromEntries(ENTITY_TYPES.map((type) => [type, { gold: 0, found: 0, correct: 0 }]));
+  for (const item of items) {
+    const article = byDocno.get(item.docno);
+    if (!article) throw new Error(`labelled article ${item.docno} is not in the corpus`);
+    const blocks = [article.title, ...article.paragraphs.slice(0, item.paragraphs)];
+    const gold = item.gold.map((g) => ({ type: g.type, form: normalizeArabic(blocks[g.block]!.slice(g.start, g.end)).replace(/[_\s]+/g, ' ').trim() }));
+    const { entities } = extractEntities(blocks[0]!, blocks.slice(1));
+    const matched = new Set<number>();
+    for (const entity of entities) {
+      counts[entity.type]!.found++;
+      const index = gold.findIndex((g, i) => !matched.has(i) && g.type === entity.type && goldForms(g.form).some((form) => entity.forms.includes(form)));
+      if (index >= 0) {
+        matched.add(index);
+        counts[entity.type]!.correct++;
+      }
+    }
+    for (const g of gold) counts[g.type]!.gold++;
+  }
+  const scores = Object.fromEntries(
+    Object.entries(counts).map(([type, c]) => {
+      const precision = c.found ? c.correct / c.found : 0;
+      const recall = c.gold ? c.correct / c.gold : 0;
+      return [type, { ...c, precision, recall, f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0 }];
+    }),
+  );
+  (figures.entities as Record<string, unknown>)[set] = { articles: items.length, scores };
+  for (const [type, score] of Object.entries(scores)) {
+    line(`entities ${set} (${items.length} articles) ${type}: precision ${score.precision.toFixed(3)}, recall ${score.recall.toFixed(3)}, F1 ${score.f1.toFixed(3)} (${score.gold} annotated, ${score.found} found, ${score.correct} right)`);
+  }
+}
+
+// 3. Import the corpus, hold back the newest INCREMENTAL_SAMPLE articles, backfill, then add those one at a time.
+const handle = openDatabase({ engine: 'sqlite', file: path.join(work, 'sahifa.db') });
+await migrateToLatest(handle.db);
+const ordered = [...corpus].sort((a, b) => (a.publishedAt ?? '').localeCompare(b.publishedAt ?? ''));
+const held = ordered.slice(-INCREMENTAL_SAMPLE);
+for (let i = 0; i < ordered.length - INCREMENTAL_SAMPLE; i += BULK_TRANSACTION_SIZE) {
+  await saveImportedArticles(handle.db, ordered.slice(i, Math.min(i + BULK_TRANSACTION_SIZE, ordered.length - INCREMENTAL_SAMPLE)));
+}
+{
+  const started = performance.now();
+  const result = await understandAll(handle.db);
+  const seconds = (performance.now() - started) / 1000;
+  figures.backfill = { articles: result.understood, seconds, perSecond: result.understood / seconds };
+  line(`backfill (sahifa understand, SQLite): ${result.understood} articles in ${seconds.toFixed(1)} s = ${(result.understood / seconds).toFixed(0)} articles/s`);
+}
+{
+  const samples: number[] = [];
+  for (const article of held) {
+    const [saved] = await saveImportedArticles(handle.db, [article]);
+    if (saved instanceof Error) throw saved;
+    const row = await handle.db.selectFrom('articles').select('id').where('slug', '=', saved!.slug).executeTakeFirstOrThrow();
+    const before = performance.now();
+    await understandArticles(handle.db, [row.id]);
+    samples.push(performance.now() - before);
+  }
+  const p = percentiles(samples);
+  figures.incremental = { articles: samples.length, ...p };
+  line(`incremental: one new article understood and placed in its story in p50 ${p.p50.toFixed(1)} ms, p95 ${p.p95.toFixed(1)} ms (${samples.length} articles, ${ordered.length - INCREMENTAL_SAMPLE} already there)`);
+}
+
+// 4. Stories against our hand-labelled clusters: pairwise precision and recall over the labelled articles.
+{
+  const storyOf = new Map<string, string>();
+  const rows = await handle.db.selectFrom('article_stories').innerJoin('articles', 'articles.id', 'article_stories.article_id').select(['articles.source_url', 'article_stories.story_id']).execute();
+  for (const row of rows) storyOf.set(docnoOf.get(row.source_url!)!, row.story_id);
+  const gold = new Map<string, number>();
+  labels.stories.forEach((group, index) => group.forEach((docno) => gold.set(docno, index)));
+  const docs = [...gold.keys()];
+  let truePairs = 0;
+  let foundPairs = 0;
+  let correct = 0;
+  for (let i = 0; i < docs.length; i++) {
+    for (let j = i + 1; j < docs.length; j++) {
+      const same = gold.get(docs[i]!) === gold.get(docs[j]!);
+      const linked = storyOf.get(docs[i]!) !== undefined && storyOf.get(docs[i]!) === storyOf.get(docs[j]!);
+      if (same) truePairs++;
+      if (linked) foundPairs++;
+      if (same && linked) correct++;
+    }
+  }
+  const precision = foundPairs ? correct / foundPairs : 0;
+  const recall = truePairs ? correct / truePairs : 0;
+  const storyCount = new Set(rows.map((row) => row.story_id)).size;
+  figures.stories = { labelledArticles: docs.length, truePairs, foundPairs, correct, precision, recall, storiesInCorpus: storyCount };
+  line(`stories: pairwise precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)} on ${docs.length} labelled articles (${truePairs} same-story pairs); ${storyCount} stories for ${rows.length} articles`);
+  const duplicates = await handle.db.selectFrom('article_stories').select((eb) => eb.fn.countAll<number>().as('n')).where('duplicate_of', 'is not', null).executeTakeFirstOrThrow();
+  line(`duplicates linked: ${duplicates.n}`);
+  figures.duplicates = Number(duplicates.n);
+}
+
+await handle.close();
+fs.mkdirSync(path.join(import.meta.dirname, 'results'), { recursive: true });
+fs.writeFileSync(path.join(import.meta.dirname, 'results', 'understanding.json'), `${JSON.stringify(figures, null, 2)}\n`);
+if (!keepDir) fs.rmSync(work, { recursive: true, force: true });
