@@ -24,8 +24,11 @@ import { percentiles } from './stats.ts';
 interface Labels {
   /** Hand annotation: in the title (block 0) and the first paragraphs (1…) of each article, every entity once. */
   entities: { docno: string; set: 'dev' | 'heldout'; paragraphs: number; gold: { type: EntityType; block: number; start: number; end: number }[] }[];
-  /** Hand-labelled stories: every listed article belongs to exactly one group (a group of one is a story alone). */
-  stories: string[][];
+  /**
+   * Hand-labelled stories of one day each ("dev": the day clustering was tuned on; "heldout": labelled afterwards):
+   * every article of the day's middleEast and internationalNews sections in exactly one group.
+   */
+  stories: Record<'dev' | 'heldout', string[][]>;
 }
 
 /** An annotated name as the text wrote it may carry a clitic ("للمليشيا"): any of its readings may match. */
@@ -146,26 +149,30 @@ for (let i = 0; i < ordered.length - INCREMENTAL_SAMPLE; i += BULK_TRANSACTION_S
   const storyOf = new Map<string, string>();
   const rows = await handle.db.selectFrom('article_stories').innerJoin('articles', 'articles.id', 'article_stories.article_id').select(['articles.source_url', 'article_stories.story_id']).execute();
   for (const row of rows) storyOf.set(docnoOf.get(row.source_url!)!, row.story_id);
-  const gold = new Map<string, number>();
-  labels.stories.forEach((group, index) => group.forEach((docno) => gold.set(docno, index)));
-  const docs = [...gold.keys()];
-  let truePairs = 0;
-  let foundPairs = 0;
-  let correct = 0;
-  for (let i = 0; i < docs.length; i++) {
-    for (let j = i + 1; j < docs.length; j++) {
-      const same = gold.get(docs[i]!) === gold.get(docs[j]!);
-      const linked = storyOf.get(docs[i]!) !== undefined && storyOf.get(docs[i]!) === storyOf.get(docs[j]!);
-      if (same) truePairs++;
-      if (linked) foundPairs++;
-      if (same && linked) correct++;
-    }
-  }
-  const precision = foundPairs ? correct / foundPairs : 0;
-  const recall = truePairs ? correct / truePairs : 0;
   const storyCount = new Set(rows.map((row) => row.story_id)).size;
-  figures.stories = { labelledArticles: docs.length, truePairs, foundPairs, correct, precision, recall, storiesInCorpus: storyCount };
-  line(`stories: pairwise precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)} on ${docs.length} labelled articles (${truePairs} same-story pairs); ${storyCount} stories for ${rows.length} articles`);
+  figures.stories = { storiesInCorpus: storyCount, articles: rows.length };
+  for (const set of ['dev', 'heldout'] as const) {
+    const gold = new Map<string, number>();
+    labels.stories[set].forEach((group, index) => group.forEach((docno) => gold.set(docno, index)));
+    const docs = [...gold.keys()];
+    let truePairs = 0;
+    let foundPairs = 0;
+    let correct = 0;
+    for (let i = 0; i < docs.length; i++) {
+      for (let j = i + 1; j < docs.length; j++) {
+        const same = gold.get(docs[i]!) === gold.get(docs[j]!);
+        const linked = storyOf.get(docs[i]!) !== undefined && storyOf.get(docs[i]!) === storyOf.get(docs[j]!);
+        if (same) truePairs++;
+        if (linked) foundPairs++;
+        if (same && linked) correct++;
+      }
+    }
+    const precision = foundPairs ? correct / foundPairs : 0;
+    const recall = truePairs ? correct / truePairs : 0;
+    (figures.stories as Record<string, unknown>)[set] = { labelledArticles: docs.length, truePairs, foundPairs, correct, precision, recall };
+    line(`stories ${set}: pairwise precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)} on ${docs.length} labelled articles (${truePairs} same-story pairs, ${foundPairs} linked)`);
+  }
+  line(`${storyCount} stories for ${rows.length} articles`);
   const duplicates = await handle.db.selectFrom('article_stories').select((eb) => eb.fn.countAll<number>().as('n')).where('duplicate_of', 'is not', null).executeTakeFirstOrThrow();
   line(`duplicates linked: ${duplicates.n}`);
   figures.duplicates = Number(duplicates.n);

@@ -364,7 +364,9 @@ export interface ArticleStoriesTable {
   duplicate_of: string | null;
   content_hash: string;
   published_at: string;
+  /** MinHash of the article's word 3-grams, hex. */
   shingle_signature: string;
+  /** The content stems of the article's lead (title, first paragraphs), sorted and space-separated. */
   word_signature: string;
 }
 

@@ -124,6 +124,10 @@ export function understandingRepository(db: Executor) {
         ? Promise.resolve([])
         : db.selectFrom('article_entities').select(['article_id', 'entity_id']).where('article_id', 'in', articleIds).execute(),
 
+    /** Every article of one story joins another (two stories found to be one). */
+    moveStory: (from: string, to: string) =>
+      db.updateTable('article_stories').set({ story_id: to }).where('story_id', '=', from).execute().then(() => undefined),
+
     insertStory: (row: ArticleStoriesTable) => db.insertInto('article_stories').values(row).execute(),
 
     insertKeys: (rows: { key: string; article_id: string; published_at: string }[]) =>

@@ -3,7 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { pageCacheRepository } from '../articles/page-cache.repository.ts';
 import { slugify } from '../articles/slug.ts';
 import type { Database } from '../db/schema.ts';
-import { type ArticleAnalysis, analyzeArticle, duplicateBands, topicBands } from './article-analysis.ts';
+import { type ArticleAnalysis, analyzeArticle, duplicateBands, termSimilarity, topicBands } from './article-analysis.ts';
 import type { ArticleEntity } from './entity.ts';
 import { decodeSignature, encodeSignature, similarity } from './minhash.ts';
 import { type EntityRow, type UnderstandingRepository, understandingRepository } from './understanding.repository.ts';
@@ -11,7 +11,9 @@ import { type EntityRow, type UnderstandingRepository, understandingRepository }
 /** Shingle similarity above which two articles are the same text (one article imported from two feeds). */
 export const DUPLICATE_SIMILARITY = 0.6;
 /** Story score (see storyScore) from which an article joins the story of its best candidate. */
-export const STORY_THRESHOLD = 0.3;
+export const STORY_THRESHOLD = 0.1;
+/** Score from which an article that joins one story also brings another story it matches into it. */
+export const STORY_MERGE_THRESHOLD = 0.3;
 /** How far apart in time two articles of one story may be published to be linked directly. */
 const STORY_WINDOW_DAYS = 3;
 /** Candidates scored per article, those sharing the most keys first. */
@@ -98,10 +100,15 @@ interface ArticleToStore {
 async function storeUnderstanding(trx: Transaction<Database>, article: ArticleToStore, analysis: ArticleAnalysis): Promise<void> {
   const repo = understandingRepository(trx);
   const entityIds = await resolveEntities(repo, analysis.entities);
-  await repo.replaceArticleEntities(
-    article.id,
-    analysis.entities.map((entity) => ({ entity_id: entityIds.get(entity.key)!, mentions: entity.mentions, position: entity.firstPosition })),
-  );
+  // Two extracted entities may resolve to one stored entity (a short form another article made known): one row.
+  const rows = new Map<string, { entity_id: string; mentions: number; position: number }>();
+  for (const entity of analysis.entities) {
+    const id = entityIds.get(entity.key)!;
+    const row = rows.get(id);
+    if (row) row.mentions += entity.mentions;
+    else rows.set(id, { entity_id: id, mentions: entity.mentions, position: entity.firstPosition });
+  }
+  await repo.replaceArticleEntities(article.id, [...rows.values()]);
   await repo.replaceQuotes(
     article.id,
     analysis.quotes.map((quote, position) => ({ id: randomUUID(), entity_id: entityIds.get(quote.speakerKey)!, text: quote.text, position })),
@@ -153,12 +160,14 @@ async function createEntity(repo: UnderstandingRepository, entity: ArticleEntity
 }
 
 /**
- * How likely two articles report the same story: vocabulary overlap (MinHash of content stems) and shared
- * entities (Jaccard over the two sets), each in [0, 1].
+ * How likely two articles report the same story: the overlap of their leads' content stems (Jaccard) and of the
+ * entities they name (Jaccard weighted by rarity: the summed weights of shared entities over those of all), both in
+ * [0, 1], weighted 0.6 and 0.4. Weights and thresholds tuned on one hand-labelled day, checked on another
+ * (see BENCHMARKS.md).
  */
-export function storyScore(wordSimilarity: number, sharedEntities: number, entityUnion: number): number {
+export function storyScore(leadSimilarity: number, sharedEntities: number, entityUnion: number): number {
   const entityOverlap = entityUnion ? sharedEntities / entityUnion : 0;
-  return 0.6 * wordSimilarity + 0.4 * entityOverlap;
+  return 0.6 * leadSimilarity + 0.4 * entityOverlap;
 }
 
 async function placeInStory(
@@ -169,7 +178,7 @@ async function placeInStory(
   keyEntityIds: string[],
 ): Promise<void> {
   await repo.clearStory(article.id);
-  const keys = [...duplicateBands(analysis.shingleSignature), ...topicBands(analysis.wordSignature), ...keyEntityIds.map((id) => `e${id}`)];
+  const keys = [...duplicateBands(analysis.shingleSignature), ...topicBands(analysis.leadSignature), ...keyEntityIds.map((id) => `e${id}`)];
   const time = Date.parse(article.publishedAt);
   const window = STORY_WINDOW_DAYS * 86_400_000;
   const candidates = await repo.candidates(
@@ -181,6 +190,9 @@ async function placeInStory(
   );
   const candidateIds = candidates.map((candidate) => candidate.article_id);
   const [rows, entityRows] = await Promise.all([repo.storyRows(candidateIds), repo.entityIdsOfArticles(candidateIds)]);
+  // Entities named by many articles (ترامب, العراق) say less about the story than rare ones: weighted like IDF.
+  const articleCounts = await repo.entityArticleCounts([...new Set([...entityIds, ...entityRows.map((row) => row.entity_id)])]);
+  const weight = (id: string) => 1 / Math.log2(2 + (articleCounts.get(id) ?? 0));
   const entitiesOf = new Map<string, Set<string>>();
   for (const row of entityRows) {
     const set = entitiesOf.get(row.article_id) ?? new Set();
@@ -189,7 +201,8 @@ async function placeInStory(
   }
 
   let duplicate: { of: string; story: string; similarity: number } | null = null;
-  let best: { story: string; score: number } | null = null;
+  /** The best score of each candidate story. */
+  const stories = new Map<string, number>();
   for (const row of rows) {
     const shingles = similarity(analysis.shingleSignature, decodeSignature(row.shingle_signature));
     if (shingles >= DUPLICATE_SIMILARITY && (!duplicate || shingles > duplicate.similarity)) {
@@ -197,19 +210,28 @@ async function placeInStory(
     }
     const theirs = entitiesOf.get(row.article_id) ?? new Set<string>();
     let shared = 0;
-    for (const id of theirs) if (entityIds.has(id)) shared++;
-    const score = storyScore(similarity(analysis.wordSignature, decodeSignature(row.word_signature)), shared, entityIds.size + theirs.size - shared);
-    if (score >= STORY_THRESHOLD && (!best || score > best.score)) best = { story: row.story_id, score };
+    let union = 0;
+    for (const id of theirs) if (entityIds.has(id)) shared += weight(id);
+    for (const id of new Set([...theirs, ...entityIds])) union += weight(id);
+    const score = storyScore(termSimilarity(analysis.leadTerms, row.word_signature.split(' ')), shared, union);
+    if (score >= STORY_THRESHOLD && score > (stories.get(row.story_id) ?? 0)) stories.set(row.story_id, score);
+  }
+  const ranked = [...stories].sort((a, b) => b[1] - a[1]);
+  const best = ranked[0] ? { story: ranked[0][0], score: ranked[0][1] } : null;
+  // An article that belongs as clearly to two stories shows they are one: the others join the best one.
+  const story = duplicate?.story ?? best?.story ?? article.id;
+  for (const [other, score] of ranked) {
+    if (other !== story && score >= STORY_MERGE_THRESHOLD) await repo.moveStory(other, story);
   }
 
   await repo.insertStory({
     article_id: article.id,
-    story_id: duplicate?.story ?? best?.story ?? article.id,
+    story_id: story,
     duplicate_of: duplicate?.of ?? null,
     content_hash: article.contentHash,
     published_at: article.publishedAt,
     shingle_signature: encodeSignature(analysis.shingleSignature),
-    word_signature: encodeSignature(analysis.wordSignature),
+    word_signature: analysis.leadTerms.join(' '),
   });
   await repo.insertKeys(keys.map((key) => ({ key, article_id: article.id, published_at: article.publishedAt })));
 }
