@@ -5,7 +5,8 @@ import { buildArticle } from './build-article.ts';
 
 /**
  * Fills a migrated database with a small site of our own text: articles in three sections with tags and
- * authors, a newsletter with subscribers in each subscription state. Returns how many articles it saved.
+ * authors, a newsletter with subscribers in each subscription state, and a reader
+ * account with a password hash. Returns how many articles it saved.
  */
 export async function populateSite(db: Kysely<Database>, articles = 24): Promise<number> {
   const sections = ['سياسة', 'اقتصاد', 'رياضة'];
@@ -43,5 +44,9 @@ export async function populateSite(db: Kysely<Database>, articles = 24): Promise
       })
       .execute();
   }
+  await db
+    .insertInto('users')
+    .values({ id: 'user-1', email: 'reader0@example.com', email_verified_at: now, password_hash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g', display_name: 'قارئة', created_at: now, updated_at: now })
+    .execute();
   return articles;
 }

@@ -51,9 +51,15 @@ describe(`site export: sqlite → ${destination}`, () => {
       expect(firstLine('articles')).toBeLessThan(firstLine('article_tags'));
       expect(firstLine('subscribers')).toBeLessThan(firstLine('subscriptions'));
 
+      const user = lines.find((line) => line.table === 'users');
+      expect(user.row).toMatchObject({ email: 'reader0@example.com', password_hash: null });
+      expect(lines.some((line) => line.table === 'sessions' || line.table === 'page_cache' || line.table === 'kysely_migration')).toBe(false);
+
       const imported = await importSite(target.db, file);
       expect(imported).toEqual(Object.fromEntries(Object.entries(exported).filter(([, n]) => n > 0)));
-      expect(await siteContent(target.db)).toEqual(await siteContent(source.db));
+      const withoutHashes = await siteContent(source.db);
+      for (const row of withoutHashes.users as { password_hash: string | null }[]) row.password_hash = null;
+      expect(await siteContent(target.db)).toEqual(withoutHashes);
       const [before, after] = await Promise.all([searchArticles(source.db, 'مشروع المياه'), searchArticles(target.db, 'مشروع المياه')]);
       expect(after.total).toBe(24);
       expect(after.hits.map((hit) => hit.slug).sort()).toEqual(before.hits.map((hit) => hit.slug).sort());
@@ -70,6 +76,23 @@ describe(`site export: sqlite → ${destination}`, () => {
       await targetDb.drop();
     }
   }, 120_000);
+
+  it('keeps password hashes only when asked to', async () => {
+    const sourceDb = await freshDatabase('sqlite');
+    const source = openDatabase(sourceDb.target);
+    try {
+      await migrateToLatest(source.db);
+      await populateSite(source.db, 1);
+      const file = tmpFile('with-hashes.jsonl');
+      await exportSite(source.db, file, { includePasswordHashes: true });
+      const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+      expect(lines[0].passwordHashes).toBe(true);
+      expect(lines.find((line) => line.table === 'users').row.password_hash).toMatch(/^\$argon2id\$/);
+    } finally {
+      await source.close();
+      await sourceDb.drop();
+    }
+  });
 
   it('refuses a cut-off, foreign or malformed file without writing anything', async () => {
     const sourceDb = await freshDatabase('sqlite');
