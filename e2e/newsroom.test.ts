@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
+import { createRequire } from 'node:module';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertReader } from '../test/build-reader.ts';
@@ -17,6 +18,15 @@ const repoRoot = path.resolve(import.meta.dirname, '..');
 const artifacts = path.resolve(repoRoot, 'test-artifacts');
 const available = fs.existsSync(CHROMIUM);
 if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run must install Debian's chromium`);
+
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** Serious and critical accessibility violations on the page, by rule id. */
+async function seriousViolations(page: import('playwright-core').Page): Promise<string[]> {
+  await page.addScriptTag({ path: axePath });
+  const results = await page.evaluate(async () => (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string }[] }> } }).axe.run());
+  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
+}
 
 const TITLE = 'المكتبة العامة تفتح قاعة جديدة للأطفال';
 
@@ -84,12 +94,17 @@ describe.skipIf(!available)('an editor in Chromium', () => {
     if (at.getTime() - Date.now() < 20_000) at = new Date(at.getTime() + 60_000);
     await page.getByLabel('وقت النشر المجدول').fill(utcToZonedTime(at, DEFAULT_TIME_ZONE));
     await page.screenshot({ path: path.join(artifacts, 'newsroom-editor-desktop.png'), fullPage: true });
+    expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'جدولة النشر' }).click();
     await page.waitForURL(/saved=schedule/);
     expect(await page.locator('.notice').first().textContent()).toContain('جُدول نشر المقال');
     expect(await page.locator('.badge.status-scheduled').textContent()).toBe('مجدول');
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: path.join(artifacts, 'newsroom-editor-phone.png'), fullPage: true });
+    await page.goto(`${sahifa.baseUrl}/admin`);
+    expect(await page.getByRole('link', { name: TITLE }).count()).toBe(1);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: path.join(artifacts, 'newsroom-list-phone.png'), fullPage: true });
 
     // A reader (no session) does not see it before its time, then sees it on the home page after the worker runs.
     const reader = await browser.newPage({ viewport: { width: 390, height: 844 } });
