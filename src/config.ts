@@ -43,6 +43,16 @@ const environmentSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
   /** The "لك" feed considers articles published within this many days. */
   FEED_WINDOW_DAYS: z.coerce.number().min(1).max(365).default(7),
+  /** Newsletters (src/newsletters): delivery jobs per send, recipients per claim, retries, bounces, schedule. */
+  NEWSLETTER_LANES: z.coerce.number().int().min(1).max(64).default(4),
+  NEWSLETTER_BATCH: z.coerce.number().int().min(1).max(1000).default(50),
+  NEWSLETTER_RETRY_SECONDS: z.coerce.number().min(0.01).max(86_400).default(60),
+  NEWSLETTER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  NEWSLETTER_BOUNCE_DOMAIN: z.string().regex(/^[a-z0-9.-]+$/i, 'NEWSLETTER_BOUNCE_DOMAIN must be a domain name').optional(),
+  NEWSLETTER_TIME_ZONE: z
+    .string()
+    .refine((zone) => isTimeZone(zone), 'NEWSLETTER_TIME_ZONE must be an IANA time zone such as Asia/Riyadh')
+    .default('Asia/Riyadh'),
 });
 
 export type DatabaseTarget =
@@ -73,6 +83,7 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   readonly accounts: AccountsConfig;
   readonly feedWindowDays: number;
+  readonly newsletters: NewsletterConfig;
 }
 
 export interface AccountsConfig {
@@ -80,6 +91,20 @@ export interface AccountsConfig {
   readonly sessionMaxMs: number;
   /** Cookies carry `Secure` except when the site is plain http on localhost (development). */
   readonly secureCookies: boolean;
+}
+
+export interface NewsletterConfig {
+  /** Delivery jobs per send: how many workers (or slots of one) can send one issue side by side. */
+  readonly lanes: number;
+  /** Recipients a delivery job claims at a time. */
+  readonly batchSize: number;
+  /** Delay before the first retry after a temporary (4xx) failure; each further retry waits four times longer. */
+  readonly retryBaseMs: number;
+  readonly maxAttempts: number;
+  /** The domain of VERP bounce addresses (`b+…@domain`) and of the mailto unsubscribe address. */
+  readonly bounceDomain: string;
+  /** The site's zone for newsletters sent at a local time (readers without a zone of their own). */
+  readonly timeZone: string;
 }
 
 export interface MailConfig {
@@ -141,6 +166,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       secureCookies: !isPlainLocalhost(siteUrl),
     }),
     feedWindowDays: values.FEED_WINDOW_DAYS,
+    newsletters: Object.freeze({
+      lanes: values.NEWSLETTER_LANES,
+      batchSize: values.NEWSLETTER_BATCH,
+      retryBaseMs: Math.round(values.NEWSLETTER_RETRY_SECONDS * 1000),
+      maxAttempts: values.NEWSLETTER_MAX_ATTEMPTS,
+      bounceDomain: values.NEWSLETTER_BOUNCE_DOMAIN ?? new URL(siteUrl).hostname,
+      timeZone: values.NEWSLETTER_TIME_ZONE,
+    }),
   });
 }
 
@@ -157,6 +190,15 @@ function dkimConfig(domain?: string, selector?: string, key?: string): Pick<Mail
   if (given === 0) return {};
   if (given < 3) throw new Error('Invalid environment: DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY must be set together');
   return { dkim: Object.freeze({ domainName: domain!, keySelector: selector!, privateKey: key!.replaceAll('\\n', '\n') }) };
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function databaseTarget(url: string | undefined, dataDir: string): DatabaseTarget {

@@ -26,6 +26,8 @@ export interface JobContext<Services> {
   /** Aborted when the worker stops or loses the job's lease: stop at the next safe point. */
   signal: AbortSignal;
   services: Services;
+  /** The worker running the job (host:pid:random), e.g. to name rows it claims in turn. */
+  workerId: string;
 }
 
 /** One kind of job: its payload schema and its handler. Handlers must be idempotent (a crash reruns them). */

@@ -1,5 +1,7 @@
 import type { Config } from '../config.ts';
 import type { DatabaseHandle } from '../db/database.ts';
+import { createMailer } from '../mail/mailer.ts';
+import { newsletterSecret } from '../newsletters/secret.ts';
 import { enqueueJob } from './job.ts';
 import { PRUNE_JOBS_KEY, pruneJobsJob } from './prune-jobs.job.ts';
 import { jobDefinitions } from './registry.ts';
@@ -11,7 +13,21 @@ import { type Worker, type WorkerLog, createWorker } from './worker.ts';
  * used by `sahifa worker` and, on the embedded database, by `sahifa serve`. Stop it with `worker.stop()`.
  */
 export async function startJobWorker(config: Config, database: DatabaseHandle, log: WorkerLog): Promise<Worker> {
-  const services: JobServices = { db: database.db, config, log };
+  // One mailer (one SMTP pool) per worker process, shared by every job it runs; closed when the worker stops.
+  const mailer = createMailer(config.mail);
+  const services: JobServices = {
+    db: database.db,
+    config,
+    log,
+    newsletters: {
+      db: database.db,
+      siteName: config.siteName,
+      siteUrl: config.siteUrl,
+      secret: await newsletterSecret(database.db),
+      mailer,
+      settings: config.newsletters,
+    },
+  };
   // The periodic clean-up exists once however many workers start (dedupe key).
   await enqueueJob(database.db, pruneJobsJob, {}, { dedupeKey: PRUNE_JOBS_KEY });
   const worker = createWorker({
@@ -22,6 +38,7 @@ export async function startJobWorker(config: Config, database: DatabaseHandle, l
     pollIntervalMs: config.jobs.pollIntervalMs,
     leaseMs: config.jobs.leaseMs,
     log,
+    afterStop: () => mailer.close(),
   });
   worker.start();
   log.info({ worker: worker.id, kinds: jobDefinitions.map((d) => d.kind) }, 'job worker started');

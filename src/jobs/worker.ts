@@ -25,6 +25,8 @@ export interface WorkerOptions<Services> {
   log: WorkerLog;
   /** Names this worker in `locked_by`; default host:pid:random. */
   id?: string;
+  /** Runs once every job has stopped, e.g. to close the SMTP pool the jobs shared. */
+  afterStop?: () => Promise<void>;
 }
 
 export interface Worker {
@@ -94,7 +96,7 @@ export function createWorker<Services>(options: WorkerOptions<Services>): Worker
         await release({ status: 'failed', error: `invalid payload: ${payload.error.message}`, now: new Date().toISOString() });
         return;
       }
-      const outcome = await definition.run(payload.data, { job, signal: controller.signal, services: options.services });
+      const outcome = await definition.run(payload.data, { job, signal: controller.signal, services: options.services, workerId: id });
       const now = new Date().toISOString();
       if (outcome && 'runAgainAt' in outcome) {
         await release({ status: 'pending', runAt: outcome.runAgainAt.toISOString(), refundAttempt: true, now });
@@ -162,6 +164,7 @@ export function createWorker<Services>(options: WorkerOptions<Services>): Worker
       await loop;
       await Promise.all([...running.values()].map((entry) => entry.done));
       loop = null;
+      await options.afterStop?.();
     },
     async runDue() {
       const rows = await claim(options.concurrency);

@@ -17,8 +17,17 @@ export interface MailMessage {
   /** Overrides the configured From. */
   from?: string;
   replyTo?: string;
-  /** Extra headers, e.g. `List-Unsubscribe` and `List-Unsubscribe-Post` for newsletters. */
-  headers?: Record<string, string>;
+  /**
+   * Extra headers, e.g. `List-Unsubscribe` and `List-Unsubscribe-Post` for newsletters. A `{ prepared: true }`
+   * value is sent exactly as given (ASCII, not folded), so a DKIM signature over it survives (nodemailer #1654).
+   */
+  headers?: Record<string, string | { prepared: true; value: string }>;
+  /** A fixed Message-ID (`<id@host>`), e.g. the same one when a newsletter message is sent again after a crash. */
+  messageId?: string;
+  /** The envelope sender (MAIL FROM), where bounces go; e.g. a VERP address naming the recipient. */
+  envelopeFrom?: string;
+  /** How the text and HTML parts are encoded; base64 is smaller and cheaper than quoted-printable for Arabic. */
+  textEncoding?: 'base64' | 'quoted-printable';
 }
 
 /** A recipient the server refused while it accepted the others. */
@@ -36,6 +45,8 @@ export interface SendResult {
   accepted: string[];
   /** Only when some recipients were refused and at least one accepted; when all are refused `send` throws. */
   rejected: RejectedRecipient[];
+  /** The server's final answer, e.g. `250 2.0.0 Ok: queued as 4F2A1` (names the message in the provider's logs). */
+  response?: string;
 }
 
 export interface Mailer {
@@ -102,6 +113,7 @@ export function createMailer(config: MailConfig): Mailer {
             messageId: info.messageId,
             accepted: (info.accepted ?? []).map(String),
             rejected: ((info as { rejectedErrors?: NodemailerFailure[] }).rejectedErrors ?? []).map(rejectedRecipient),
+            ...(info.response ? { response: info.response } : {}),
           };
         } catch (error) {
           throw deliveryError(error as NodemailerFailure);
@@ -152,6 +164,9 @@ function toNodemailer(message: MailMessage) {
     ...(message.from ? { from: message.from } : {}),
     ...(message.replyTo ? { replyTo: message.replyTo } : {}),
     ...(message.headers ? { headers: message.headers } : {}),
+    ...(message.messageId ? { messageId: message.messageId } : {}),
+    ...(message.textEncoding ? { textEncoding: message.textEncoding } : {}),
+    ...(message.envelopeFrom ? { envelope: { from: message.envelopeFrom, to: message.to } } : {}),
   };
 }
 
