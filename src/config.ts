@@ -49,6 +49,8 @@ const environmentSchema = z.object({
   NEWSLETTER_RETRY_SECONDS: z.coerce.number().min(0.01).max(86_400).default(60),
   NEWSLETTER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   NEWSLETTER_BOUNCE_DOMAIN: z.string().regex(/^[a-z0-9.-]+$/i, 'NEWSLETTER_BOUNCE_DOMAIN must be a domain name').optional(),
+  /** Bearer token the mail server sends with bounces piped to POST /newsletters/inbound; unset: no endpoint. */
+  NEWSLETTER_INBOUND_TOKEN: z.string().min(16, 'NEWSLETTER_INBOUND_TOKEN must be at least 16 characters').optional(),
   NEWSLETTER_TIME_ZONE: z
     .string()
     .refine((zone) => isTimeZone(zone), 'NEWSLETTER_TIME_ZONE must be an IANA time zone such as Asia/Riyadh')
@@ -105,6 +107,8 @@ export interface NewsletterConfig {
   readonly bounceDomain: string;
   /** The site's zone for newsletters sent at a local time (readers without a zone of their own). */
   readonly timeZone: string;
+  /** Enables POST /newsletters/inbound for requests carrying `Authorization: Bearer <token>`. */
+  readonly inboundToken?: string;
 }
 
 export interface MailConfig {
@@ -173,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAttempts: values.NEWSLETTER_MAX_ATTEMPTS,
       bounceDomain: values.NEWSLETTER_BOUNCE_DOMAIN ?? new URL(siteUrl).hostname,
       timeZone: values.NEWSLETTER_TIME_ZONE,
+      ...(values.NEWSLETTER_INBOUND_TOKEN ? { inboundToken: values.NEWSLETTER_INBOUND_TOKEN } : {}),
     }),
   });
 }

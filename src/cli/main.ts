@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
@@ -11,6 +12,9 @@ import { recordImportRun } from '../newsroom/import-runs.service.ts';
 import { reindexAll } from '../search/search.service.ts';
 import { startServer } from '../server.ts';
 import { startJobWorker } from '../jobs/run-worker.ts';
+import { ensureDefaultNewsletters, senderFrom } from '../newsletters/newsletters.service.ts';
+import { processInboundMail, splitMailbox } from '../newsletters/inbound-mail.ts';
+import { newsletterSecret } from '../newsletters/secret.ts';
 import pino from 'pino';
 import { understandAll } from '../understanding/understanding.service.ts';
 
@@ -81,6 +85,7 @@ export async function main(argv: string[]): Promise<void> {
       const config = loadConfig();
       const database = openDatabase(config.database);
       await migrateToLatest(database.db);
+      await ensureDefaultNewsletters(database.db, senderFrom(config.mail.from, config.siteName), config.newsletters.timeZone);
       const worker = await startJobWorker(config, database, pino({ level: config.logLevel }));
       await new Promise<void>((resolve) => {
         const stop = () => void worker.stop().then(() => database.close()).then(resolve);
@@ -141,6 +146,32 @@ export async function main(argv: string[]): Promise<void> {
         return importSite(database.db, path.resolve(file));
       });
       console.log(`imported ${describeCounts(counts)}`);
+    });
+
+  program
+    .command('bounces')
+    .description('read bounces, complaints and mailto unsubscribes from .eml or mbox files and act on them')
+    .argument('<files...>', 'message files (.eml) or mailboxes (mbox)')
+    .action(async (files: string[]) => {
+      const failures = await withDatabase(async (database) => {
+        await migrateToLatest(database.db);
+        const deps = { db: database.db, secret: await newsletterSecret(database.db) };
+        let failed = 0;
+        for (const file of files) {
+          const messages = splitMailbox(await fs.readFile(file, 'utf8'));
+          for (const [index, message] of messages.entries()) {
+            try {
+              const outcome = await processInboundMail(deps, message);
+              console.log(`${file}#${index + 1}: ${outcome.kind}${outcome.addresses.length ? ` ${outcome.addresses.join(', ')}` : ''}`);
+            } catch (error) {
+              failed++;
+              console.error(`failed: ${file}#${index + 1}: ${error instanceof Error ? error.message : String(error)}`);
+            }
+          }
+        }
+        return failed;
+      });
+      if (failures) process.exitCode = 1;
     });
 
   await program.parseAsync(argv);

@@ -2,7 +2,7 @@ import type { JobDefinition } from './job.ts';
 import { pruneJobsJob } from './prune-jobs.job.ts';
 import { publishScheduledJob } from './publish-scheduled.job.ts';
 import { pollFeedJob } from './poll-feed.job.ts';
-import { deliverSendJob, prepareSendJob } from './send-newsletter.job.ts';
+import { deliverSendJob, planNewslettersJob, prepareSendJob } from './send-newsletter.job.ts';
 import type { JobServices } from './services.ts';
 
 /** Every job kind a worker runs. A capability adds its job here (append, to keep merges easy). */
@@ -12,4 +12,5 @@ export const jobDefinitions: JobDefinition<any, JobServices>[] = [
   pollFeedJob,
   prepareSendJob,
   deliverSendJob,
+  planNewslettersJob,
 ];

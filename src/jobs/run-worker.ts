@@ -5,6 +5,7 @@ import { newsletterSecret } from '../newsletters/secret.ts';
 import { enqueueJob } from './job.ts';
 import { PRUNE_JOBS_KEY, pruneJobsJob } from './prune-jobs.job.ts';
 import { jobDefinitions } from './registry.ts';
+import { NEWSLETTER_PLAN_KEY, planNewslettersJob } from './send-newsletter.job.ts';
 import type { JobServices } from './services.ts';
 import { type Worker, type WorkerLog, createWorker } from './worker.ts';
 
@@ -30,6 +31,7 @@ export async function startJobWorker(config: Config, database: DatabaseHandle, l
   };
   // The periodic clean-up exists once however many workers start (dedupe key).
   await enqueueJob(database.db, pruneJobsJob, {}, { dedupeKey: PRUNE_JOBS_KEY });
+  await enqueueJob(database.db, planNewslettersJob, {}, { dedupeKey: NEWSLETTER_PLAN_KEY });
   const worker = createWorker({
     db: database.db,
     definitions: jobDefinitions,

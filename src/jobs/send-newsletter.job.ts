@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deliverSend, prepareSend } from '../newsletters/sends.service.ts';
+import { deliverSend, planScheduledIssues, prepareSend } from '../newsletters/sends.service.ts';
 import { defineJob, type JobContext } from './job.ts';
 import type { JobServices } from './services.ts';
 
@@ -33,3 +33,21 @@ export const deliverSendJob = defineJob({
     return outcome.runAgainAt ? { runAgainAt: outcome.runAgainAt } : undefined;
   },
 });
+
+/**
+ * `newsletters.plan`: creates the daily and weekly issues that are due (see planScheduledIssues), then comes back
+ * at the start of the next minute. One such job exists (dedupe key NEWSLETTER_PLAN_KEY).
+ */
+export const planNewslettersJob = defineJob({
+  kind: 'newsletters.plan',
+  payload: z.object({}),
+  async run(_payload, { services }: JobContext<JobServices>) {
+    const scheduled = await planScheduledIssues(services.newsletters);
+    for (const send of scheduled) services.log.info({ sendId: send.id, subject: send.subject }, 'scheduled newsletter issue');
+    const next = new Date();
+    next.setUTCSeconds(0, 0);
+    return { runAgainAt: new Date(next.getTime() + 60_000) };
+  },
+});
+
+export const NEWSLETTER_PLAN_KEY = 'newsletters.plan';

@@ -11,7 +11,7 @@ import { createMailer, type Mailer } from '../mail/mailer.ts';
 import { newsletterRepository } from './newsletter.repository.ts';
 import { BREAKING_NEWSLETTER_SLUG, DEFAULT_NEWSLETTER_SLUG, ensureDefaultNewsletters, importSubscribers, unsubscribeWithToken } from './newsletters.service.ts';
 import { sendRepository } from './send.repository.ts';
-import { cancelSend, createIssue, enqueueBreakingNews, pauseSend, resumeSend, scheduleIssue } from './sends.service.ts';
+import { cancelSend, createIssue, enqueueBreakingNews, pauseSend, planScheduledIssues, resumeSend, scheduleIssue } from './sends.service.ts';
 import { readBounceAddress } from './tokens.ts';
 
 describeEachEngine('newsletter delivery', (database) => {
@@ -28,8 +28,8 @@ describeEachEngine('newsletter delivery', (database) => {
     await importSubscribers(db(), DEFAULT_NEWSLETTER_SLUG, emails);
     return emails;
   };
-  const article = async (title: string) => {
-    const saved = await saveImportedArticle(db(), buildArticle({ title, subtitle: 'سطر تمهيدي قصير عن الخبر' }));
+  const article = async (title: string, publishedAt = new Date().toISOString()) => {
+    const saved = await saveImportedArticle(db(), buildArticle({ title, subtitle: 'سطر تمهيدي قصير عن الخبر', publishedAt }));
     return (await articleRepository(db()).findBySlug(saved.slug))!.id;
   };
 
@@ -188,6 +188,25 @@ describeEachEngine('newsletter delivery', (database) => {
     await jobRepository(db()).reschedule(job!.id, new Date().toISOString(), new Date().toISOString());
     await worker.runDue();
     expect(await sendRepository(db()).recipientCounts(other.send.id)).toMatchObject({ pending: 0, sent: 0 });
+  });
+
+  it("schedules the daily digest at 07:00 in each reader's zone, once per day, with only that zone's readers", async () => {
+    const daily = await newsletter(DEFAULT_NEWSLETTER_SLUG);
+    const [riyadh, cairo] = await audience(2);
+    await db().updateTable('subscribers').set({ time_zone: 'Africa/Cairo' }).where('email', '=', cairo!).execute();
+    await article('سوق الخضار يفتح مبكرًا', '2031-03-04T02:00:00.000Z');
+    // 04:30 UTC: 07:30 in Riyadh (the site's zone, also of readers without one), 06:30 in Cairo.
+    const early = await planScheduledIssues(deps(), new Date('2031-03-04T04:30:00Z'));
+    expect(early.map((send) => send.audience_time_zone)).toEqual(['Asia/Riyadh']);
+    expect(await planScheduledIssues(deps(), new Date('2031-03-04T04:31:00Z'))).toEqual([]);
+    const later = await planScheduledIssues(deps(), new Date('2031-03-04T05:00:00Z'));
+    expect(later.map((send) => send.audience_time_zone)).toEqual(['Africa/Cairo']);
+    const worker = testWorker(deps());
+    await jobRepository(db()).reschedule((await jobRepository(db()).findByDedupeKey(`newsletters.send:${later[0]!.id}`))!.id, new Date().toISOString(), new Date().toISOString());
+    await runSendToEnd(worker, db(), later[0]!.id);
+    const rows = await db().selectFrom('send_recipients').select('email').where('send_id', '=', later[0]!.id).execute();
+    expect(rows.map((row) => row.email)).toContain(cairo);
+    expect(rows.map((row) => row.email)).not.toContain(riyadh);
   });
 
   it('never creates an empty issue', async () => {

@@ -160,6 +160,19 @@ export function newsletterRepository(db: Executor) {
       }
     },
 
+    /** The time zones of a newsletter's confirmed subscribers (null: readers who gave none). */
+    async subscriberZones(newsletterId: string): Promise<(string | null)[]> {
+      const rows = await db
+        .selectFrom('subscriptions')
+        .innerJoin('subscribers', 'subscribers.id', 'subscriptions.subscriber_id')
+        .select('subscribers.time_zone')
+        .distinct()
+        .where('subscriptions.newsletter_id', '=', newsletterId)
+        .where('subscriptions.status', '=', 'confirmed')
+        .execute();
+      return rows.map((row) => row.time_zone);
+    },
+
     async isSuppressed(email: string): Promise<boolean> {
       const row = await db.selectFrom('email_suppressions').select('email').where('email', '=', email).executeTakeFirst();
       return row !== undefined;

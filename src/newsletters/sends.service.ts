@@ -13,6 +13,7 @@ import { type NewsletterRow, newsletterRepository } from './newsletter.repositor
 import { BREAKING_NEWSLETTER_SLUG, type NewsletterDeps } from './newsletters.service.ts';
 import { deliverSendJob, prepareSendJob } from '../jobs/send-newsletter.job.ts';
 import { type RecipientRow, type SendRow, sendRepository } from './send.repository.ts';
+import { dueOccasion } from './schedule.ts';
 import { bounceLocalPart, unsubscribeToken } from './tokens.ts';
 
 /** What sending needs beyond the subscription rules: the delivery settings. */
@@ -35,13 +36,21 @@ export interface NewIssue {
   /** One send per occasion: a second request with the key returns the first send. */
   dedupeKey?: string;
   audienceTimeZone?: string | null;
+  /** The moment the rule picks articles for (default now). */
+  now?: Date;
 }
 
-/** The articles a newsletter's rule picks now, newest first; never more than its article limit. */
-async function pickArticles(db: Kysely<Database>, newsletter: NewsletterRow, since: string | null): Promise<ArticleListItem[]> {
+/** How far back a scheduled issue looks for articles: a day's digest shows that day's news, a weekly the week's. */
+const CADENCE_WINDOW_MS: Partial<Record<NewsletterRow['cadence'], number>> = { daily: 24 * 3600 * 1000, weekly: 7 * 24 * 3600 * 1000 };
+
+/** The articles a newsletter's rule picks at `now`, newest first; never more than its article limit. */
+async function pickArticles(db: Kysely<Database>, newsletter: NewsletterRow, now: Date): Promise<ArticleListItem[]> {
   const articles = articleRepository(db);
   const latest = await articles.listPublished({ ...(newsletter.section_id ? { sectionId: newsletter.section_id } : {}), limit: newsletter.article_limit * 3 });
-  const fresh = since ? latest.filter((article) => (article.published_at ?? '') > since) : latest;
+  const window = CADENCE_WINDOW_MS[newsletter.cadence];
+  const since = window ? new Date(now.getTime() - window).toISOString() : null;
+  const until = now.toISOString();
+  const fresh = latest.filter((article) => (article.published_at ?? '') <= until && (!since || (article.published_at ?? '') > since));
   return fresh.slice(0, newsletter.article_limit);
 }
 
@@ -63,8 +72,7 @@ export async function createIssue(db: Kysely<Database>, input: NewIssue): Promis
   } else if (newsletter.content_rule === 'curated' || newsletter.content_rule === 'breaking') {
     throw invalidInput(`articleIds: ${newsletter.slug} sends the articles an editor chooses`);
   } else {
-    const previous = (await sendRepository(db).listSends(newsletter.id, 1))[0];
-    articles = await pickArticles(db, newsletter, previous?.started_at ?? null);
+    articles = await pickArticles(db, newsletter, input.now ?? new Date());
   }
   if (!articles.length) throw new SahifaError('NO_ARTICLES', `nothing new to send in ${newsletter.slug}`, 409);
   const first = articles[0]!;
@@ -191,6 +199,44 @@ async function enqueueDeliveryLanes(db: Kysely<Database>, sendId: string, lanes:
   for (let lane = 0; lane < lanes; lane++) {
     await enqueueJob(db, deliverSendJob, { sendId }, { dedupeKey: `newsletters.deliver:${sendId}:${round}:${lane}` });
   }
+}
+
+/**
+ * Creates and schedules the daily and weekly issues due now: one per newsletter, local date and zone (the
+ * site's zone, plus each zone its readers chose when the newsletter goes out at the reader's local time). Run every
+ * minute by the `newsletters.plan` job; a second run finds the issues already made (dedupe key). Returns the sends
+ * scheduled by this run.
+ */
+export async function planScheduledIssues(deps: SendDeps, now: Date = new Date()): Promise<SendRow[]> {
+  const scheduled: SendRow[] = [];
+  const repository = newsletterRepository(deps.db);
+  for (const newsletter of await repository.listNewsletters('active')) {
+    if (newsletter.cadence !== 'daily' && newsletter.cadence !== 'weekly') continue;
+    const siteZone = newsletter.time_zone ?? deps.settings.timeZone;
+    const zones = newsletter.per_reader_time
+      ? [...new Set([siteZone, ...(await repository.subscriberZones(newsletter.id)).map((zone) => zone ?? siteZone)])]
+      : [siteZone];
+    for (const zone of zones) {
+      const occasion = dueOccasion(newsletter, zone, now);
+      if (!occasion) continue;
+      try {
+        const { send, created } = await createIssue(deps.db, {
+          newsletterId: newsletter.id,
+          dedupeKey: `${newsletter.slug}:${occasion}:${zone}`,
+          audienceTimeZone: newsletter.per_reader_time ? zone : null,
+          now,
+        });
+        if (created) {
+          await scheduleIssue(deps.db, send.id, now);
+          scheduled.push(send);
+        }
+      } catch (error) {
+        // Nothing new to send: no issue today (never an empty one); looked at again next minute.
+        if (!isSahifaError(error, 'NO_ARTICLES')) throw error;
+      }
+    }
+  }
+  return scheduled;
 }
 
 /** Stops a sending (or scheduled) send between batches; messages in flight finish. */

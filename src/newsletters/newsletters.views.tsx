@@ -1,0 +1,205 @@
+import type { ComponentChildren } from 'preact';
+import type { SubscriptionStatus } from '../db/schema.ts';
+import { CsrfField } from '../web/csrf-field.tsx';
+import { Layout, type SiteChrome } from '../web/layout.tsx';
+import type { NewsletterRow } from './newsletter.repository.ts';
+
+const CADENCE: Record<NewsletterRow['cadence'], string> = {
+  manual: 'حين يختار المحررون',
+  daily: 'كل يوم',
+  weekly: 'كل أسبوع',
+  on_publish: 'لحظة النشر',
+};
+
+const head = <link rel="stylesheet" href="/assets/newsletters.css" />;
+
+function Page({ site, title, children }: { site: SiteChrome; title: string; children: ComponentChildren }) {
+  return (
+    <Layout site={site} title={title} head={head}>
+      <div class="newsletters">{children}</div>
+    </Layout>
+  );
+}
+
+export interface AccountState {
+  newsletter: NewsletterRow;
+  status: SubscriptionStatus | null;
+}
+
+interface NewslettersPageProps {
+  site: SiteChrome;
+  newsletters: NewsletterRow[];
+  csrfToken: string;
+  /** A signed-in reader: their state per newsletter, with subscribe/unsubscribe buttons instead of the form. */
+  account?: { email: string; states: AccountState[] };
+  /** Shown above the form after a failed attempt, with what was typed. */
+  error?: string;
+  email?: string;
+  chosen?: string[];
+}
+
+/** `/newsletters`: every newsletter, and the public signup form (double opt-in) or the reader's own switches. */
+export function NewslettersPage({ site, newsletters, csrfToken, account, error, email, chosen }: NewslettersPageProps) {
+  const picked = new Set(chosen ?? ['daily']);
+  return (
+    <Page site={site} title="نشراتنا البريدية">
+      <h1>نشراتنا البريدية</h1>
+      <p class="lede">اختر ما يصلك من {site.siteName} في بريدك. يمكنك إلغاء أي اشتراك متى شئت من رابط في أسفل كل رسالة.</p>
+      {account ? (
+        <ul class="newsletter-list">
+          {account.states.map(({ newsletter, status }) => (
+            <li class="newsletter-item">
+              <NewsletterSummary newsletter={newsletter} />
+              <form method="post" action={`/account/newsletters/${newsletter.slug}/${status === 'confirmed' ? 'unsubscribe' : 'subscribe'}`}>
+                <CsrfField token={csrfToken} />
+                <input type="hidden" name="next" value="/newsletters" />
+                {status === 'confirmed' ? (
+                  <>
+                    <span class="state subscribed">مشترك</span>
+                    <button type="submit" class="secondary">
+                      ألغِ الاشتراك<span class="visually-hidden"> في {newsletter.name}</span>
+                    </button>
+                  </>
+                ) : (
+                  <button type="submit">
+                    اشترك<span class="visually-hidden"> في {newsletter.name}</span>
+                  </button>
+                )}
+              </form>
+            </li>
+          ))}
+          <li class="account-email">تصل النشرات إلى بريد حسابك: <bdi>{account.email}</bdi></li>
+        </ul>
+      ) : (
+        <form class="signup" method="post" action="/newsletters/subscribe" novalidate>
+          <CsrfField token={csrfToken} />
+          {error ? (
+            <p class="form-error" role="alert" id="signup-error">
+              {error}
+            </p>
+          ) : null}
+          <fieldset>
+            <legend>النشرات</legend>
+            {newsletters.map((newsletter) => (
+              <label class="choice">
+                <input type="checkbox" name="newsletter" value={newsletter.slug} checked={picked.has(newsletter.slug)} />
+                <NewsletterSummary newsletter={newsletter} />
+              </label>
+            ))}
+          </fieldset>
+          <label class="field">
+            <span>بريدك الإلكتروني</span>
+            <input
+              type="email"
+              name="email"
+              dir="ltr"
+              autocomplete="email"
+              required
+              value={email ?? ''}
+              aria-invalid={error ? 'true' : undefined}
+              aria-describedby={error ? 'signup-error' : undefined}
+            />
+          </label>
+          <button type="submit">اشترك</button>
+          <p class="fine-print">سنرسل إليك رسالة فيها رابط لتأكيد الاشتراك؛ لن يصلك شيء قبل أن تؤكده.</p>
+        </form>
+      )}
+    </Page>
+  );
+}
+
+function NewsletterSummary({ newsletter }: { newsletter: NewsletterRow }) {
+  return (
+    <span class="summary">
+      <strong>{newsletter.name}</strong> <span class="cadence">{CADENCE[newsletter.cadence]}</span>
+      <span class="description">{newsletter.description}</span>
+    </span>
+  );
+}
+
+/** After a signup: the same page whether or not the address was known (it reveals nothing about it). */
+export function CheckInboxPage({ site }: { site: SiteChrome }) {
+  return (
+    <Page site={site} title="تحقق من بريدك">
+      <h1>تحقق من بريدك</h1>
+      <p>أرسلنا رسالة إلى العنوان الذي كتبته، فيها رابط لتأكيد الاشتراك. افتحها واضغط الرابط ليبدأ وصول النشرات.</p>
+      <p class="fine-print">لم تصلك الرسالة؟ انظر في مجلد الرسائل غير المرغوبة، أو <a href="/newsletters">أعد المحاولة</a>.</p>
+    </Page>
+  );
+}
+
+/** The confirmation link opens a page with a button: mail scanners that open links must not confirm for anyone. */
+export function ConfirmPage({ site, token, csrfToken }: { site: SiteChrome; token: string; csrfToken: string }) {
+  return (
+    <Page site={site} title="تأكيد الاشتراك">
+      <h1>تأكيد الاشتراك</h1>
+      <p>اضغط الزر لتأكيد اشتراكك. يعمل هذا الرابط مرة واحدة.</p>
+      <form method="post" action={`/newsletters/confirm/${encodeURIComponent(token)}`}>
+        <CsrfField token={csrfToken} />
+        <button type="submit">أكّد اشتراكي</button>
+      </form>
+    </Page>
+  );
+}
+
+export function ConfirmedPage({ site, newsletters }: { site: SiteChrome; newsletters: NewsletterRow[] }) {
+  return (
+    <Page site={site} title="تم تأكيد اشتراكك">
+      <h1>تم تأكيد اشتراكك</h1>
+      <p>ستصلك من الآن: {newsletters.map((newsletter) => `«${newsletter.name}»`).join('، ')}.</p>
+      <p>
+        <a href="/">عُد إلى الصفحة الرئيسية</a>
+      </p>
+    </Page>
+  );
+}
+
+export function LinkInvalidPage({ site, what }: { site: SiteChrome; what: 'confirm' | 'unsubscribe' }) {
+  return (
+    <Page site={site} title="الرابط غير صالح">
+      <h1>الرابط غير صالح</h1>
+      <p>
+        {what === 'confirm'
+          ? 'رابط التأكيد هذا مستخدم من قبل أو انتهت مدته أو غير مكتمل. إن لم يكن اشتراكك مؤكدًا فاطلبه من جديد.'
+          : 'رابط إلغاء الاشتراك هذا غير مكتمل. انسخه كاملًا من الرسالة، أو أدر اشتراكاتك من صفحة النشرات.'}
+      </p>
+      <p>
+        <a href="/newsletters">صفحة النشرات</a>
+      </p>
+    </Page>
+  );
+}
+
+/** "r•••@example.org": enough for readers to recognise their address, not enough to learn someone else's. */
+export function maskEmail(email: string): string {
+  const [local = '', domain = ''] = email.split('@');
+  return `${local.slice(0, 1)}•••@${domain}`;
+}
+
+export function UnsubscribePage({ site, newsletter, email, token, done }: { site: SiteChrome; newsletter: NewsletterRow; email: string; token: string; done: boolean }) {
+  return (
+    <Page site={site} title={done ? 'أُلغي اشتراكك' : 'إلغاء الاشتراك'}>
+      {done ? (
+        <>
+          <h1>أُلغي اشتراكك</h1>
+          <p>
+            لن تصل «{newsletter.name}» بعد الآن إلى <bdi dir="ltr">{maskEmail(email)}</bdi>.
+          </p>
+          <p>
+            غيّرت رأيك؟ <a href="/newsletters">اشترك من جديد</a>.
+          </p>
+        </>
+      ) : (
+        <>
+          <h1>إلغاء الاشتراك</h1>
+          <p>
+            هل تريد أن تتوقف «{newsletter.name}» عن الوصول إلى <bdi dir="ltr">{maskEmail(email)}</bdi>؟
+          </p>
+          <form method="post" action={`/unsubscribe/${encodeURIComponent(token)}`}>
+            <button type="submit">نعم، ألغِ اشتراكي</button>
+          </form>
+        </>
+      )}
+    </Page>
+  );
+}
