@@ -9,7 +9,8 @@ import { loadConfig } from '../config.ts';
 import { jobRepository } from '../jobs/job.repository.ts';
 import { createMailer, type Mailer } from '../mail/mailer.ts';
 import { newsletterRepository } from './newsletter.repository.ts';
-import { BREAKING_NEWSLETTER_SLUG, DEFAULT_NEWSLETTER_SLUG, ensureDefaultNewsletters, importSubscribers, unsubscribeWithToken } from './newsletters.service.ts';
+import { BREAKING_NEWSLETTER_SLUG, DEFAULT_NEWSLETTER_SLUG, ensureDefaultNewsletters, importSubscribers, subscribeAccount, unsubscribeWithToken } from './newsletters.service.ts';
+import { follow } from '../feed/follow.service.ts';
 import { sendRepository } from './send.repository.ts';
 import { cancelSend, createIssue, enqueueBreakingNews, pauseSend, planScheduledIssues, resumeSend, scheduleIssue } from './sends.service.ts';
 import { readBounceAddress } from './tokens.ts';
@@ -28,8 +29,8 @@ describeEachEngine('newsletter delivery', (database) => {
     await importSubscribers(db(), DEFAULT_NEWSLETTER_SLUG, emails);
     return emails;
   };
-  const article = async (title: string, publishedAt = new Date().toISOString()) => {
-    const saved = await saveImportedArticle(db(), buildArticle({ title, subtitle: 'سطر تمهيدي قصير عن الخبر', publishedAt }));
+  const article = async (title: string, publishedAt = new Date().toISOString(), sectionName = 'ثقافة') => {
+    const saved = await saveImportedArticle(db(), buildArticle({ title, subtitle: 'سطر تمهيدي قصير عن الخبر', publishedAt, sectionName }));
     return (await articleRepository(db()).findBySlug(saved.slug))!.id;
   };
 
@@ -207,6 +208,25 @@ describeEachEngine('newsletter delivery', (database) => {
     const rows = await db().selectFrom('send_recipients').select('email').where('send_id', '=', later[0]!.id).execute();
     expect(rows.map((row) => row.email)).toContain(cairo);
     expect(rows.map((row) => row.email)).not.toContain(riyadh);
+  });
+
+  it('gives a reader with an account the articles of their own feed in «نشرتك», and keeps them for a resend', async () => {
+    sink.clear();
+    const yours = await newsletter('yours');
+    const sport = await article('الفريق المحلي يفوز بالكأس', new Date().toISOString(), 'رياضة');
+    const sportSection = (await articleRepository(db()).findSectionByName('رياضة'))!;
+    await subscribeAccount(db(), { userId: 'reader-follows-sport', email: 'fan@example.org' }, 'yours', 'account');
+    await follow(db(), 'reader-follows-sport', 'section', sportSection.slug);
+    await importSubscribers(db(), 'yours', ['anonymous.weekly@example.org']);
+    const { send } = await createIssue(db(), { newsletterId: yours.id });
+    await scheduleIssue(db(), send.id);
+    await runSendToEnd(testWorker(deps()), db(), send.id);
+    const fan = await sink.waitForMessageTo('fan@example.org');
+    expect(fan.text).toContain('الفريق المحلي يفوز بالكأس');
+    const rows = await db().selectFrom('send_recipients').select(['email', 'article_ids']).where('send_id', '=', send.id).execute();
+    const fanIds = JSON.parse(rows.find((row) => row.email === 'fan@example.org')!.article_ids!) as string[];
+    expect(fanIds).toContain(sport);
+    expect(rows.find((row) => row.email === 'anonymous.weekly@example.org')?.article_ids).toBeNull();
   });
 
   it('never creates an empty issue', async () => {

@@ -33,6 +33,10 @@ export function sendRepository(db: Executor) {
 
     findSend: (id: string) => db.selectFrom('newsletter_sends').selectAll().where('id', '=', id).executeTakeFirst(),
 
+    async sendStatus(id: string): Promise<SendStatus | undefined> {
+      return (await db.selectFrom('newsletter_sends').select('status').where('id', '=', id).executeTakeFirst())?.status;
+    },
+
     listSends: (newsletterId: string, limit: number) =>
       db
         .selectFrom('newsletter_sends')
@@ -145,6 +149,16 @@ export function sendRepository(db: Executor) {
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
+
+    /** Freezes a personalized recipient's own articles, so a resend after a crash is the same issue. */
+    setRecipientArticles: (sendId: string, subscriberId: string, workerId: string, articleIds: string) =>
+      db
+        .updateTable('send_recipients')
+        .set({ article_ids: articleIds })
+        .where('send_id', '=', sendId)
+        .where('subscriber_id', '=', subscriberId)
+        .where('locked_by', '=', workerId)
+        .execute(),
 
     async recipientCounts(sendId: string): Promise<RecipientCounts> {
       const rows = await db

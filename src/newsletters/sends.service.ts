@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { articleRepository, type ArticleListItem } from '../articles/article.repository.ts';
 import { articlePath } from '../articles/slug.ts';
 import type { NewsletterConfig } from '../config.ts';
+import { buildFeed } from '../feed/feed.service.ts';
 import type { Database } from '../db/schema.ts';
 import { enqueueJob } from '../jobs/job.ts';
 import { invalidInput, notFound, SahifaError } from '../lib/errors.ts';
@@ -317,7 +318,9 @@ export async function deliverSend(deps: SendDeps, sendId: string, run: DeliveryR
   if (!send || send.status !== 'sending' || !send.html || !send.text_body) return {};
   const newsletter = await newsletterRepository(deps.db).findNewsletter(send.newsletter_id);
   if (!newsletter) return {};
-  const issue: RenderedIssue = { html: send.html, text: send.text_body };
+  const shared: RenderedIssue = { html: send.html, text: send.text_body };
+  // «نشرتك»: each reader with an account gets their own feed's articles, rendered for them; others the shared issue.
+  const issueFor = newsletter.content_rule === 'personalized' ? (row: RecipientRow) => personalIssue(deps, send, newsletter, row, run.workerId, shared) : async () => shared;
   const leaseUntil = () => new Date(Date.now() + run.leaseMs).toISOString();
   const stats = { attempted: 0, permanent: 0 };
   // Rows in flight stay leased however slowly the server answers.
@@ -326,7 +329,7 @@ export async function deliverSend(deps: SendDeps, sendId: string, run: DeliveryR
     for (;;) {
       if (run.signal.aborted) return {};
       // An editor may pause or cancel at any time; it takes effect at the next batch.
-      if ((await sends.findSend(sendId))?.status !== 'sending') return {};
+      if ((await sends.sendStatus(sendId)) !== 'sending') return {};
       const batch = await sends.claimRecipients({ sendId, workerId: run.workerId, now: new Date().toISOString(), leaseUntil: leaseUntil(), limit: deps.settings.batchSize });
       if (!batch.length) {
         const left = await sends.unfinished(sendId);
@@ -348,7 +351,7 @@ export async function deliverSend(deps: SendDeps, sendId: string, run: DeliveryR
         batch.map((row) =>
           unreachable.has(row.subscriber_id)
             ? sends.recordRecipient(sendId, row.subscriber_id, run.workerId, { status: 'skipped', error: 'unsubscribed or suppressed since the audience was frozen' }).then(() => 'skipped' as const)
-            : deliverOne(deps, send, newsletter, issue, row, run.workerId),
+            : issueFor(row).then((issue) => deliverOne(deps, send, newsletter, issue, row, run.workerId)),
         ),
       );
       stats.attempted += outcomes.filter((outcome) => outcome !== 'skipped').length;
@@ -369,6 +372,24 @@ export async function deliverSend(deps: SendDeps, sendId: string, run: DeliveryR
 }
 
 type Outcome = 'sent' | 'temporary' | 'permanent' | 'skipped';
+
+/**
+ * A personalized recipient's issue: the articles of their feed (src/feed), chosen once and kept in their row so a
+ * resend after a crash is the same issue. Readers without an account, or with nothing followed or learned yet,
+ * get the shared issue (the week's latest).
+ */
+async function personalIssue(deps: SendDeps, send: SendRow, newsletter: NewsletterRow, row: RecipientRow, workerId: string, shared: RenderedIssue): Promise<RenderedIssue> {
+  let ids = row.article_ids ? (JSON.parse(row.article_ids) as string[]) : null;
+  if (!ids) {
+    const subscriber = await newsletterRepository(deps.db).findSubscriber(row.subscriber_id);
+    if (!subscriber?.user_id) return shared;
+    const feed = await buildFeed(deps.db, subscriber.user_id, { size: newsletter.article_limit });
+    if (!feed.personalized || !feed.items.length) return shared;
+    ids = feed.items.map((item) => item.article.id);
+    await sendRepository(deps.db).setRecipientArticles(send.id, row.subscriber_id, workerId, JSON.stringify(ids));
+  }
+  return (await renderSendIssue(deps, { ...send, article_ids: JSON.stringify(ids) })) ?? shared;
+}
 
 async function deliverOne(deps: SendDeps, send: SendRow, newsletter: NewsletterRow, issue: RenderedIssue, row: RecipientRow, workerId: string): Promise<Outcome> {
   const sends = sendRepository(deps.db);
@@ -440,4 +461,44 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     }
     signal.addEventListener('abort', done, { once: true });
   });
+}
+
+/**
+ * Sends an issue (any state, drafts included) to one address as a test — an editor checking it in their own mail
+ * program. The subject says so; the unsubscribe link points to the newsletters page, not at anyone's subscription.
+ */
+export async function sendTestIssue(deps: NewsletterDeps, sendId: string, to: string): Promise<void> {
+  const send = await sendRepository(deps.db).findSend(sendId);
+  if (!send) throw notFound('send');
+  const issue = await renderSendIssue(deps, send);
+  if (!issue) throw new SahifaError('NO_ARTICLES', 'none of the articles of this issue is published', 409);
+  const newsletter = (await newsletterRepository(deps.db).findNewsletter(send.newsletter_id))!;
+  const copy = personalize(issue, `${deps.siteUrl}/newsletters`);
+  await deps.mailer.send({
+    to,
+    from: `"${newsletter.sender_name.replace(/["\\]/g, '')}" <${newsletter.sender_address}>`,
+    subject: `[تجربة] ${send.subject}`,
+    text: copy.text,
+    html: copy.html,
+    textEncoding: 'base64',
+  });
+}
+
+export interface SendProgress {
+  counts: { pending: number; sending: number; sent: number; failed: number; skipped: number };
+  /** Share of recipients finished (sent, failed or skipped), 0..1. */
+  done: number;
+  /** Estimated end at the rate so far; null before the first message or once finished. */
+  eta: Date | null;
+}
+
+/** How far a send has come, and when it should end at its rate so far. */
+export async function sendProgress(db: Kysely<Database>, send: SendRow, now: Date = new Date()): Promise<SendProgress> {
+  const counts = await sendRepository(db).recipientCounts(send.id);
+  const total = counts.pending + counts.sending + counts.sent + counts.failed + counts.skipped;
+  const finished = counts.sent + counts.failed + counts.skipped;
+  const elapsed = send.started_at ? now.getTime() - Date.parse(send.started_at) : 0;
+  const left = total - finished;
+  const eta = send.status === 'sending' && finished > 0 && left > 0 && elapsed > 0 ? new Date(now.getTime() + (elapsed / finished) * left) : null;
+  return { counts, done: total ? finished / total : 0, eta };
 }

@@ -1,0 +1,151 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildArticle } from '../../test/build-article.ts';
+import { describeEachEngine } from '../../test/engines.ts';
+import { runSendToEnd, testSendDeps, testWorker } from '../../test/newsletters.ts';
+import { type SmtpSink, startSmtpSink } from '../../test/smtp-sink.ts';
+import { buildApp } from '../app.ts';
+import { articleRepository } from '../articles/article.repository.ts';
+import { saveImportedArticle } from '../articles/article.service.ts';
+import { loadConfig } from '../config.ts';
+import { createMailer, type Mailer } from '../mail/mailer.ts';
+import { newsletterRepository } from './newsletter.repository.ts';
+import { DEFAULT_NEWSLETTER_SLUG, ensureDefaultNewsletters } from './newsletters.service.ts';
+import { newsletterSecret } from './secret.ts';
+import { createIssue, scheduleIssue } from './sends.service.ts';
+import { unsubscribeToken } from './tokens.ts';
+
+/** The CSRF cookie and token of a fresh anonymous visitor, read from a page's form. */
+async function csrf(app: FastifyInstance, url: string) {
+  const page = await app.inject({ url });
+  const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
+  const cookie = page.cookies.find((c) => c.name === 'sahifa_csrf');
+  if (!token || !cookie) throw new Error(`no CSRF token on ${url}`);
+  return { token, cookie: `${cookie.name}=${cookie.value}` };
+}
+
+describeEachEngine('newsletter pages', (database) => {
+  let sink: SmtpSink;
+  let mailer: Mailer;
+  let app: FastifyInstance;
+  const config = loadConfig({ SITE_URL: 'https://news.example', NEWSLETTER_INBOUND_TOKEN: 'inbound-token-for-tests' });
+  const db = () => database.handle.db;
+
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+    mailer = createMailer({ ...config.mail, smtpUrl: sink.url });
+    await ensureDefaultNewsletters(db(), { name: 'صحيفة', address: 'newsletters@news.example' }, 'Asia/Riyadh');
+    app = await buildApp({ config, database: database.handle, mailer });
+  });
+  afterAll(async () => {
+    await app.close();
+    await mailer.close();
+    await sink.close();
+  });
+
+  it('lists the newsletters with a signup form, and in JSON', async () => {
+    const page = await app.inject({ url: '/newsletters' });
+    expect(page.statusCode).toBe(200);
+    for (const name of ['الموجز اليومي', 'عاجل', 'نشرتك']) expect(page.body).toContain(name);
+    expect(page.body).toContain('action="/newsletters/subscribe"');
+    const api = await app.inject({ url: '/api/newsletters' });
+    expect(api.json().newsletters.map((n: { slug: string }) => n.slug)).toEqual(['daily', 'breaking', 'yours']);
+  });
+
+  it('signs up with double opt-in: one confirmation mail, a link that confirms once', async () => {
+    const { token, cookie } = await csrf(app, '/newsletters');
+    const signup = await app.inject({
+      method: 'POST',
+      url: '/newsletters/subscribe',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `_csrf=${token}&email=${encodeURIComponent(' New.Reader@Example.org ')}&newsletter=daily&newsletter=breaking`,
+    });
+    expect(signup.statusCode).toBe(200);
+    expect(signup.body).toContain('تحقق من بريدك');
+    const subscriber = await newsletterRepository(db()).findSubscriberByEmail('new.reader@example.org');
+    const daily = (await newsletterRepository(db()).findNewsletterBySlug('daily'))!;
+    expect((await newsletterRepository(db()).findSubscription(subscriber!.id, daily.id))?.status).toBe('unconfirmed');
+
+    const mail = await sink.waitForMessageTo('new.reader@example.org');
+    expect(mail.subject).toContain('الموجز اليومي');
+    expect(mail.html).toMatch(/<html[^>]*lang="ar"[^>]*dir="rtl"/);
+    const link = mail.links.find((url) => url.startsWith('https://news.example/newsletters/confirm/'))!;
+    const path = new URL(link).pathname;
+    // Opening the link only shows a button: link scanners must not confirm for anyone.
+    const confirmPage = await app.inject({ url: path });
+    expect(confirmPage.statusCode).toBe(200);
+    expect((await newsletterRepository(db()).findSubscription(subscriber!.id, daily.id))?.status).toBe('unconfirmed');
+    const form = await csrf(app, path);
+    const confirm = () =>
+      app.inject({ method: 'POST', url: path, headers: { cookie: form.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${form.token}` });
+    const confirmed = await confirm();
+    expect(confirmed.statusCode).toBe(200);
+    expect(confirmed.body).toContain('تم تأكيد اشتراكك');
+    expect((await newsletterRepository(db()).findSubscription(subscriber!.id, daily.id))?.status).toBe('confirmed');
+    expect((await confirm()).statusCode).toBe(404);
+  });
+
+  it('refuses a bad address with the reason, keeping what was typed', async () => {
+    const { token, cookie } = await csrf(app, '/newsletters');
+    const response = await app.inject({
+      method: 'POST',
+      url: '/newsletters/subscribe',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `_csrf=${token}&email=not-an-address&newsletter=daily`,
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toContain('اكتب عنوان بريد إلكتروني صحيحًا');
+    expect(response.body).toContain('value="not-an-address"');
+  });
+
+  it('unsubscribes in one click without session or CSRF token, idempotently; a forged link is refused', async () => {
+    const subscriber = await newsletterRepository(db()).upsertSubscriber({ id: crypto.randomUUID(), email: 'oneclick@example.org', user_id: null, time_zone: null, created_at: new Date().toISOString(), updated_at: new Date().toISOString() });
+    const daily = (await newsletterRepository(db()).findNewsletterBySlug(DEFAULT_NEWSLETTER_SLUG))!;
+    await newsletterRepository(db()).putSubscription({ subscriber_id: subscriber.id, newsletter_id: daily.id, status: 'confirmed', source: 'import', created_at: new Date().toISOString(), updated_at: new Date().toISOString() });
+    const token = unsubscribeToken(await newsletterSecret(db()), subscriber.id, daily.id);
+
+    const page = await app.inject({ url: `/unsubscribe/${token}` });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('نعم، ألغِ اشتراكي');
+    expect(page.body).toContain('o•••@example.org');
+
+    const oneClick = () =>
+      app.inject({ method: 'POST', url: `/unsubscribe/${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' });
+    expect((await oneClick()).statusCode).toBe(200);
+    expect(await newsletterRepository(db()).findSubscription(subscriber.id, daily.id)).toMatchObject({ status: 'unsubscribed', unsubscribe_source: 'one_click' });
+    const again = await oneClick();
+    expect(again.statusCode).toBe(200);
+    expect(again.body).toContain('أُلغي اشتراكك');
+    const forged = await app.inject({ method: 'POST', url: `/unsubscribe/${subscriber.id}.${daily.id}.AAAAAAAAAAAAAAAAAAAAAA`, payload: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(forged.statusCode).toBe(404);
+  });
+
+  it("shows a sent issue in the browser without anyone's unsubscribe link, and hides drafts", async () => {
+    const saved = await saveImportedArticle(db(), buildArticle({ title: 'افتتاح متحف التاريخ الطبيعي' }));
+    const article = (await articleRepository(db()).findBySlug(saved.slug))!;
+    const daily = (await newsletterRepository(db()).findNewsletterBySlug(DEFAULT_NEWSLETTER_SLUG))!;
+    const { send } = await createIssue(db(), { newsletterId: daily.id, articleIds: [article.id] });
+    expect((await app.inject({ url: `/newsletters/view/${send.id}` })).statusCode).toBe(404);
+    await scheduleIssue(db(), send.id);
+    await runSendToEnd(testWorker(testSendDeps(db(), mailer)), db(), send.id);
+    const view = await app.inject({ url: `/newsletters/view/${send.id}` });
+    expect(view.statusCode).toBe(200);
+    expect(view.body).toMatch(/<html[^>]*lang="ar"[^>]*dir="rtl"/);
+    expect(view.body).toContain('افتتاح متحف التاريخ الطبيعي');
+    expect(view.body).not.toContain('%%UNSUBSCRIBE_URL%%');
+    expect(view.body).not.toContain('/unsubscribe/');
+    expect(view.headers['content-security-policy']).toContain("default-src 'none'");
+  });
+
+  it('takes bounces at the inbound endpoint only with its token', async () => {
+    const report = 'From: MAILER-DAEMON@mx.example\r\nTo: b+x@news.example\r\nSubject: failure\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary="z"\r\n\r\n--z\r\nContent-Type: text/plain\r\n\r\nfailed\r\n--z\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example\r\n\r\nFinal-Recipient: rfc822; nobody@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n--z--\r\n';
+    const post = (authorization?: string) =>
+      app.inject({ method: 'POST', url: '/newsletters/inbound', headers: { 'content-type': 'message/rfc822', ...(authorization ? { authorization } : {}) }, payload: report });
+    expect((await post()).statusCode).toBe(401);
+    expect((await post('Bearer wrong-token-wrong-token')).statusCode).toBe(401);
+    const accepted = await post('Bearer inbound-token-for-tests');
+    expect(accepted.statusCode).toBe(200);
+    expect(accepted.json()).toEqual({ kind: 'bounce', addresses: ['nobody@example.org'] });
+    expect(await newsletterRepository(db()).isSuppressed('nobody@example.org')).toBe(true);
+  });
+});
