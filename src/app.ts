@@ -35,6 +35,11 @@ import { accountsService } from './accounts/accounts.service.ts';
 import { accountsRoutes } from './accounts/accounts.routes.tsx';
 import type { PersonalDataSource } from './accounts/personal-data.ts';
 import { exportReaderActivity, forgetReader } from './feed/follow.service.ts';
+import { newsletterAdminRoutes } from './newsletters/newsletters.admin.tsx';
+import { newsletterRoutes } from './newsletters/newsletters.routes.tsx';
+import { DEFAULT_NEWSLETTER_NAME, DEFAULT_NEWSLETTER_SLUG, isAccountSubscribed } from './newsletters/newsletters.service.ts';
+import { newsletterSecret } from './newsletters/secret.ts';
+import { newsletterPersonalData } from './newsletters/personal-data.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -106,7 +111,11 @@ export async function buildApp({ config, database, logger = false, mailer: given
   const readerSlots = createReaderSlots();
   const loadCsrfKey = () => secretsRepository(database.db).getOrCreate('csrf', newToken);
   await sessionPlugin(app, { sessions, slots: readerSlots, config: config.accounts, siteUrl: config.siteUrl, loadCsrfKey });
-  registerReaderPrompt(readerSlots);
+  registerReaderPrompt(readerSlots, {
+    isSubscribed: (reader) => isAccountSubscribed(database.db, reader.id),
+    subscribe: { action: `/account/newsletters/${DEFAULT_NEWSLETTER_SLUG}/subscribe`, newsletterName: DEFAULT_NEWSLETTER_NAME },
+    manageHref: '/newsletters',
+  });
   registerFeedSlots(readerSlots, database.db);
   // Reads are batched in memory and written about once a second; closing the app writes what is left.
   const recorder = createReadRecorder(database.db, { onError: (error) => app.log.warn({ err: error }, 'read events not stored') });
@@ -114,6 +123,7 @@ export async function buildApp({ config, database, logger = false, mailer: given
   // What other capabilities keep about a reader: in the account's export, and erased with the account.
   const personalData: PersonalDataSource[] = [
     { name: 'readerActivity', export: (db, reader) => exportReaderActivity(db, reader.id), erase: (trx, reader) => forgetReader(trx, reader.id) },
+    newsletterPersonalData,
   ];
   const accounts = accountsService({ db: database.db, mailer, sessions, siteName: config.siteName, siteUrl: config.siteUrl, personalData });
   conditionalGet(app);
@@ -131,6 +141,18 @@ export async function buildApp({ config, database, logger = false, mailer: given
   savedRoutes(app, deps);
   await newsroomRoutes(app, { ...deps, media: folderMediaStore(path.join(config.dataDir, 'media')) });
   await accountsRoutes(app, { db: database.db, siteName: config.siteName, accounts, sessions, config: config.accounts });
+  // The newsletter HMAC key is read on first use, like the CSRF key: the app starts before the database may be ready.
+  let secret: Promise<string> | null = null;
+  const loadNewsletterSecret = () => (secret ??= newsletterSecret(database.db).catch((error: unknown) => ((secret = null), Promise.reject(error))));
+  const newsletterDeps = {
+    ...deps,
+    mailer,
+    secret: loadNewsletterSecret,
+    settings: config.newsletters,
+    ...(config.newsletters.inboundToken ? { inboundToken: config.newsletters.inboundToken } : {}),
+  };
+  newsletterRoutes(app, newsletterDeps);
+  newsletterAdminRoutes(app, newsletterDeps);
   if (config.nodeEnv !== 'production') outboxRoutes(app, { ...deps, outboxDir: config.mail.outboxDir, mailerKind: mailer.kind });
   return app;
 }

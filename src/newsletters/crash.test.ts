@@ -2,11 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { afterEach, expect, it } from 'vitest';
 import { buildArticle } from '../../test/build-article.ts';
 import { type CountingSink, startCountingSink } from '../../test/counting-smtp-sink.ts';
-import { describeEachEngine, type TestDatabase } from '../../test/engines.ts';
+import { databaseUrlOf, describeEachEngine, type TestDatabase } from '../../test/engines.ts';
 import { SAHIFA_BIN } from '../../test/run-sahifa.ts';
 import { articleRepository } from '../articles/article.repository.ts';
 import { saveImportedArticle } from '../articles/article.service.ts';
-import type { DatabaseTarget } from '../config.ts';
 import { newsletterRepository } from './newsletter.repository.ts';
 import { DEFAULT_NEWSLETTER_SLUG, ensureDefaultNewsletters, importSubscribers } from './newsletters.service.ts';
 import { sendRepository } from './send.repository.ts';
@@ -20,20 +19,12 @@ afterEach(async () => {
   for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
-/** DATABASE_URL for a child process on the test's database (a PostgreSQL test schema goes in `options`). */
-function databaseUrl(target: DatabaseTarget): string {
-  if (target.engine === 'sqlite') return `sqlite:${target.file}`;
-  const url = new URL(target.connectionString);
-  if (target.schema) url.searchParams.set('options', `-c search_path=${target.schema}`);
-  return url.toString();
-}
-
 /** Starts `sahifa worker` as a child process sending through the sink, with a short lease so a dead one's work is taken over quickly. */
 function startWorker(database: TestDatabase, sink: CountingSink, env: Record<string, string> = {}): ChildProcess {
   const child = spawn(process.execPath, [SAHIFA_BIN, 'worker'], {
     env: {
       ...process.env,
-      DATABASE_URL: databaseUrl(database.target),
+      DATABASE_URL: databaseUrlOf(database.target),
       SMTP_URL: sink.url,
       SITE_URL: 'https://news.example',
       JOB_LEASE_SECONDS: '2',

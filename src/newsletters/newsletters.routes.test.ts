@@ -14,6 +14,9 @@ import { DEFAULT_NEWSLETTER_SLUG, ensureDefaultNewsletters } from './newsletters
 import { newsletterSecret } from './secret.ts';
 import { createIssue, scheduleIssue } from './sends.service.ts';
 import { unsubscribeToken } from './tokens.ts';
+import { insertReader } from '../../test/build-reader.ts';
+import { SESSION_COOKIE } from '../accounts/session.plugin.ts';
+import { sessionService } from '../accounts/session.service.ts';
 
 /** The CSRF cookie and token of a fresh anonymous visitor, read from a page's form. */
 async function csrf(app: FastifyInstance, url: string) {
@@ -147,5 +150,72 @@ describeEachEngine('newsletter pages', (database) => {
     expect(accepted.statusCode).toBe(200);
     expect(accepted.json()).toEqual({ kind: 'bounce', addresses: ['nobody@example.org'] });
     expect(await newsletterRepository(db()).isSuppressed('nobody@example.org')).toBe(true);
+  });
+
+  /** A signed-in browser: the session cookie, and the page's CSRF token for that session. */
+  async function signedIn(role: 'reader' | 'editor' = 'reader') {
+    const reader = await insertReader(db(), { role });
+    const { token } = await sessionService(db(), { idleMs: 3_600_000, maxMs: 3_600_000 }).start(reader.id, {});
+    const cookie = `${SESSION_COOKIE}=${token}`;
+    const page = await app.inject({ url: '/newsletters', headers: { cookie } });
+    const csrfToken = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
+    return { reader, cookie, csrfToken: csrfToken! };
+  }
+
+  it('shows a signed-in reader «لم تشترك بعد» with a one-click subscribe, then «مشترك»', async () => {
+    const { reader, cookie, csrfToken } = await signedIn();
+    const before = await app.inject({ url: '/newsletters', headers: { cookie } });
+    expect(before.body).toContain('لم تشترك بعد');
+    expect(before.body).toContain('action="/account/newsletters/daily/subscribe"');
+    const subscribe = await app.inject({
+      method: 'POST',
+      url: '/account/newsletters/daily/subscribe',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', referer: 'https://news.example/search?q=x' },
+      payload: `_csrf=${csrfToken}`,
+    });
+    expect(subscribe.statusCode).toBe(303);
+    expect(subscribe.headers.location).toBe('/search?q=x');
+    const subscriber = await newsletterRepository(db()).findSubscriberByUser(reader.id);
+    expect(subscriber?.email).toBe(reader.email.toLowerCase());
+    const after = await app.inject({ url: '/newsletters', headers: { cookie } });
+    expect(after.body).toContain('مشترك');
+    expect(after.body).toContain('action="/account/newsletters/daily/unsubscribe"');
+    // Without the CSRF token the same POST is refused.
+    const forged = await app.inject({ method: 'POST', url: '/account/newsletters/breaking/subscribe', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: '' });
+    expect(forged.statusCode).toBe(403);
+    const unsubscribe = await app.inject({
+      method: 'POST',
+      url: '/account/newsletters/daily/unsubscribe',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `_csrf=${csrfToken}&next=/newsletters`,
+    });
+    expect(unsubscribe.headers.location).toBe('/newsletters');
+    expect((await app.inject({ url: '/newsletters', headers: { cookie } })).body).toContain('لم تشترك بعد');
+  });
+
+  it('lets an editor make an issue, preview it and send a test to themselves; readers may not', async () => {
+    const reader = await signedIn('reader');
+    expect((await app.inject({ url: '/newsletters/admin', headers: { cookie: reader.cookie } })).statusCode).toBe(403);
+    const editor = await signedIn('editor');
+    const saved = await saveImportedArticle(db(), buildArticle({ title: 'مهرجان المسرح يعلن برنامجه', publishedAt: new Date().toISOString() }));
+    const created = await app.inject({
+      method: 'POST',
+      url: '/newsletters/admin/sends',
+      headers: { cookie: editor.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `_csrf=${editor.csrfToken}&newsletter=daily&articles=${encodeURIComponent(`https://news.example/article/${saved.slug}`)}&subject=${encodeURIComponent('عدد خاص عن المسرح')}`,
+    });
+    expect(created.statusCode).toBe(303);
+    const sendPath = created.headers.location as string;
+    const page = await app.inject({ url: sendPath, headers: { cookie: editor.cookie } });
+    expect(page.body).toContain('عدد خاص عن المسرح');
+    expect(page.body).toContain('مسودة');
+    const preview = await app.inject({ url: `${sendPath}/preview`, headers: { cookie: editor.cookie } });
+    expect(preview.body).toContain('مهرجان المسرح يعلن برنامجه');
+    expect(preview.headers['content-security-policy']).toContain("frame-ancestors 'self'");
+    const test = await app.inject({ method: 'POST', url: `${sendPath}/test`, headers: { cookie: editor.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${editor.csrfToken}` });
+    expect(test.statusCode).toBe(303);
+    const mail = await sink.waitForMessageTo(editor.reader.email);
+    expect(mail.subject).toBe('[تجربة] عدد خاص عن المسرح');
+    expect(mail.text).toContain('مهرجان المسرح يعلن برنامجه');
   });
 });

@@ -38,6 +38,17 @@ const signupBody = z.object({
 /** Where to go back to after a form: a path on this site only. */
 const nextField = z.object({ next: z.string().regex(/^\/(?!\/)[^\s]*$/).max(500).optional() });
 
+/** The path of a Referer on this site, or null (another site, or none). */
+function sameSitePath(referer: string | undefined, siteUrl: string): string | null {
+  if (!referer) return null;
+  try {
+    const url = new URL(referer);
+    return url.origin === new URL(siteUrl).origin ? `${url.pathname}${url.search}` : null;
+  } catch {
+    return null;
+  }
+}
+
 // The web view is the email's own HTML: inline styles, no scripts, framed by nothing but us.
 const WEB_VIEW_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; frame-ancestors 'none'; form-action 'none'; base-uri 'none'";
 
@@ -151,14 +162,15 @@ export function newsletterRoutes(app: FastifyInstance, deps: NewsletterRouteDeps
     const { next } = nextField.parse(request.body ?? {});
     const reader = request.reader!;
     await subscribeAccount(deps.db, { userId: reader.id, email: reader.email }, slug, next === '/newsletters' ? 'account' : 'prompt');
-    return reply.redirect(next ?? '/newsletters', 303);
+    // The prompt's one-click form has no `next`: back to the page it was on.
+    return reply.redirect(next ?? sameSitePath(request.headers.referer, deps.siteUrl) ?? '/newsletters', 303);
   });
 
   app.post('/account/newsletters/:slug/unsubscribe', { preHandler: requireReader() }, async (request, reply) => {
     const { slug } = slugParams.parse(request.params);
     const { next } = nextField.parse(request.body ?? {});
     await unsubscribeAccount(deps.db, request.reader!.id, slug);
-    return reply.redirect(next ?? '/newsletters', 303);
+    return reply.redirect(next ?? sameSitePath(request.headers.referer, deps.siteUrl) ?? '/newsletters', 303);
   });
 
   // Bounces, complaints and mailto unsubscribes, piped by the mail server as raw messages (message/rfc822).

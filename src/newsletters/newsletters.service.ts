@@ -20,6 +20,7 @@ export interface NewsletterDeps {
 
 /** The newsletter the reader prompt's one-click button subscribes to. */
 export const DEFAULT_NEWSLETTER_SLUG = 'daily';
+export const DEFAULT_NEWSLETTER_NAME = 'الموجز اليومي';
 export const BREAKING_NEWSLETTER_SLUG = 'breaking';
 
 /** A confirmation link works this long, once. */
@@ -42,7 +43,7 @@ interface SeedNewsletter {
 const DEFAULT_NEWSLETTERS: SeedNewsletter[] = [
   {
     slug: DEFAULT_NEWSLETTER_SLUG,
-    name: 'الموجز اليومي',
+    name: DEFAULT_NEWSLETTER_NAME,
     description: 'أهم أخبار اليوم في رسالة واحدة كل صباح، في السابعة بتوقيتك.',
     cadence: 'daily',
     send_time: '07:00',

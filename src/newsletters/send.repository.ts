@@ -94,17 +94,25 @@ export function sendRepository(db: Executor) {
     },
 
     /**
-     * Claims up to `limit` recipients of a send: pending ones whose (re)try time has come, and ones being sent
-     * by a worker whose lease expired (it died mid-batch: those are sent again, see CONTEXT.md).
+     * Claims up to `limit` recipients of a send whose (re)try time has come. Rows of a worker whose lease expired
+     * (it died mid-batch) are first put back as pending, so they are claimed again — and sent again, see
+     * CONTEXT.md. Both statements walk the (send_id, status, next_attempt_at) index in order: no sort of the
+     * remaining recipients, however many there are.
      */
-    claimRecipients(options: { sendId: string; workerId: string; now: string; leaseUntil: string; limit: number }): Promise<RecipientRow[]> {
+    async claimRecipients(options: { sendId: string; workerId: string; now: string; leaseUntil: string; limit: number }): Promise<RecipientRow[]> {
+      await db
+        .updateTable('send_recipients')
+        .set({ status: 'pending', locked_by: null, locked_until: null })
+        .where('send_id', '=', options.sendId)
+        .where('status', '=', 'sending')
+        .where('locked_until', '<', options.now)
+        .execute();
       return claimRows<RecipientRow>(db, {
         table: 'send_recipients',
         key: 'subscriber_id',
         scope: sql`send_id = ${options.sendId}`,
-        claimable: sql`((status = 'pending' and next_attempt_at <= ${options.now})
-          or (status = 'sending' and locked_until < ${options.now}))`,
-        orderBy: sql`next_attempt_at, subscriber_id`,
+        claimable: sql`status = 'pending' and next_attempt_at <= ${options.now}`,
+        orderBy: sql`next_attempt_at`,
         limit: options.limit,
         set: sql`status = 'sending', locked_by = ${options.workerId}, locked_until = ${options.leaseUntil}`,
       });
