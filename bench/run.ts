@@ -14,6 +14,7 @@ import { BULK_TRANSACTION_SIZE } from '../src/articles/article.service.ts';
 import { searchAtScale, searchLatency } from './search.bench.ts';
 import { feedBench } from './feed.bench.ts';
 import { ms, withPeakMemory } from './stats.ts';
+import { newsletterBench } from './newsletters.bench.ts';
 
 const generatedCount = Number(process.env.BENCH_GENERATED ?? 100_000);
 const loadSeconds = Number(process.env.BENCH_DURATION ?? 10);
@@ -83,6 +84,10 @@ try {
   // BENCH_MILLION (1,000,000) articles and, when BENCH_POSTGRES_URL or TEST_DATABASE_URL is set, a PostgreSQL
   // schema of BENCH_POSTGRES_ARTICLES (100,000), then measures search on each.
   if (process.env.BENCH_SEARCH_SCALE) figures.searchScale = await searchAtScale(corpus, work, line);
+
+  // 5. Newsletters: recipients materialized/s, messages/s to a loopback SMTP server (its own process) for
+  // BENCH_RECIPIENTS (100,000) recipients, and the sender's peak memory.
+  figures.newsletters = await newsletterBench(work, Number(process.env.BENCH_RECIPIENTS ?? 100_000), line);
 
   fs.mkdirSync(path.join(import.meta.dirname, 'results'), { recursive: true });
   fs.writeFileSync(path.join(import.meta.dirname, 'results', 'latest.json'), `${JSON.stringify(figures, null, 2)}\n`);
