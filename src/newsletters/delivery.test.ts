@@ -14,6 +14,7 @@ import { follow } from '../feed/follow.service.ts';
 import { sendRepository } from './send.repository.ts';
 import { cancelSend, createIssue, enqueueBreakingNews, pauseSend, planScheduledIssues, resumeSend, scheduleIssue } from './sends.service.ts';
 import { readBounceAddress } from './tokens.ts';
+import { newsletterPersonalData } from './personal-data.ts';
 
 describeEachEngine('newsletter delivery', (database) => {
   let sink: SmtpSink;
@@ -227,6 +228,15 @@ describeEachEngine('newsletter delivery', (database) => {
     const fanIds = JSON.parse(rows.find((row) => row.email === 'fan@example.org')!.article_ids!) as string[];
     expect(fanIds).toContain(sport);
     expect(rows.find((row) => row.email === 'anonymous.weekly@example.org')?.article_ids).toBeNull();
+  });
+
+  it("exports a reader's subscriptions and erases them with the account", async () => {
+    const reader = { id: 'reader-leaving-us', email: 'Leaving.Reader@example.org' };
+    await subscribeAccount(db(), { userId: reader.id, email: reader.email }, DEFAULT_NEWSLETTER_SLUG, 'account');
+    expect(await newsletterPersonalData.export(db(), reader)).toEqual({ email: 'leaving.reader@example.org', subscriptions: [{ newsletter: 'الموجز اليومي', status: 'confirmed' }] });
+    await db().transaction().execute((trx) => newsletterPersonalData.erase!(trx, reader));
+    expect(await newsletterRepository(db()).findSubscriberByEmail('leaving.reader@example.org')).toBeUndefined();
+    expect(await db().selectFrom('subscriptions').select('subscriber_id').where('source', '=', 'account').where('subscriber_id', 'not in', db().selectFrom('subscribers').select('id')).execute()).toEqual([]);
   });
 
   it('never creates an empty issue', async () => {

@@ -49,9 +49,6 @@ export function newsletterRepository(db: Executor) {
         .where('newsletter_id', '=', newsletterId)
         .executeTakeFirst(),
 
-    findSubscriptionByConfirmHash: (hash: string) =>
-      db.selectFrom('subscriptions').selectAll().where('confirm_token_hash', '=', hash).executeTakeFirst(),
-
     /** Creates the subscription or replaces its state (a reader coming back after unsubscribing). */
     async putSubscription(row: Insertable<SubscriptionsTable>): Promise<void> {
       await db

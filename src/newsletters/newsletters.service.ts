@@ -281,12 +281,6 @@ export async function accountNewsletters(db: Kysely<Database>, userId: string) {
   return (await repository.listNewsletters('active')).map((newsletter) => ({ newsletter, status: states.get(newsletter.id) ?? null }));
 }
 
-/** Deletes what the newsletters capability holds about an account: its subscriber row and so its subscriptions. */
-export async function forgetAccount(db: Kysely<Database>, userId: string): Promise<void> {
-  const subscriber = await newsletterRepository(db).findSubscriberByUser(userId);
-  if (subscriber) await newsletterRepository(db).deleteSubscriber(subscriber.id);
-}
-
 /**
  * Imports a list of addresses that already consented elsewhere (moving from another service) as confirmed
  * subscribers of one newsletter, in one transaction; throws INVALID_INPUT naming the first bad address (line).
