@@ -203,6 +203,9 @@ describeEachEngine('newsletter delivery', (database) => {
     expect(await planScheduledIssues(deps(), new Date('2031-03-04T04:31:00Z'))).toEqual([]);
     const later = await planScheduledIssues(deps(), new Date('2031-03-04T05:00:00Z'));
     expect(later.map((send) => send.audience_time_zone)).toEqual(['Africa/Cairo']);
+    // Friday 09:00 in Riyadh: «نشرتك» is due and has the week's article, but no reader yet, so no issue.
+    expect(await newsletterRepository(db()).countByStatus((await newsletter('yours')).id)).toMatchObject({ confirmed: 0 });
+    expect(await planScheduledIssues(deps(), new Date('2031-03-07T06:00:00Z'))).toEqual([]);
     const worker = testWorker(deps());
     await jobRepository(db()).reschedule((await jobRepository(db()).findByDedupeKey(`newsletters.send:${later[0]!.id}`))!.id, new Date().toISOString(), new Date().toISOString());
     await runSendToEnd(worker, db(), later[0]!.id);

@@ -213,6 +213,8 @@ export async function planScheduledIssues(deps: SendDeps, now: Date = new Date()
   const repository = newsletterRepository(deps.db);
   for (const newsletter of await repository.listNewsletters('active')) {
     if (newsletter.cadence !== 'daily' && newsletter.cadence !== 'weekly') continue;
+    // No issue for nobody: a newsletter without confirmed readers makes no sends.
+    if ((await repository.countByStatus(newsletter.id)).confirmed === 0) continue;
     const siteZone = newsletter.time_zone ?? deps.settings.timeZone;
     const zones = newsletter.per_reader_time
       ? [...new Set([siteZone, ...(await repository.subscriberZones(newsletter.id)).map((zone) => zone ?? siteZone)])]
