@@ -124,6 +124,11 @@ export function understandingRepository(db: Executor) {
         ? Promise.resolve([])
         : db.selectFrom('article_entities').select(['article_id', 'entity_id']).where('article_id', 'in', articleIds).execute(),
 
+    async storySize(storyId: string): Promise<number> {
+      const row = await db.selectFrom('article_stories').select((eb) => eb.fn.countAll<string | number>().as('n')).where('story_id', '=', storyId).executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
     /** Every article of one story joins another (two stories found to be one). */
     moveStory: (from: string, to: string) =>
       db.updateTable('article_stories').set({ story_id: to }).where('story_id', '=', from).execute().then(() => undefined),

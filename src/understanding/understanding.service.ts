@@ -14,6 +14,8 @@ export const DUPLICATE_SIMILARITY = 0.6;
 export const STORY_THRESHOLD = 0.1;
 /** Score from which an article that joins one story also brings another story it matches into it. */
 export const STORY_MERGE_THRESHOLD = 0.3;
+/** Stories merge only while together they hold at most this many articles. */
+const MAX_MERGED_STORY = 40;
 /** How far apart in time two articles of one story may be published to be linked directly. */
 const STORY_WINDOW_DAYS = 3;
 /** Candidates scored per article, those sharing the most keys first. */
@@ -221,7 +223,10 @@ async function placeInStory(
   // An article that belongs as clearly to two stories shows they are one: the others join the best one.
   const story = duplicate?.story ?? best?.story ?? article.id;
   for (const [other, score] of ranked) {
-    if (other !== story && score >= STORY_MERGE_THRESHOLD) await repo.moveStory(other, story);
+    if (other === story || score < STORY_MERGE_THRESHOLD) continue;
+    // Merging is what lets one story swallow a season of loosely related news: only small stories merge.
+    const [mine, theirs] = await Promise.all([repo.storySize(story), repo.storySize(other)]);
+    if (mine + theirs <= MAX_MERGED_STORY) await repo.moveStory(other, story);
   }
 
   await repo.insertStory({
