@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/schema.ts';
 import { publishDueArticles } from '../newsroom/article-editing.service.ts';
+import { enqueueBreakingAlert } from './breaking-alert.job.ts';
 import { enqueueJob, defineJob } from './job.ts';
 import type { JobServices } from './services.ts';
 
@@ -14,7 +15,7 @@ export const publishScheduledJob = defineJob({
   kind: 'newsroom.publish-scheduled',
   payload: z.object({ articleId: z.string().min(1) }),
   async run(_payload, { services }: { services: JobServices }) {
-    const published = await publishDueArticles(services.db);
+    const published = await publishDueArticles(services.db, { onBreakingPublished: enqueueBreakingAlert });
     if (published.length) services.log.info({ published }, 'published scheduled articles');
   },
 });

@@ -4,6 +4,7 @@ import { publishScheduledJob } from './publish-scheduled.job.ts';
 import { pollFeedJob } from './poll-feed.job.ts';
 import { deliverSendJob, planNewslettersJob, prepareSendJob } from './send-newsletter.job.ts';
 import type { JobServices } from './services.ts';
+import { breakingAlertJob } from './breaking-alert.job.ts';
 
 /** Every job kind a worker runs. A capability adds its job here (append, to keep merges easy). */
 export const jobDefinitions: JobDefinition<any, JobServices>[] = [
@@ -13,4 +14,5 @@ export const jobDefinitions: JobDefinition<any, JobServices>[] = [
   prepareSendJob,
   deliverSendJob,
   planNewslettersJob,
+  breakingAlertJob,
 ];

@@ -395,4 +395,14 @@ describeEachEngine('the newsroom at /admin', (database) => {
 
   const articleBySource = (url: string) =>
     database.handle.db.selectFrom('articles').select(['status', 'section_id', 'slug']).where('source_url', '=', url).executeTakeFirst();
+
+  it('publishing a breaking article enqueues the «عاجل» alert with the publication, once', async () => {
+    const editor = await signedIn('editor');
+    const created = await post('/admin/articles', editor, articleForm({ breaking: 'on', action: 'publish' }));
+    expect(created.statusCode).toBe(303);
+    const id = created.headers.location!.split('?')[0]!.split('/').pop()!;
+    const alerts = await database.handle.db.selectFrom('jobs').select(['payload', 'dedupe_key']).where('kind', '=', 'newsroom.breaking-alert').execute();
+    expect(alerts.filter((job) => job.dedupe_key === `newsroom.breaking-alert:${id}`)).toHaveLength(1);
+    expect(JSON.parse(alerts.find((job) => job.dedupe_key === `newsroom.breaking-alert:${id}`)!.payload)).toEqual({ articleId: id });
+  });
 });

@@ -37,6 +37,7 @@ import {
 } from './article-editing.service.ts';
 import type { MediaStore } from './media-store.ts';
 import { listMedia, MAX_UPLOAD_BYTES, readVariant, uploadImage } from './media.service.ts';
+import { enqueueBreakingAlert } from '../jobs/breaking-alert.job.ts';
 import { schedulePoll } from '../jobs/poll-feed.job.ts';
 import { addFeedSource, listFeedSources, pollFeedSource, removeFeedSource } from './feed-sources.service.ts';
 import { listImportRuns, listOpenImportFailures, retryImportFailure } from './import-runs.service.ts';
@@ -73,7 +74,7 @@ export interface NewsroomDependencies {
   siteName: string;
   siteUrl: string;
   media: MediaStore;
-  /** Enqueues the "عاجل" newsletter for a breaking article, inside the publishing transaction. */
+  /** Enqueues the "عاجل" newsletter for a breaking article, inside the publishing transaction (default: its job). */
   onBreakingPublished?: BreakingNewsHook;
 }
 
@@ -265,7 +266,7 @@ export async function newsroomRoutes(app: FastifyInstance, deps: NewsroomDepende
           const unchanged = JSON.stringify(parsed.article) === JSON.stringify(current.content) && baseVersion === current.article.version;
           if (!unchanged) await saveArticle(db, articleId, parsed.article, baseVersion!, actor);
         }
-        const options = { onBreakingPublished: deps.onBreakingPublished, onScheduled: enqueueScheduledPublication };
+        const options = { onBreakingPublished: deps.onBreakingPublished ?? enqueueBreakingAlert, onScheduled: enqueueScheduledPublication };
         if (action === 'publish') await publishArticle(db, articleId, actor, options);
         if (action === 'schedule') await scheduleArticle(db, articleId, scheduleAt!, actor, options);
         if (action === 'unpublish') await unpublishArticle(db, articleId, actor, options);
