@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/schema.ts';
@@ -22,7 +22,24 @@ export function articleRoutes(app: FastifyInstance, deps: { db: Kysely<Database>
   const repo = articleRepository(deps.db);
   const pageCache = pageCacheRepository(deps.db);
 
-  app.get('/', async (_request, reply) => {
+  /**
+   * Reader pages are the same for every reader (per-reader parts are reader slots, filled on the way out), so they
+   * are served from the page cache while current, and rendered and stored otherwise.
+   */
+  async function fromPageCache(path: string, reply: FastifyReply, render: () => Promise<string>): Promise<string> {
+    const cached = await pageCache.lookup(path);
+    reply.type('text/html; charset=utf-8');
+    if (cached.page) {
+      if (cached.page.lastModified) reply.header('last-modified', cached.page.lastModified);
+      return cached.page.html;
+    }
+    const html = await render();
+    const lastModified = reply.getHeader('last-modified');
+    await pageCache.store(path, cached.generation, { html, lastModified: lastModified ? String(lastModified) : '' });
+    return html;
+  }
+
+  app.get('/', (_request, reply) => fromPageCache('/', reply, async () => {
     const [sections, latest] = await Promise.all([repo.listSections(), repo.listPublished({ limit: LATEST_SIZE })]);
     // Sections show what the latest list does not, so no headline appears twice on the page.
     const rest = await repo.latestPerSection(sections.map((section) => section.id), PER_SECTION, latest.map((item) => item.id));
@@ -30,63 +47,56 @@ export function articleRoutes(app: FastifyInstance, deps: { db: Kysely<Database>
       .map((section) => ({ section, articles: rest.filter((item) => item.section_slug === section.slug) }))
       .filter(({ articles }) => articles.length > 0);
     const site = { siteName: deps.siteName, sections };
-    reply.type('text/html; charset=utf-8');
     setLastModified(reply, [...latest, ...rest]);
     return renderDocument(<HomePage site={site} latest={latest} bySection={bySection} url={`${deps.siteUrl}/`} />);
-  });
+  }));
 
   app.get('/section/:slug', async (request, reply) => {
     const { slug } = slugParams.parse(request.params);
     const { page } = pageQuery.parse(request.query);
-    // The section comes out of the list the navigation needs anyway: one query fewer per page.
-    const sections = await repo.listSections();
-    const section = sections.find((candidate) => candidate.slug === slug);
-    if (!section) throw notFound(`section "${slug}"`);
-    const [total, articles] = await Promise.all([
-      repo.countPublished(section.id),
-      repo.listPublished({ sectionId: section.id, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
-    ]);
-    const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
-    // A page past the last one does not exist; an empty section still has its first page.
-    if (page > pageCount) throw notFound(`page ${page} of section "${slug}"`);
-    reply.type('text/html; charset=utf-8');
-    setLastModified(reply, articles);
-    const url = `${deps.siteUrl}${sectionPath(section.slug)}${page > 1 ? `?page=${page}` : ''}`;
-    return renderDocument(
-      <SectionPage site={{ siteName: deps.siteName, sections }} section={section} articles={articles} page={page} pageCount={pageCount} url={url} />,
-    );
+    return fromPageCache(`${sectionPath(slug)}${page > 1 ? `?page=${page}` : ''}`, reply, async () => {
+      // The section comes out of the list the navigation needs anyway: one query fewer per page.
+      const sections = await repo.listSections();
+      const section = sections.find((candidate) => candidate.slug === slug);
+      if (!section) throw notFound(`section "${slug}"`);
+      const [total, articles] = await Promise.all([
+        repo.countPublished(section.id),
+        repo.listPublished({ sectionId: section.id, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
+      ]);
+      const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
+      // A page past the last one does not exist; an empty section still has its first page.
+      if (page > pageCount) throw notFound(`page ${page} of section "${slug}"`);
+      setLastModified(reply, articles);
+      const url = `${deps.siteUrl}${sectionPath(section.slug)}${page > 1 ? `?page=${page}` : ''}`;
+      return renderDocument(
+        <SectionPage site={{ siteName: deps.siteName, sections }} section={section} articles={articles} page={page} pageCount={pageCount} url={url} />,
+      );
+    });
   });
 
-  // Article pages are the most read and the same for every reader: served from the page cache when current.
+  // Article pages are the most read: nearly every request is a page-cache hit.
   app.get('/article/:slug', async (request, reply) => {
     const { slug } = slugParams.parse(request.params);
-    const path = articlePath(slug);
-    const cached = await pageCache.lookup(path);
-    reply.type('text/html; charset=utf-8');
-    if (cached.page) {
-      reply.header('last-modified', cached.page.lastModified);
-      return cached.page.html;
-    }
-    const [sections, row] = await Promise.all([repo.listSections(), repo.findPublishedBySlug(slug)]);
-    if (!row) throw notFound(`article "${slug}"`);
-    const site = { siteName: deps.siteName, sections };
-    const [relations, context] = await Promise.all([repo.relationsOf(row.id), articleContext(deps.db, row.id)]);
-    setLastModified(reply, [row]);
-    const article = {
-      slug: row.slug,
-      title: row.title,
-      subtitle: row.subtitle,
-      paragraphs: JSON.parse(row.paragraphs) as string[],
-      bodyMarkdown: row.body_markdown,
-      publishedAt: row.published_at,
-      updatedAt: row.updated_at,
-      section: row.section_slug && row.section_name ? { slug: row.section_slug, name: row.section_name } : null,
-      sourceName: row.source_name,
-      sourceUrl: row.source_url,
-      relations,
-    };
-    const html = renderDocument(<ArticlePage site={site} article={article} context={context} url={`${deps.siteUrl}${articlePath(row.slug)}`} />);
-    await pageCache.store(path, cached.generation, { html, lastModified: String(reply.getHeader('last-modified')) });
-    return html;
+    return fromPageCache(articlePath(slug), reply, async () => {
+      const [sections, row] = await Promise.all([repo.listSections(), repo.findPublishedBySlug(slug)]);
+      if (!row) throw notFound(`article "${slug}"`);
+      const site = { siteName: deps.siteName, sections };
+      const [relations, context] = await Promise.all([repo.relationsOf(row.id), articleContext(deps.db, row.id)]);
+      setLastModified(reply, [row]);
+      const article = {
+        slug: row.slug,
+        title: row.title,
+        subtitle: row.subtitle,
+        paragraphs: JSON.parse(row.paragraphs) as string[],
+        bodyMarkdown: row.body_markdown,
+        publishedAt: row.published_at,
+        updatedAt: row.updated_at,
+        section: row.section_slug && row.section_name ? { slug: row.section_slug, name: row.section_name } : null,
+        sourceName: row.source_name,
+        sourceUrl: row.source_url,
+        relations,
+      };
+      return renderDocument(<ArticlePage site={site} article={article} context={context} url={`${deps.siteUrl}${articlePath(row.slug)}`} />);
+    });
   });
 }

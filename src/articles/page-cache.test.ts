@@ -5,7 +5,7 @@ import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { saveImportedArticle } from './article.service.ts';
 import { pageCacheRepository } from './page-cache.repository.ts';
-import { articlePath } from './slug.ts';
+import { articlePath, sectionPath } from './slug.ts';
 
 describeEachEngine('article page cache', (database) => {
   const app = () => buildApp({ config: loadConfig({}), database: database.handle });
@@ -32,6 +32,24 @@ describeEachEngine('article page cache', (database) => {
     // A new section appears in every page's navigation: the cached article page must show it too.
     await saveImportedArticle(db, buildArticle({ title: 'خبر في قسم جديد', sectionName: 'بيئة' }));
     expect((await server.inject({ url })).body).toContain('بيئة');
+  });
+
+  it('keeps the home page and section pages too, fresh after every change', async () => {
+    const { db } = database.handle;
+    const server = await app();
+    await saveImportedArticle(db, buildArticle({ title: 'افتتاح سوق الكتب المستعملة', sectionName: 'ثقافة' }));
+    const home = await server.inject({ url: '/' });
+    expect(home.body).toContain('افتتاح سوق الكتب المستعملة');
+    expect((await pageCacheRepository(db).lookup('/')).page?.html).toBe(home.body);
+    const section = await server.inject({ url: sectionPath('ثقافة') });
+    expect(section.statusCode).toBe(200);
+    expect((await pageCacheRepository(db).lookup(sectionPath('ثقافة'))).page?.html).toBe(section.body);
+
+    await saveImportedArticle(db, buildArticle({ title: 'معرض للصور القديمة في المتحف', sectionName: 'ثقافة' }));
+    expect((await server.inject({ url: '/' })).body).toContain('معرض للصور القديمة في المتحف');
+    expect((await server.inject({ url: sectionPath('ثقافة') })).body).toContain('معرض للصور القديمة في المتحف');
+    expect((await server.inject({ url: sectionPath('لا-يوجد') })).statusCode).toBe(404);
+    expect((await pageCacheRepository(db).lookup(sectionPath('لا-يوجد'))).page).toBeNull();
   });
 
   it('caches pages of a database that has never recorded a change', async () => {
