@@ -18,6 +18,8 @@ import { newsletterBench } from './newsletters.bench.ts';
 
 const generatedCount = Number(process.env.BENCH_GENERATED ?? 100_000);
 const loadSeconds = Number(process.env.BENCH_DURATION ?? 10);
+/** Parts to leave out, e.g. BENCH_SKIP=feed,newsletters to measure import, search and pages alone. */
+const skipped = new Set((process.env.BENCH_SKIP ?? '').split(',').map((part) => part.trim()));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sahifa-bench-'));
 const figures: Record<string, unknown> = {
   date: new Date().toISOString(),
@@ -51,7 +53,7 @@ try {
   // 2. Search latency on the same database (every article indexed by the import above).
   figures.search = await searchLatency(handle, corpus, path.join(dataDir, 'sahifa.db'), line);
   // 2b. The "لك" feed and read events on the same database.
-  figures.feed = await feedBench(handle, line);
+  if (!skipped.has('feed')) figures.feed = await feedBench(handle, line);
   await handle.close();
 
   // 3. Page throughput: random article pages and the home page, against the raw server reading the same file.
@@ -87,7 +89,7 @@ try {
 
   // 5. Newsletters: recipients materialized/s, messages/s to a loopback SMTP server (its own process) for
   // BENCH_RECIPIENTS (100,000) recipients, and the sender's peak memory.
-  figures.newsletters = await newsletterBench(work, Number(process.env.BENCH_RECIPIENTS ?? 100_000), line);
+  if (!skipped.has('newsletters')) figures.newsletters = await newsletterBench(work, Number(process.env.BENCH_RECIPIENTS ?? 100_000), line);
 
   fs.mkdirSync(path.join(import.meta.dirname, 'results'), { recursive: true });
   fs.writeFileSync(path.join(import.meta.dirname, 'results', 'latest.json'), `${JSON.stringify(figures, null, 2)}\n`);
