@@ -17,6 +17,9 @@ import { processInboundMail, splitMailbox } from '../newsletters/inbound-mail.ts
 import { newsletterSecret } from '../newsletters/secret.ts';
 import pino from 'pino';
 import { understandAll } from '../understanding/understanding.service.ts';
+import { accountsService } from '../accounts/accounts.service.ts';
+import { sessionService } from '../accounts/session.service.ts';
+import { createMailer } from '../mail/mailer.ts';
 
 const demoFeed = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'demo', 'sahifa-demo.rss.xml');
 
@@ -172,6 +175,31 @@ export async function main(argv: string[]): Promise<void> {
         return failed;
       });
       if (failures) process.exitCode = 1;
+    });
+
+  const admin = program.command('admin').description('manage editorial accounts');
+  admin
+    .command('create')
+    .description('create an account with a role (admin by default), or give an existing account that role; its sessions end')
+    .requiredOption('--email <address>', 'the account\'s email address')
+    .option('--role <role>', 'admin or editor', 'admin')
+    .action(async (options: { email: string; role: string }) => {
+      if (options.role !== 'admin' && options.role !== 'editor') throw new Error(`--role must be admin or editor, not "${options.role}"`);
+      const role = options.role;
+      const config = loadConfig();
+      const mailer = createMailer(config.mail);
+      try {
+        const result = await withDatabase(async (database) => {
+          await migrateToLatest(database.db);
+          const sessions = sessionService(database.db, { idleMs: config.accounts.sessionIdleMs, maxMs: config.accounts.sessionMaxMs });
+          const accounts = accountsService({ db: database.db, mailer, sessions, siteName: config.siteName, siteUrl: config.siteUrl, personalData: [] });
+          return accounts.grantRole(options.email, role);
+        });
+        console.log(`${result.created ? 'created' : 'updated'}: ${options.email.trim().toLowerCase()} is now ${role}`);
+        console.log(`sign in with an emailed link (or set a password with "forgot password") at ${config.siteUrl}/account/signin`);
+      } finally {
+        await mailer.close();
+      }
     });
 
   await program.parseAsync(argv);
