@@ -18,6 +18,7 @@ import { FONT_DIRECTORIES } from './web/fonts.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { outboxRoutes } from './mail/outbox.routes.tsx';
 import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
 import { secretsRepository } from './accounts/accounts.repository.ts';
 import { createReaderSlots } from './accounts/reader-slots.tsx';
 import { registerReaderPrompt } from './accounts/reader-prompt.slot.tsx';
@@ -106,6 +107,30 @@ export async function buildApp({ config, database, logger = false, mailer: given
   const deps = { db: database.db, siteName: config.siteName, siteUrl: config.siteUrl };
   errorPages(app, deps);
   await app.register(fastifyFormbody);
+  // Security headers on every response. The policy allows only our own scripts, styles, fonts and forms: pages
+  // have no inline script or style (JSON-LD is data, not run). /dev/outbox/:id/html sets its own stricter policy.
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        'default-src': ["'self'"],
+        'script-src': ["'self'"],
+        'style-src': ["'self'"],
+        'img-src': ["'self'", 'data:', 'https:'],
+        'font-src': ["'self'"],
+        'connect-src': ["'self'"],
+        'form-action': ["'self'"],
+        'frame-ancestors': ["'self'"],
+        'base-uri': ["'none'"],
+        'object-src': ["'none'"],
+        // Only where the site is https: on plain-http localhost it would send the browser to a port with no TLS.
+        ...(config.accounts.secureCookies ? { 'upgrade-insecure-requests': [] } : {}),
+      },
+    },
+    // Cross-origin isolation would stop feed readers and mail programs from loading our images.
+    crossOriginEmbedderPolicy: false,
+    crossOriginResourcePolicy: { policy: 'same-site' },
+  });
   // Sessions before conditionalGet: a signed-in reader's page is personalized and private, never given a shared ETag.
   const sessions = sessionService(database.db, { idleMs: config.accounts.sessionIdleMs, maxMs: config.accounts.sessionMaxMs });
   const readerSlots = createReaderSlots();
