@@ -130,6 +130,8 @@ export async function buildApp({ config, database, logger = false, mailer: given
     // Cross-origin isolation would stop feed readers and mail programs from loading our images.
     crossOriginEmbedderPolicy: false,
     crossOriginResourcePolicy: { policy: 'same-site' },
+    // Not no-referrer: with it browsers send `Origin: null` on our own form posts, which the CSRF check refuses.
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
   });
   // Sessions before conditionalGet: a signed-in reader's page is personalized and private, never given a shared ETag.
   const sessions = sessionService(database.db, { idleMs: config.accounts.sessionIdleMs, maxMs: config.accounts.sessionMaxMs });

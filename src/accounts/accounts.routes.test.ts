@@ -115,7 +115,7 @@ describeEachEngine('reader accounts', (database) => {
     const reader = browser(app);
     const short = await reader.submit('/account/signup', '/account/signup', { email: 'weak@example.com', password: 'قصيرة', displayName: 'سامي' });
     expect(short.statusCode).toBe(422);
-    expect(main(short).querySelector('.form-problem')?.textContent).toContain('10 أحرف على الأقل');
+    expect(main(short).querySelector('.form-problem')?.textContent).toContain('١٠ أحرف على الأقل');
     const common = await reader.submit('/account/signup', '/account/signup', { email: 'weak@example.com', password: 'password1234', displayName: 'سامي' });
     expect(main(common).querySelector('.form-problem')?.textContent).toContain('سهلة التخمين');
     expect(main(common).querySelector('input[name="email"]')?.getAttribute('value')).toBe('weak@example.com');

@@ -3,6 +3,7 @@ import type { UserRow } from '../db/schema.ts';
 import { CsrfField } from '../web/csrf-field.tsx';
 import { formatDateTime } from '../web/dates.ts';
 import { Layout, type SiteChrome } from '../web/layout.tsx';
+import { formatCount } from '../web/numbers.ts';
 import { PASSWORD_MIN_LENGTH } from './password.ts';
 
 interface PageProps {
@@ -53,7 +54,7 @@ function Field(props: { id: string; label: string; type?: string; name: string; 
   );
 }
 
-const PASSWORD_HINT = `${PASSWORD_MIN_LENGTH} أحرف على الأقل. عبارة من عدة كلمات أسهل تذكراً وأصعب تخميناً.`;
+const PASSWORD_HINT = `${formatCount(PASSWORD_MIN_LENGTH)} أحرف على الأقل. عبارة من عدة كلمات أسهل تذكراً وأصعب تخميناً.`;
 
 export function SignUpPage({ site, csrfToken, problem, values }: PageProps & { problem?: string | null; values?: { email: string; displayName: string } }) {
   return (
@@ -271,7 +272,7 @@ export function ProfilePage({
                 {session.ip ? (
                   <>
                     {' '}
-                    · <bdi dir="ltr">{session.ip}</bdi>
+                    ، <bdi dir="ltr">{session.ip}</bdi>
                   </>
                 ) : null}
               </span>

@@ -1,5 +1,6 @@
 import { hash, verify } from '@node-rs/argon2';
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import { formatCount } from '../web/numbers.ts';
 import * as arabic from '@zxcvbn-ts/language-ar';
 import * as common from '@zxcvbn-ts/language-common';
 import * as english from '@zxcvbn-ts/language-en';
@@ -53,8 +54,8 @@ export async function verifyAgainstDecoy(password: string): Promise<false> {
  */
 export function passwordProblem(password: string, personal: string[]): string | null {
   const length = [...password.normalize('NFC')].length;
-  if (length < PASSWORD_MIN_LENGTH) return `كلمة المرور قصيرة: اجعلها ${PASSWORD_MIN_LENGTH} أحرف على الأقل.`;
-  if (length > PASSWORD_MAX_LENGTH) return `كلمة المرور أطول من ${PASSWORD_MAX_LENGTH} حرفاً.`;
+  if (length < PASSWORD_MIN_LENGTH) return `كلمة المرور قصيرة: اجعلها ${formatCount(PASSWORD_MIN_LENGTH)} أحرف على الأقل.`;
+  if (length > PASSWORD_MAX_LENGTH) return `كلمة المرور أطول من ${formatCount(PASSWORD_MAX_LENGTH)} حرفاً.`;
   const result = strengthChecker().check(password, personal.flatMap((value) => [value, ...value.split(/[@.\s]+/)]).filter(Boolean));
   if (result.score >= MIN_SCORE) return null;
   const warning = result.feedback.warning ? `${result.feedback.warning} ` : '';

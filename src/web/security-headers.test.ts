@@ -19,7 +19,7 @@ describeEachEngine('security headers', (database) => {
       expect(policy).toContain('upgrade-insecure-requests');
       expect(response.headers['x-content-type-options']).toBe('nosniff');
       expect(response.headers['strict-transport-security']).toBeDefined();
-      expect(response.headers['referrer-policy']).toBe('no-referrer');
+      expect(response.headers['referrer-policy']).toBe('strict-origin-when-cross-origin');
       const { document } = parseHTML(response.body);
       expect(document.querySelectorAll('[style]'), url).toHaveLength(0);
       expect(document.querySelectorAll('style'), url).toHaveLength(0);
