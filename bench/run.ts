@@ -13,6 +13,7 @@ import { rawImport, sahifaImport } from './import.bench.ts';
 import { BULK_TRANSACTION_SIZE } from '../src/articles/article.service.ts';
 import { searchAtScale, searchLatency } from './search.bench.ts';
 import { feedBench } from './feed.bench.ts';
+import { accountsBench } from './accounts.bench.ts';
 import { ms, withPeakMemory } from './stats.ts';
 import { newsletterBench } from './newsletters.bench.ts';
 
@@ -90,6 +91,9 @@ try {
   // 5. Newsletters: recipients materialized/s, messages/s to a loopback SMTP server (its own process) for
   // BENCH_RECIPIENTS (100,000) recipients, and the sender's peak memory.
   if (!skipped.has('newsletters')) figures.newsletters = await newsletterBench(work, Number(process.env.BENCH_RECIPIENTS ?? 100_000), line);
+
+  // Sign-in cost: argon2id at Sahifa's parameters, and a whole password sign-in through the app.
+  figures.accounts = await accountsBench(line);
 
   fs.mkdirSync(path.join(import.meta.dirname, 'results'), { recursive: true });
   fs.writeFileSync(path.join(import.meta.dirname, 'results', 'latest.json'), `${JSON.stringify(figures, null, 2)}\n`);

@@ -130,5 +130,5 @@ describe.skipIf(!available)('a reader creates an account in Chromium', () => {
 
     expect(policyViolations).toEqual([]);
     await context.close();
-  });
+  }, 180_000); // a whole journey in a real browser; generous for a busy shared machine
 });

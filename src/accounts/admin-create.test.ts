@@ -24,5 +24,5 @@ describeEachEngine('sahifa admin create', (database) => {
     const wrong = await runSahifa(['admin', 'create', '--email', 'x@example.com', '--role', 'owner'], env);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain('--role must be admin or editor');
-  });
+  }, 120_000); // three real processes, each starting tsx: slow on a busy machine
 });
