@@ -1,6 +1,7 @@
 import { type SiteChrome, Layout } from '../web/layout.tsx';
 import { PageMeta } from '../web/page-meta.tsx';
 import { formatCount } from '../web/numbers.ts';
+import { Pagination } from '../web/pagination.tsx';
 import { PublishedDate } from '../web/published-date.tsx';
 import type { ArticleRelations, ArticleListItem } from './article.repository.ts';
 import { MarkdownBody } from './markdown-body.tsx';
@@ -116,23 +117,7 @@ export function SectionPage(props: {
           <ArticleCard item={item} />
         ))}
       </div>
-      {props.pageCount > 1 ? (
-        <nav class="pagination" aria-label="الصفحات">
-          {props.page > 1 ? (
-            <a rel="prev" href={pageHref(props.page - 1)}>
-              الصفحة السابقة
-            </a>
-          ) : null}
-          <span aria-current="page">
-            صفحة {formatCount(props.page)} من {formatCount(props.pageCount)}
-          </span>
-          {props.page < props.pageCount ? (
-            <a rel="next" href={pageHref(props.page + 1)}>
-              الصفحة التالية
-            </a>
-          ) : null}
-        </nav>
-      ) : null}
+      <Pagination page={props.page} pageCount={props.pageCount} href={pageHref} />
       <p class="more">
         <a href={`${base}/feed.xml`}>تابع {props.section.name} عبر RSS</a>
       </p>

@@ -1,6 +1,7 @@
 import { articlePath } from '../articles/slug.ts';
 import { type SiteChrome, Layout } from '../web/layout.tsx';
 import { formatCount } from '../web/numbers.ts';
+import { Pagination } from '../web/pagination.tsx';
 import { PublishedDate } from '../web/published-date.tsx';
 import { SaveButton } from './save-button.tsx';
 import type { SavedList } from './saved.service.ts';
@@ -70,23 +71,7 @@ export function SavedPage(props: SavedPageProps) {
           </li>
         ))}
       </ol>
-      {props.pageCount > 1 ? (
-        <nav class="pagination" aria-label="الصفحات">
-          {props.page > 1 ? (
-            <a rel="prev" href={query(props.page - 1)}>
-              الصفحة السابقة
-            </a>
-          ) : null}
-          <span aria-current="page">
-            صفحة {formatCount(props.page)} من {formatCount(props.pageCount)}
-          </span>
-          {props.page < props.pageCount ? (
-            <a rel="next" href={query(props.page + 1)}>
-              الصفحة التالية
-            </a>
-          ) : null}
-        </nav>
-      ) : null}
+      <Pagination page={props.page} pageCount={props.pageCount} href={query} />
     </Layout>
   );
 }

@@ -2,6 +2,7 @@ import { articlePath } from '../articles/slug.ts';
 import { PublishedDate } from '../web/published-date.tsx';
 import { Layout, type SiteChrome } from '../web/layout.tsx';
 import type { SearchResults } from './search.service.ts';
+import { Pagination } from '../web/pagination.tsx';
 import type { TextSegment } from './snippet.ts';
 
 function Highlighted({ segments }: { segments: TextSegment[] }) {
@@ -67,23 +68,7 @@ export function SearchPage({ site, text, results }: { site: SiteChrome; text: st
               </li>
             ))}
           </ol>
-          {pageCount > 1 ? (
-            <nav class="pagination" aria-label="صفحات النتائج">
-              {results.page > 1 ? (
-                <a rel="prev" href={searchLink(text, results.page - 1)}>
-                  الصفحة السابقة
-                </a>
-              ) : null}
-              <span>
-                صفحة {arabicNumber.format(results.page)} من {arabicNumber.format(pageCount)}
-              </span>
-              {results.page < pageCount ? (
-                <a rel="next" href={searchLink(text, results.page + 1)}>
-                  الصفحة التالية
-                </a>
-              ) : null}
-            </nav>
-          ) : null}
+          <Pagination page={results.page} pageCount={pageCount} href={(page) => searchLink(text, page)} label="صفحات النتائج" />
         </section>
       ) : null}
     </Layout>

@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { articlePath } from '../articles/slug.ts';
 import { Layout, type SiteChrome } from '../web/layout.tsx';
 import { formatCount } from '../web/numbers.ts';
+import { Pagination } from '../web/pagination.tsx';
 import { PageMeta } from '../web/page-meta.tsx';
 import { PublishedDate } from '../web/published-date.tsx';
 import { ENTITY_TYPE_LABELS } from './entity.ts';
@@ -153,23 +154,7 @@ export function EntityPage(props: {
           ))}
         </ol>
       </section>
-      {pageCount > 1 ? (
-        <nav class="pagination" aria-label="الصفحات">
-          {props.page > 1 ? (
-            <a rel="prev" href={pageHref(props.page - 1)}>
-              الصفحة السابقة
-            </a>
-          ) : null}
-          <span aria-current="page">
-            صفحة {formatCount(props.page)} من {formatCount(pageCount)}
-          </span>
-          {props.page < pageCount ? (
-            <a rel="next" href={pageHref(props.page + 1)}>
-              الصفحة التالية
-            </a>
-          ) : null}
-        </nav>
-      ) : null}
+      <Pagination page={props.page} pageCount={pageCount} href={pageHref} />
     </Layout>
   );
 }
