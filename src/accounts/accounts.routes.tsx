@@ -3,7 +3,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { VNode } from 'preact';
 import { z } from 'zod';
-import { articleRepository } from '../articles/article.repository.ts';
 import type { AccountsConfig } from '../config.ts';
 import type { Database } from '../db/schema.ts';
 import { invalidInput, tooManyRequests } from '../lib/errors.ts';
@@ -26,6 +25,7 @@ import { requireReader } from './guards.ts';
 import { databaseRateLimitStore } from './rate-limit.store.ts';
 import { signIn, signOut } from './session.plugin.ts';
 import type { SessionService } from './session.service.ts';
+import { loadSiteChrome } from '../web/site-chrome.ts';
 
 const WINDOW_MS = 15 * 60_000;
 /** Attempts per 15 minutes, by client address and by account (the address typed in the form). */
@@ -93,7 +93,7 @@ export async function accountsRoutes(app: FastifyInstance, deps: AccountsRoutesD
   };
   const limit = { signin: limiter('signin'), signup: limiter('signup'), magic: limiter('magic'), reset: limiter('reset'), link: limiter('link') };
 
-  const site = async (): Promise<SiteChrome> => ({ siteName: deps.siteName, sections: await articleRepository(deps.db).listSections() });
+  const site = (): Promise<SiteChrome> => loadSiteChrome(deps.db, deps.siteName);
   const page = (reply: FastifyReply, document: VNode, status = 200) =>
     reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderDocument(document));
 

@@ -11,6 +11,7 @@ import type { PersonalDataSource } from './personal-data.ts';
 import type { ReaderPreferences } from './reader.ts';
 import { hashToken, newToken, type SessionService } from './session.service.ts';
 import type { AccountTokenPurpose } from '../db/schema.ts';
+import { loadSiteName } from '../web/site-chrome.ts';
 
 const MINUTE = 60_000;
 /** How long each emailed link works. */
@@ -47,7 +48,8 @@ export function accountsService(deps: AccountsDeps) {
   const { db, mailer, sessions } = deps;
   const clock = deps.clock ?? (() => new Date());
   const repo = accountsRepository(db);
-  const site = { siteName: deps.siteName, siteUrl: deps.siteUrl };
+  // The name an admin set in /admin/settings, read when each message is written.
+  const site = async () => ({ siteName: await loadSiteName(db, deps.siteName), siteUrl: deps.siteUrl });
   const link = (path: string) => `${deps.siteUrl}${path}`;
 
   async function issueToken(userId: string, purpose: AccountTokenPurpose): Promise<string> {
@@ -83,7 +85,7 @@ export function accountsService(deps: AccountsDeps) {
       const passwordHash = await hashPassword(input.password);
       const existing = await repo.findUserByEmail(email);
       if (existing) {
-        await mailer.send({ to: email, ...accountEmails.alreadyRegistered(site, link('/account/signin')) });
+        await mailer.send({ to: email, ...accountEmails.alreadyRegistered(await site(), link('/account/signin')) });
         return null;
       }
       const now = clock().toISOString();
@@ -95,10 +97,10 @@ export function accountsService(deps: AccountsDeps) {
         .executeTakeFirst();
       if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
         // Another request created it a moment ago: the same answer as for an existing account.
-        await mailer.send({ to: email, ...accountEmails.alreadyRegistered(site, link('/account/signin')) });
+        await mailer.send({ to: email, ...accountEmails.alreadyRegistered(await site(), link('/account/signin')) });
         return null;
       }
-      await mailer.send({ to: email, ...accountEmails.verify(site, link(`/account/verify/${await issueToken(id, 'verify')}`)) });
+      await mailer.send({ to: email, ...accountEmails.verify(await site(), link(`/account/verify/${await issueToken(id, 'verify')}`)) });
       return null;
     },
 
@@ -121,7 +123,7 @@ export function accountsService(deps: AccountsDeps) {
       if (!user?.password_hash) return verifyAgainstDecoy(password).then(() => null);
       if (!(await verifyPassword(user.password_hash, password))) return null;
       if (!user.email_verified_at) {
-        await mailer.send({ to: user.email, ...accountEmails.verify(site, link(`/account/verify/${await issueToken(user.id, 'verify')}`)) });
+        await mailer.send({ to: user.email, ...accountEmails.verify(await site(), link(`/account/verify/${await issueToken(user.id, 'verify')}`)) });
         return 'unverified';
       }
       return user.id;
@@ -131,8 +133,8 @@ export function accountsService(deps: AccountsDeps) {
     async requestMagicLink(emailInput: string): Promise<void> {
       const email = emailOrThrow(emailInput);
       const user = await repo.findUserByEmail(email);
-      if (!user) return void (await mailer.send({ to: email, ...accountEmails.noAccount(site, link('/account/signup')) }));
-      await mailer.send({ to: email, ...accountEmails.magic(site, link(`/account/magic/${await issueToken(user.id, 'magic')}`)) });
+      if (!user) return void (await mailer.send({ to: email, ...accountEmails.noAccount(await site(), link('/account/signup')) }));
+      await mailer.send({ to: email, ...accountEmails.magic(await site(), link(`/account/magic/${await issueToken(user.id, 'magic')}`)) });
     },
 
     /** Spends a magic link: the user to sign in (the address is proven, so it counts as verified), or null. */
@@ -149,8 +151,8 @@ export function accountsService(deps: AccountsDeps) {
     async requestReset(emailInput: string): Promise<void> {
       const email = emailOrThrow(emailInput);
       const user = await repo.findUserByEmail(email);
-      if (!user) return void (await mailer.send({ to: email, ...accountEmails.noAccount(site, link('/account/signup')) }));
-      await mailer.send({ to: email, ...accountEmails.reset(site, link(`/account/reset/${await issueToken(user.id, 'reset')}`)) });
+      if (!user) return void (await mailer.send({ to: email, ...accountEmails.noAccount(await site(), link('/account/signup')) }));
+      await mailer.send({ to: email, ...accountEmails.reset(await site(), link(`/account/reset/${await issueToken(user.id, 'reset')}`)) });
     },
 
     /**
@@ -228,7 +230,7 @@ export function accountsService(deps: AccountsDeps) {
         await accountsRepository(trx).deleteUser(user.id);
       });
       // Best effort: the account is gone whether or not the goodbye arrives.
-      await mailer.send({ to: user.email, ...accountEmails.deleted(site) }).catch(() => {});
+      await mailer.send({ to: user.email, ...accountEmails.deleted(await site()) }).catch(() => {});
     },
 
     /**

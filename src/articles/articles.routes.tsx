@@ -10,6 +10,7 @@ import { notFound } from '../lib/errors.ts';
 import { setLastModified } from '../web/conditional-get.ts';
 import { articlePath, sectionPath } from './slug.ts';
 import { articleContext } from '../understanding/reading.service.ts';
+import { loadSiteChrome } from '../web/site-chrome.ts';
 
 const PAGE_SIZE = 20;
 const LATEST_SIZE = 7;
@@ -40,13 +41,13 @@ export function articleRoutes(app: FastifyInstance, deps: { db: Kysely<Database>
   }
 
   app.get('/', (_request, reply) => fromPageCache('/', reply, async () => {
-    const [sections, latest] = await Promise.all([repo.listSections(), repo.listPublished({ limit: LATEST_SIZE })]);
+    const [site, latest] = await Promise.all([loadSiteChrome(deps.db, deps.siteName), repo.listPublished({ limit: LATEST_SIZE })]);
+    const sections = site.sections;
     // Sections show what the latest list does not, so no headline appears twice on the page.
     const rest = await repo.latestPerSection(sections.map((section) => section.id), PER_SECTION, latest.map((item) => item.id));
     const bySection = sections
       .map((section) => ({ section, articles: rest.filter((item) => item.section_slug === section.slug) }))
       .filter(({ articles }) => articles.length > 0);
-    const site = { siteName: deps.siteName, sections };
     setLastModified(reply, [...latest, ...rest]);
     return renderDocument(<HomePage site={site} latest={latest} bySection={bySection} url={`${deps.siteUrl}/`} />);
   }));
@@ -56,8 +57,8 @@ export function articleRoutes(app: FastifyInstance, deps: { db: Kysely<Database>
     const { page } = pageQuery.parse(request.query);
     return fromPageCache(`${sectionPath(slug)}${page > 1 ? `?page=${page}` : ''}`, reply, async () => {
       // The section comes out of the list the navigation needs anyway: one query fewer per page.
-      const sections = await repo.listSections();
-      const section = sections.find((candidate) => candidate.slug === slug);
+      const site = await loadSiteChrome(deps.db, deps.siteName);
+      const section = site.sections.find((candidate) => candidate.slug === slug);
       if (!section) throw notFound(`section "${slug}"`);
       const [total, articles] = await Promise.all([
         repo.countPublished(section.id),
@@ -69,7 +70,7 @@ export function articleRoutes(app: FastifyInstance, deps: { db: Kysely<Database>
       setLastModified(reply, articles);
       const url = `${deps.siteUrl}${sectionPath(section.slug)}${page > 1 ? `?page=${page}` : ''}`;
       return renderDocument(
-        <SectionPage site={{ siteName: deps.siteName, sections }} section={section} articles={articles} page={page} pageCount={pageCount} url={url} />,
+        <SectionPage site={site} section={section} articles={articles} page={page} pageCount={pageCount} url={url} />,
       );
     });
   });
@@ -78,9 +79,8 @@ export function articleRoutes(app: FastifyInstance, deps: { db: Kysely<Database>
   app.get('/article/:slug', async (request, reply) => {
     const { slug } = slugParams.parse(request.params);
     return fromPageCache(articlePath(slug), reply, async () => {
-      const [sections, row] = await Promise.all([repo.listSections(), repo.findPublishedBySlug(slug)]);
+      const [site, row] = await Promise.all([loadSiteChrome(deps.db, deps.siteName), repo.findPublishedBySlug(slug)]);
       if (!row) throw notFound(`article "${slug}"`);
-      const site = { siteName: deps.siteName, sections };
       const [relations, context] = await Promise.all([repo.relationsOf(row.id), articleContext(deps.db, row.id)]);
       setLastModified(reply, [row]);
       const article = {

@@ -55,9 +55,10 @@ export function HomePage(props: {
   url: string;
 }) {
   const [lead, ...others] = props.latest;
-  const head = <PageMeta siteName={props.site.siteName} url={props.url} title={props.site.siteName} description={HOME_DESCRIPTION} />;
+  const description = props.site.description || HOME_DESCRIPTION;
+  const head = <PageMeta siteName={props.site.siteName} url={props.url} title={props.site.siteName} description={description} />;
   return (
-    <Layout site={props.site} title={props.site.siteName} description={HOME_DESCRIPTION} head={head}>
+    <Layout site={props.site} title={props.site.siteName} description={description} head={head}>
       <h1 class="visually-hidden">{props.site.siteName}</h1>
       <section aria-labelledby="latest-heading">
         <h2 id="latest-heading" class="section-heading">
@@ -126,7 +127,8 @@ export function SectionPage(props: {
 }
 
 /** JSON-LD for search engines; "<" is escaped so no text in the article can close the script element. */
-function newsArticleJsonLd(article: ArticleView, siteName: string, url: string): string {
+function newsArticleJsonLd(article: ArticleView, site: SiteChrome, url: string): string {
+  const logo = site.logo ? { '@type': 'ImageObject', url: new URL(`/media/${site.logo.mediaId}/480.jpeg`, url).href } : undefined;
   return JSON.stringify({
     '@context': 'https://schema.org',
     '@type': 'NewsArticle',
@@ -139,7 +141,7 @@ function newsArticleJsonLd(article: ArticleView, siteName: string, url: string):
     author: article.relations.authors.map((author) => ({ '@type': 'Person', name: author.name })),
     keywords: article.relations.tags.map((tag) => tag.name).join(', ') || undefined,
     mainEntityOfPage: url,
-    publisher: { '@type': 'Organization', name: siteName },
+    publisher: { '@type': 'Organization', name: site.siteName, logo },
   }).replace(/</g, '\\u003c');
 }
 
@@ -152,7 +154,7 @@ export function ArticlePage({ site, article, context, url }: { site: SiteChrome;
       {article.publishedAt ? <meta property="article:published_time" content={article.publishedAt} /> : null}
       <meta property="article:modified_time" content={article.updatedAt} />
       {article.section ? <meta property="article:section" content={article.section.name} /> : null}
-      <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: newsArticleJsonLd(article, site.siteName, url) }} />
+      <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: newsArticleJsonLd(article, site, url) }} />
     </>
   );
   return (

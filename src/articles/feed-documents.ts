@@ -5,6 +5,8 @@ export interface FeedChannel {
   title: string;
   /** Who publishes the feed: Atom requires an author, and list rows do not carry the articles' own. */
   publisher: string;
+  /** What the feed is about (the site's description); the title when there is none. */
+  description: string;
   /** Absolute URL of the page the feed mirrors (the site or a section). */
   pageUrl: string;
   /** Absolute URL of this feed itself. */
@@ -34,7 +36,7 @@ export function rssDocument(channel: FeedChannel): string {
     }${item.section_name ? `<category>${escapeXml(item.section_name)}</category>` : ''}<description>${escapeXml(summary(item))}</description><content:encoded>${escapeXml(htmlBody(item))}</content:encoded></item>`;
   });
   return `<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>${escapeXml(channel.title)}</title><link>${escapeXml(channel.pageUrl)}</link><description>${escapeXml(channel.title)}</description><language>ar</language><lastBuildDate>${new Date(newest(channel)).toUTCString()}</lastBuildDate><atom:link href="${escapeXml(channel.feedUrl)}" rel="self" type="application/rss+xml"/>${items.join('')}</channel></rss>`;
+<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>${escapeXml(channel.title)}</title><link>${escapeXml(channel.pageUrl)}</link><description>${escapeXml(channel.description || channel.title)}</description><language>ar</language><lastBuildDate>${new Date(newest(channel)).toUTCString()}</lastBuildDate><atom:link href="${escapeXml(channel.feedUrl)}" rel="self" type="application/rss+xml"/>${items.join('')}</channel></rss>`;
 }
 
 /** Atom 1.0. */
@@ -46,7 +48,7 @@ export function atomDocument(channel: FeedChannel): string {
     }${item.section_name ? `<category term="${escapeXml(item.section_name)}"/>` : ''}<summary>${escapeXml(summary(item))}</summary><content type="html">${escapeXml(htmlBody(item))}</content></entry>`;
   });
   return `<?xml version="1.0" encoding="UTF-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="ar"><title>${escapeXml(channel.title)}</title><id>${escapeXml(channel.pageUrl)}</id><link rel="alternate" href="${escapeXml(channel.pageUrl)}"/><link rel="self" href="${escapeXml(channel.feedUrl)}"/><author><name>${escapeXml(channel.publisher)}</name></author><updated>${newest(channel)}</updated>${entries.join('')}</feed>`;
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="ar"><title>${escapeXml(channel.title)}</title>${channel.description ? `<subtitle>${escapeXml(channel.description)}</subtitle>` : ''}<id>${escapeXml(channel.pageUrl)}</id><link rel="alternate" href="${escapeXml(channel.pageUrl)}"/><link rel="self" href="${escapeXml(channel.feedUrl)}"/><author><name>${escapeXml(channel.publisher)}</name></author><updated>${newest(channel)}</updated>${entries.join('')}</feed>`;
 }
 
 /** JSON Feed 1.1. */
@@ -54,6 +56,7 @@ export function jsonFeedDocument(channel: FeedChannel) {
   return {
     version: 'https://jsonfeed.org/version/1.1',
     title: channel.title,
+    description: channel.description || undefined,
     home_page_url: channel.pageUrl,
     feed_url: channel.feedUrl,
     language: 'ar',

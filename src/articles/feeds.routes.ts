@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/schema.ts';
 import { notFound } from '../lib/errors.ts';
+import { getSiteIdentity } from '../newsroom/site-settings.service.ts';
 import { setLastModified } from '../web/conditional-get.ts';
 import { articleRepository } from './article.repository.ts';
 import { atomDocument, type FeedChannel, jsonFeedDocument, rssDocument, sitemapDocument, sitemapIndexDocument } from './feed-documents.ts';
@@ -18,14 +19,20 @@ const ARTICLE_SITEMAP = /^articles-([1-9]\d{0,5})\.xml$/;
 /** Feeds out (RSS, Atom, JSON Feed for the site and each section) and the sitemap. */
 export function feedRoutes(app: FastifyInstance, deps: { db: Kysely<Database>; siteName: string; siteUrl: string }) {
   const repo = articleRepository(deps.db);
-  const siteChannel = async (feedPath: string): Promise<FeedChannel> => ({
-    title: deps.siteName,
-    publisher: deps.siteName,
-    pageUrl: `${deps.siteUrl}/`,
-    feedUrl: `${deps.siteUrl}${feedPath}`,
-    siteUrl: deps.siteUrl,
-    items: await repo.listPublished({ limit: FEED_SIZE }),
-  });
+  // Feeds carry the site's name and description as an admin set them in /admin/settings.
+  const identity = () => getSiteIdentity(deps.db, { siteName: deps.siteName });
+  const siteChannel = async (feedPath: string): Promise<FeedChannel> => {
+    const [site, items] = await Promise.all([identity(), repo.listPublished({ limit: FEED_SIZE })]);
+    return {
+      title: site.siteName,
+      publisher: site.siteName,
+      description: site.description,
+      pageUrl: `${deps.siteUrl}/`,
+      feedUrl: `${deps.siteUrl}${feedPath}`,
+      siteUrl: deps.siteUrl,
+      items,
+    };
+  };
 
   app.get('/feed.xml', async (_request, reply) => {
     const channel = await siteChannel('/feed.xml');
@@ -47,11 +54,12 @@ export function feedRoutes(app: FastifyInstance, deps: { db: Kysely<Database>; s
     const { slug } = slugParams.parse(request.params);
     const section = await repo.findSectionBySlug(slug);
     if (!section) throw notFound(`section "${slug}"`);
-    const items = await repo.listPublished({ sectionId: section.id, limit: FEED_SIZE });
+    const [site, items] = await Promise.all([identity(), repo.listPublished({ sectionId: section.id, limit: FEED_SIZE })]);
     setLastModified(reply, items);
     const document = rssDocument({
-      title: `${section.name} — ${deps.siteName}`,
-      publisher: deps.siteName,
+      title: `${section.name} — ${site.siteName}`,
+      publisher: site.siteName,
+      description: `آخر أخبار ${section.name} في ${site.siteName}`,
       pageUrl: `${deps.siteUrl}${sectionPath(section.slug)}`,
       feedUrl: `${deps.siteUrl}${sectionPath(section.slug)}/feed.xml`,
       siteUrl: deps.siteUrl,

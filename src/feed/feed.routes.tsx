@@ -27,6 +27,7 @@ import {
 import type { PopularNow } from './popular-now.ts';
 import type { ReadRecorder } from './read-recorder.ts';
 import { FOLLOWABLE_KINDS, MUTABLE_KINDS } from './targets.ts';
+import { loadSiteChrome } from '../web/site-chrome.ts';
 
 const FEED_SIZE = 30;
 const HISTORY_SIZE = 200;
@@ -62,7 +63,7 @@ export interface FeedRouteDeps {
 export function forYouRoutes(app: FastifyInstance, deps: FeedRouteDeps) {
   const signedIn = { preHandler: requireReader() };
   const readerId = (request: FastifyRequest) => request.reader!.id;
-  const site = async () => ({ siteName: deps.siteName, sections: await articleRepository(deps.db).listSections() });
+  const site = () => loadSiteChrome(deps.db, deps.siteName);
 
   // Every article page served counts as a read: for everyone in the hourly counts, for a signed-in reader also in
   // their history. Recorded after the response, batched, so the cached page costs no write.

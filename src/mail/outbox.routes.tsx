@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { articleRepository } from '../articles/article.repository.ts';
 import type { Database } from '../db/schema.ts';
 import { notFound } from '../lib/errors.ts';
 import { formatDateTime } from '../web/dates.ts';
 import { Layout, renderDocument, type SiteChrome } from '../web/layout.tsx';
 import { listOutbox, type OutboxSummary, readOutboxMessage } from './outbox.ts';
+import { loadSiteChrome } from '../web/site-chrome.ts';
 
 const idParams = z.object({ id: z.string().max(64) });
 
@@ -22,7 +22,7 @@ export function outboxRoutes(
   app: FastifyInstance,
   deps: { db: Kysely<Database>; siteName: string; outboxDir: string; mailerKind: 'smtp' | 'outbox' },
 ) {
-  const site = async (): Promise<SiteChrome> => ({ siteName: deps.siteName, sections: await articleRepository(deps.db).listSections() });
+  const site = (): Promise<SiteChrome> => loadSiteChrome(deps.db, deps.siteName);
 
   app.get('/dev/outbox', async (_request, reply) => {
     const messages = await listOutbox(deps.outboxDir);

@@ -10,6 +10,7 @@ import { newsletterRepository, type NewsletterRow } from './newsletter.repositor
 import type { NewsletterRouteDeps } from './newsletters.routes.tsx';
 import { type SendRow, sendRepository } from './send.repository.ts';
 import { cancelSend, createIssue, pauseSend, renderSendIssue, resumeSend, scheduleIssue, type SendProgress, sendProgress, sendTestIssue } from './sends.service.ts';
+import { loadSiteChrome } from '../web/site-chrome.ts';
 
 const STATUS: Record<SendRow['status'], string> = {
   draft: 'مسودة',
@@ -42,7 +43,7 @@ const head = <link rel="stylesheet" href="/assets/newsletters.css" />;
  * and watch progress. Every route requires the editor role.
  */
 export function newsletterAdminRoutes(app: FastifyInstance, deps: NewsletterRouteDeps & { settings: NewsletterConfig }) {
-  const site = async (): Promise<SiteChrome> => ({ siteName: deps.siteName, sections: await articleRepository(deps.db).listSections() });
+  const site = (): Promise<SiteChrome> => loadSiteChrome(deps.db, deps.siteName);
   const html = (reply: FastifyReply, status: number, page: preact.VNode) =>
     reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderDocument(page));
 

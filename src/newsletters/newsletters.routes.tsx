@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { requireReader } from '../accounts/guards.ts';
-import { articleRepository } from '../articles/article.repository.ts';
 import { timingSafeEqual } from 'node:crypto';
 import { invalidInput, isSahifaError, notFound } from '../lib/errors.ts';
 import { processInboundMail } from './inbound-mail.ts';
@@ -20,6 +19,7 @@ import {
 } from './newsletters.service.ts';
 import { CheckInboxPage, ConfirmedPage, ConfirmPage, LinkInvalidPage, NewslettersPage, UnsubscribePage } from './newsletters.views.tsx';
 import { sendRepository } from './send.repository.ts';
+import { loadSiteChrome } from '../web/site-chrome.ts';
 
 export interface NewsletterRouteDeps extends Omit<NewsletterDeps, 'secret'> {
   /** The HMAC key, loaded from the database on first use (the app may start before the database is migrated). */
@@ -57,7 +57,7 @@ const WEB_VIEW_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src 
  * signed-in reader's subscribe/unsubscribe buttons. Handlers validate and call newsletters.service.
  */
 export function newsletterRoutes(app: FastifyInstance, deps: NewsletterRouteDeps) {
-  const site = async (): Promise<SiteChrome> => ({ siteName: deps.siteName, sections: await articleRepository(deps.db).listSections() });
+  const site = (): Promise<SiteChrome> => loadSiteChrome(deps.db, deps.siteName);
   const html = (reply: FastifyReply, status: number, page: preact.VNode) =>
     reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderDocument(page));
   const withSecret = async (): Promise<NewsletterDeps> => ({ ...deps, secret: await deps.secret() });

@@ -7,6 +7,7 @@ import { SahifaError, invalidInput, notFound } from '../lib/errors.ts';
 import { type NewsletterRow, newsletterRepository } from './newsletter.repository.ts';
 import { confirmationEmail } from './confirmation-email.tsx';
 import { hashToken, newConfirmationToken, readUnsubscribeToken } from './tokens.ts';
+import { loadSiteName } from '../web/site-chrome.ts';
 
 /** What the subscription rules need; wired in app.ts (web) and run-worker.ts (jobs). */
 export interface NewsletterDeps {
@@ -168,7 +169,7 @@ export async function requestSubscription(deps: NewsletterDeps, input: { email: 
   });
   if (!toConfirm.length) return;
   const link = `${deps.siteUrl}/newsletters/confirm/${token}`;
-  const message = confirmationEmail({ siteName: deps.siteName, siteUrl: deps.siteUrl, newsletterNames: toConfirm.map((n) => n.name), link });
+  const message = confirmationEmail({ siteName: await loadSiteName(deps.db, deps.siteName), siteUrl: deps.siteUrl, newsletterNames: toConfirm.map((n) => n.name), link });
   await deps.mailer.send({ to: email, ...message });
 }
 

@@ -16,6 +16,7 @@ import { deliverSendJob, prepareSendJob } from '../jobs/send-newsletter.job.ts';
 import { type RecipientRow, type SendRow, sendRepository } from './send.repository.ts';
 import { dueOccasion } from './schedule.ts';
 import { bounceLocalPart, unsubscribeToken } from './tokens.ts';
+import { loadSiteName } from '../web/site-chrome.ts';
 
 /** What sending needs beyond the subscription rules: the delivery settings. */
 export interface SendDeps extends NewsletterDeps {
@@ -141,11 +142,12 @@ export async function renderSendIssue(deps: Pick<NewsletterDeps, 'db' | 'siteNam
       sectionName: article.section_name,
     }));
   if (!articles.length) return null;
+  const siteName = await loadSiteName(deps.db, deps.siteName);
   return renderIssue({
-    siteName: deps.siteName,
+    siteName,
     siteUrl: deps.siteUrl,
     newsletterName: newsletter.name,
-    newsletterDescription: `وصلتك هذه الرسالة لأنك مشترك في «${newsletter.name}» من ${deps.siteName}. ${newsletter.description}`,
+    newsletterDescription: `وصلتك هذه الرسالة لأنك مشترك في «${newsletter.name}» من ${siteName}. ${newsletter.description}`,
     subject: send.subject,
     preheader: send.preheader,
     breaking: newsletter.content_rule === 'breaking',

@@ -68,6 +68,7 @@ import {
 } from './taxonomy.service.ts';
 import { CollectionPage, type FormField, type ListedItem } from './taxonomy.views.tsx';
 import { getSettings, saveSettings, utcToZonedTime, zonedTimeToUtc } from './site-settings.service.ts';
+import { loadSiteChrome } from '../web/site-chrome.ts';
 
 export interface NewsroomDependencies {
   db: Kysely<Database>;
@@ -290,9 +291,8 @@ export async function newsroomRoutes(app: FastifyInstance, deps: NewsroomDepende
     // The preview is the article page itself, rendered from the form as it stands: what readers will get.
     admin.post('/admin/articles/preview', async (request, reply) => {
       const values = formValues((request.body ?? {}) as Record<string, unknown>);
-      const repo = articleRepository(db);
-      const sections = await repo.listSections();
-      const section = sections.find((candidate) => candidate.id === values.sectionId) ?? null;
+      const site = await loadSiteChrome(db, deps.siteName);
+      const section = site.sections.find((candidate) => candidate.id === values.sectionId) ?? null;
       const names = (text: string) => text.split(/[,،]/).map((name) => name.trim()).filter(Boolean).map((name) => ({ slug: name, name }));
       const article = {
         slug: 'preview',
@@ -308,7 +308,7 @@ export async function newsroomRoutes(app: FastifyInstance, deps: NewsroomDepende
         relations: { tags: names(values.tags), authors: names(values.authors), relatedHeadlines: [] },
       };
       reply.type('text/html; charset=utf-8');
-      return renderDocument(<ArticlePage site={{ siteName: deps.siteName, sections }} article={article} url={`${deps.siteUrl}/article/preview`} />);
+      return renderDocument(<ArticlePage site={site} article={article} url={`${deps.siteUrl}/article/preview`} />);
     });
 
     admin.post('/admin/articles/:key/autosave', async (request) => {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { pageCacheRepository } from '../articles/page-cache.repository.ts';
 import type { Database } from '../db/schema.ts';
 import { invalidFields } from '../lib/errors.ts';
 import { type Actor, audit } from './article-editing.service.ts';
@@ -50,7 +51,42 @@ export async function getSettings(db: Kysely<Database>, defaults: { siteName: st
   };
 }
 
-/** Validates and stores the settings form in one transaction, with an audit entry. */
+/** The site's logo as pages show it: an uploaded image, with its alt text and size. */
+export interface SiteLogo {
+  mediaId: string;
+  width: number;
+  height: number;
+}
+
+/** What readers see of the settings: on every page, in feeds, in emails and in structured data. */
+export interface SiteIdentity {
+  siteName: string;
+  description: string;
+  footerText: string;
+  logo: SiteLogo | null;
+}
+
+/**
+ * The site's public identity from its settings, the configured name standing in until an admin sets one. Read
+ * whenever a page, feed or email is made: rendered pages are cached, and saving the settings empties that cache.
+ */
+export async function getSiteIdentity(db: Kysely<Database>, defaults: { siteName: string }): Promise<SiteIdentity> {
+  const settings = await getSettings(db, defaults);
+  const logo = settings.logoMediaId
+    ? await db.selectFrom('media').select(['id', 'width', 'height']).where('id', '=', settings.logoMediaId).executeTakeFirst()
+    : undefined;
+  return {
+    siteName: settings.siteName,
+    description: settings.description,
+    footerText: settings.footerText,
+    logo: logo ? { mediaId: logo.id, width: logo.width, height: logo.height } : null,
+  };
+}
+
+/**
+ * Validates and stores the settings form in one transaction, with an audit entry. Every page shows the settings,
+ * so the page cache is invalidated in the same transaction.
+ */
 export async function saveSettings(db: Kysely<Database>, form: Record<string, unknown>, actor: Actor, now = new Date()): Promise<SiteSettings> {
   const parsed = settingsFormSchema.safeParse(form);
   if (!parsed.success) {
@@ -71,6 +107,7 @@ export async function saveSettings(db: Kysely<Database>, form: Record<string, un
         .onConflict((oc) => oc.column('key').doUpdateSet({ value: value ?? '' }))
         .execute();
     }
+    await pageCacheRepository(trx).bumpGeneration();
     await audit(trx, actor, now.toISOString(), { action: 'settings.update', subjectType: 'settings', subjectId: null, summary: 'عدّل إعدادات الموقع' });
   });
   return settings;

@@ -2,12 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { requireReader } from '../accounts/guards.ts';
-import { articleRepository } from '../articles/article.repository.ts';
 import { articlePath } from '../articles/slug.ts';
 import type { Database } from '../db/schema.ts';
 import { renderDocument } from '../web/layout.tsx';
 import { exportSaved, listSaved, saveArticle, unsaveArticle } from './saved.service.ts';
 import { SavedExportDocument, SavedPage } from './saved.views.tsx';
+import { loadSiteChrome, loadSiteName } from '../web/site-chrome.ts';
 
 const PAGE_SIZE = 20;
 const slugField = z.string().min(1).max(300);
@@ -41,15 +41,15 @@ export function savedRoutes(app: FastifyInstance, deps: { db: Kysely<Database>; 
 
   app.get('/saved', reader, async (request, reply) => {
     const { page, section, q } = listQuery.parse(request.query);
-    const [sections, list] = await Promise.all([
-      articleRepository(deps.db).listSections(),
+    const [site, list] = await Promise.all([
+      loadSiteChrome(deps.db, deps.siteName),
       listSaved(deps.db, readerId(request), { section, q, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
     ]);
     const pageCount = Math.max(1, Math.ceil(list.total / PAGE_SIZE));
     reply.type('text/html; charset=utf-8');
     return renderDocument(
       <SavedPage
-        site={{ siteName: deps.siteName, sections }}
+        site={site}
         list={list}
         section={section ?? null}
         q={q}
@@ -75,14 +75,14 @@ export function savedRoutes(app: FastifyInstance, deps: { db: Kysely<Database>; 
   app.get('/saved/export.json', reader, async (request, reply) => {
     const articles = await exportSaved(deps.db, readerId(request), deps.siteUrl);
     reply.header('content-disposition', 'attachment; filename="saved-articles.json"');
-    return { site: deps.siteName, exported_at: new Date().toISOString(), articles };
+    return { site: await loadSiteName(deps.db, deps.siteName), exported_at: new Date().toISOString(), articles };
   });
 
   app.get('/saved/export.html', reader, async (request, reply) => {
     const items = await exportSaved(deps.db, readerId(request), deps.siteUrl);
     reply.header('content-disposition', 'attachment; filename="saved-articles.html"');
     reply.type('text/html; charset=utf-8');
-    return renderDocument(<SavedExportDocument siteName={deps.siteName} items={items} />);
+    return renderDocument(<SavedExportDocument siteName={await loadSiteName(deps.db, deps.siteName)} items={items} />);
   });
 
   app.get('/api/saved', reader, async (request) => {

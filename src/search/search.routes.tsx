@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { articleRepository } from '../articles/article.repository.ts';
 import type { Database } from '../db/schema.ts';
 import { renderDocument } from '../web/layout.tsx';
 import { searchArticles } from './search.service.ts';
 import { SearchPage } from './search.views.tsx';
+import { loadSiteChrome } from '../web/site-chrome.ts';
 
 /** Queries longer than this are not searches; they are cut rather than refused so the reader still gets results. */
 const MAX_QUERY_LENGTH = 500;
@@ -18,16 +18,14 @@ export const searchQuerySchema = z.object({
 
 /** The search page (/search?q=) and its JSON twin (/api/search?q=). */
 export function searchRoutes(app: FastifyInstance, deps: { db: Kysely<Database>; siteName: string }) {
-  const repo = articleRepository(deps.db);
-
   app.get('/search', async (request, reply) => {
     const { q, page } = searchQuerySchema.parse(request.query);
-    const [sections, results] = await Promise.all([
-      repo.listSections(),
+    const [site, results] = await Promise.all([
+      loadSiteChrome(deps.db, deps.siteName),
       q ? searchArticles(deps.db, q, { page }) : Promise.resolve(null),
     ]);
     reply.type('text/html; charset=utf-8');
-    return renderDocument(<SearchPage site={{ siteName: deps.siteName, sections }} text={q} results={results} />);
+    return renderDocument(<SearchPage site={site} text={q} results={results} />);
   });
 
   app.get('/api/search', async (request) => {

@@ -2,12 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { ComponentChildren } from 'preact';
 import { z } from 'zod';
-import { articleRepository } from '../articles/article.repository.ts';
 import type { Database } from '../db/schema.ts';
 import { notFound } from '../lib/errors.ts';
 import { renderDocument } from '../web/layout.tsx';
 import { type EntityLink, entityPage, storyTimeline } from './reading.service.ts';
 import { EntityPage, entityPath, StoryPage, storyPath } from './understanding.views.tsx';
+import { loadSiteChrome } from '../web/site-chrome.ts';
 
 const PAGE_SIZE = 20;
 const slugParams = z.object({ slug: z.string().min(1).max(300) });
@@ -24,26 +24,24 @@ export interface UnderstandingRouteDeps {
 
 /** Entity pages (/entity/:slug) and story timelines (/story/:id). */
 export function understandingRoutes(app: FastifyInstance, deps: UnderstandingRouteDeps) {
-  const articles = articleRepository(deps.db);
-
   app.get('/entity/:slug', async (request, reply) => {
     const { slug } = slugParams.parse(request.params);
     const { page } = pageQuery.parse(request.query);
-    const [sections, data] = await Promise.all([articles.listSections(), entityPage(deps.db, slug, page, PAGE_SIZE)]);
+    const [site, data] = await Promise.all([loadSiteChrome(deps.db, deps.siteName), entityPage(deps.db, slug, page, PAGE_SIZE)]);
     if (!data) throw notFound(`entity "${slug}"`);
     if (page > 1 && data.articles.length === 0) throw notFound(`page ${page} of entity "${slug}"`);
     reply.type('text/html; charset=utf-8');
     const url = `${deps.siteUrl}${entityPath(data.entity.slug)}${page > 1 ? `?page=${page}` : ''}`;
     return renderDocument(
-      <EntityPage site={{ siteName: deps.siteName, sections }} data={data} page={page} pageSize={PAGE_SIZE} url={url} actions={deps.entityActions?.(data.entity)} />,
+      <EntityPage site={site} data={data} page={page} pageSize={PAGE_SIZE} url={url} actions={deps.entityActions?.(data.entity)} />,
     );
   });
 
   app.get('/story/:id', async (request, reply) => {
     const { id } = storyParams.parse(request.params);
-    const [sections, entries] = await Promise.all([articles.listSections(), storyTimeline(deps.db, id)]);
+    const [site, entries] = await Promise.all([loadSiteChrome(deps.db, deps.siteName), storyTimeline(deps.db, id)]);
     if (!entries) throw notFound(`story "${id}"`);
     reply.type('text/html; charset=utf-8');
-    return renderDocument(<StoryPage site={{ siteName: deps.siteName, sections }} entries={entries} url={`${deps.siteUrl}${storyPath(id)}`} />);
+    return renderDocument(<StoryPage site={site} entries={entries} url={`${deps.siteUrl}${storyPath(id)}`} />);
   });
 }

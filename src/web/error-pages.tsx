@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { ZodError } from 'zod';
-import { articleRepository } from '../articles/article.repository.ts';
 import type { Database } from '../db/schema.ts';
 import { isSahifaError } from '../lib/errors.ts';
 import { Layout, renderDocument, type SiteChrome } from './layout.tsx';
+import { loadSiteChrome } from './site-chrome.ts';
 
 const PAGES: Record<number, { title: string; text: string }> = {
   400: { title: 'طلب غير صالح', text: 'في الرابط أو في البيانات المرسلة ما لا نفهمه. راجعه وحاول مرة أخرى.' },
@@ -43,9 +43,10 @@ export function errorPages(app: FastifyInstance, deps: { db: Kysely<Database>; s
     reply.code(status);
     if (status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     if (request.url.startsWith('/api/')) return reply.send({ error: { code, message } });
-    // Best effort: the section list makes the page familiar, but an error page must render even when the database is down.
-    const sections = status >= 500 ? [] : await articleRepository(deps.db).listSections().catch(() => []);
-    return reply.type('text/html; charset=utf-8').send(renderDocument(<ErrorPage site={{ siteName: deps.siteName, sections }} status={status} />));
+    // Best effort: the site's name and sections make the page familiar, but an error page must render even when the
+    // database is down (the configured name, no sections).
+    const site = status >= 500 ? { siteName: deps.siteName, sections: [] } : await loadSiteChrome(deps.db, deps.siteName).catch(() => ({ siteName: deps.siteName, sections: [] }));
+    return reply.type('text/html; charset=utf-8').send(renderDocument(<ErrorPage site={site} status={status} />));
   };
 
   app.setNotFoundHandler((request, reply) => respond(request, reply, 404, 'NOT_FOUND', `${request.url} not found`));

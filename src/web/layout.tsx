@@ -1,12 +1,17 @@
 import type { ComponentChildren } from 'preact';
 import { render } from 'preact-render-to-string';
 import { sectionPath } from '../articles/slug.ts';
+import type { SiteLogo } from '../newsroom/site-settings.service.ts';
 import { CsrfField } from './csrf-field.tsx';
 import { ReaderSlot } from './reader-slot.tsx';
 
 export interface SiteChrome {
   siteName: string;
   sections: { slug: string; name: string }[];
+  /** From the site settings (src/web/site-chrome.ts); pages that do not load them go without. */
+  description?: string;
+  footerText?: string;
+  logo?: SiteLogo | null;
 }
 
 interface LayoutProps {
@@ -38,7 +43,9 @@ export function Layout({ site, title, description, head, currentSection, childre
       <body>
         <a class="skip-link" href="#main">تخطَّ إلى المحتوى</a>
         <header class="site-header">
-          <a class="site-name" href="/">{site.siteName}</a>
+          <a class="site-name" href="/">
+            {site.logo ? <SiteLogoImage logo={site.logo} siteName={site.siteName} /> : site.siteName}
+          </a>
           <nav aria-label="الأقسام">
             <ul class="sections-nav">
               {site.sections.map((section) => (
@@ -59,6 +66,7 @@ export function Layout({ site, title, description, head, currentSection, childre
         </ReaderSlot>
         <main id="main">{children}</main>
         <footer class="site-footer">
+          {site.footerText ? <p class="footer-text">{site.footerText}</p> : null}
           <p>
             {site.siteName} · <a href="/feed.xml">RSS</a> · <a href="/atom.xml">Atom</a> ·{' '}
             <a href="/feed.json">JSON Feed</a>
@@ -66,6 +74,19 @@ export function Layout({ site, title, description, head, currentSection, childre
         </footer>
       </body>
     </html>
+  );
+}
+
+/** The logo in place of the site's name, which becomes its alt text; 480 px wide is plenty for a header. */
+function SiteLogoImage({ logo, siteName }: { logo: SiteLogo; siteName: string }) {
+  const base = `/media/${logo.mediaId}/480`;
+  const width = Math.min(480, logo.width);
+  return (
+    <picture>
+      <source type="image/avif" srcset={`${base}.avif`} />
+      <source type="image/webp" srcset={`${base}.webp`} />
+      <img class="site-logo" src={`${base}.jpeg`} alt={siteName} width={width} height={Math.round((logo.height * width) / logo.width)} />
+    </picture>
   );
 }
 
