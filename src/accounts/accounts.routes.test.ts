@@ -197,8 +197,11 @@ describeEachEngine('reader accounts', (database) => {
 
     const saved = await laptop.submit('/account', '/account/profile', { displayName: '  هدى الخطيب ', digits: 'latn', dateStyle: 'hijri', language: 'en' });
     expect(saved.headers.location).toBe('/account?notice=saved');
-    const account = main(await laptop.get('/account?notice=saved'));
-    expect(account.querySelector('.notice')?.textContent).toBe('حُفظت تفضيلاتك.');
+    const accountPage = await laptop.get('/account?notice=saved');
+    const account = main(accountPage);
+    // The preferences apply at once: this reader chose the English interface.
+    expect(parseHTML(accountPage.body).document.documentElement.getAttribute('lang')).toBe('en');
+    expect(account.querySelector('.notice')?.textContent).toBe('Your preferences are saved.');
     expect(account.querySelector('#profile-name')?.getAttribute('value')).toBe('هدى الخطيب');
     expect(account.querySelector('#digits-latn')?.hasAttribute('checked')).toBe(true);
     expect(account.querySelector('#dateStyle-hijri')?.hasAttribute('checked')).toBe(true);

@@ -7,6 +7,7 @@ import type { AccountsConfig } from '../config.ts';
 import type { Database } from '../db/schema.ts';
 import { invalidInput, tooManyRequests } from '../lib/errors.ts';
 import { renderDocument, type SiteChrome } from '../web/layout.tsx';
+import { presentationOf } from '../web/presentation.tsx';
 import type { AccountsService } from './accounts.service.ts';
 import { normalizeDisplayName } from './accounts.service.ts';
 import {
@@ -95,7 +96,7 @@ export async function accountsRoutes(app: FastifyInstance, deps: AccountsRoutesD
 
   const site = (): Promise<SiteChrome> => loadSiteChrome(deps.db, deps.siteName);
   const page = (reply: FastifyReply, document: VNode, status = 200) =>
-    reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderDocument(document));
+    reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderDocument(document, presentationOf(reply.request)));
 
   app.get('/account/signup', async (request, reply) => page(reply, <SignUpPage site={await site()} csrfToken={request.csrfToken()} />));
 
@@ -186,17 +187,14 @@ export async function accountsRoutes(app: FastifyInstance, deps: AccountsRoutesD
   });
 
   // Signed-in pages.
-  const notices: Record<string, string> = {
-    saved: 'حُفظت تفضيلاتك.',
-    revoked: 'أخرجنا ذلك الجهاز من حسابك.',
-    password: 'حُفظت كلمة المرور الجديدة، وخرجت من كل أجهزتك الأخرى.',
-  };
-
   app.get('/account', { preHandler: requireReader() }, async (request, reply) => {
     const reader = request.reader!;
     const user = await accounts.findUser(reader.id);
     if (!user) throw invalidInput('no such account');
-    const notice = notices[String((request.query as { notice?: string }).notice ?? '')] ?? null;
+    const notices = presentationOf(request).text.accountNotices;
+    const asked = String((request.query as { notice?: string }).notice ?? '');
+    // Own keys only: `?notice=constructor` must not reach Object's prototype.
+    const notice = Object.hasOwn(notices, asked) ? notices[asked]! : null;
     return page(
       reply,
       <ProfilePage site={await site()} csrfToken={request.csrfToken()} user={user} sessions={await sessions.list(reader.id)} currentSessionId={reader.sessionId} notice={notice} />,

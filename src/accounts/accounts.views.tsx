@@ -1,9 +1,10 @@
 import type { ComponentChildren } from 'preact';
 import type { UserRow } from '../db/schema.ts';
 import { CsrfField } from '../web/csrf-field.tsx';
-import { formatDateTime } from '../web/dates.ts';
 import { Layout, type SiteChrome } from '../web/layout.tsx';
 import { formatCount } from '../web/numbers.ts';
+import type { Messages } from '../web/messages.ts';
+import { usePresentation } from '../web/presentation.tsx';
 import { PASSWORD_MIN_LENGTH } from './password.ts';
 
 interface PageProps {
@@ -210,65 +211,69 @@ export function ProfilePage({
   currentSessionId,
   notice,
 }: PageProps & { user: UserRow; sessions: SessionView[]; currentSessionId: string; notice?: string | null }) {
+  const { dateTime, text } = usePresentation();
   return (
-    <AccountPage site={site} title="حسابي">
+    <AccountPage site={site} title={text.myAccount}>
       {notice ? (
         <p class="notice" role="status">
           {notice}
         </p>
       ) : null}
       <p>
-        تدخل باسم <bdi dir="ltr">{user.email}</bdi>
-        {user.email_verified_at ? ' (بريد مؤكَّد)' : ''}.
+        {text.signedInAs} <bdi dir="ltr">{user.email}</bdi>
+        {user.email_verified_at ? text.verifiedAddress : ''}.
       </p>
       <form method="post" action="/account/signout" class="inline-form">
         <CsrfField token={csrfToken} />
         <button type="submit" class="secondary">
-          تسجيل الخروج
+          {text.signOut}
         </button>
       </form>
 
       <section class="account-section" aria-labelledby="profile-heading">
-        <h2 id="profile-heading">الملف والتفضيلات</h2>
+        <h2 id="profile-heading">{text.profileAndPreferences}</h2>
         <form class="account-form" method="post" action="/account/profile">
           <CsrfField token={csrfToken} />
-          <Field id="profile-name" label="الاسم الظاهر" name="displayName" value={user.display_name ?? ''} autocomplete="name" required={false} />
+          <Field id="profile-name" label={text.displayName} name="displayName" value={user.display_name ?? ''} autocomplete="name" required={false} />
           <fieldset>
-            <legend>الأرقام</legend>
-            <Choice name="digits" value="arab" current={user.digits} label="عربية مشرقية (٠١٢٣)" />
-            <Choice name="digits" value="latn" current={user.digits} label="عربية غربية (0123)" />
+            <legend>{text.digits}</legend>
+            <Choice name="digits" value="arab" current={user.digits} label={text.arabicIndicDigits} />
+            <Choice name="digits" value="latn" current={user.digits} label={text.westernDigits} />
           </fieldset>
           <fieldset>
-            <legend>التاريخ</legend>
-            <Choice name="dateStyle" value="both" current={user.date_style} label="الميلادي والهجري" />
-            <Choice name="dateStyle" value="gregorian" current={user.date_style} label="الميلادي" />
-            <Choice name="dateStyle" value="hijri" current={user.date_style} label="الهجري" />
+            <legend>{text.dates}</legend>
+            <Choice name="dateStyle" value="both" current={user.date_style} label={text.bothCalendars} />
+            <Choice name="dateStyle" value="gregorian" current={user.date_style} label={text.gregorianCalendar} />
+            <Choice name="dateStyle" value="hijri" current={user.date_style} label={text.hijriCalendar} />
           </fieldset>
           <fieldset>
-            <legend>لغة الواجهة</legend>
-            <Choice name="language" value="ar" current={user.language} label="العربية" />
+            <legend>{text.interfaceLanguage}</legend>
+            <span class="choice" lang="ar" dir="rtl">
+              <input type="radio" id="language-ar" name="language" value="ar" checked={user.language === 'ar'} />
+              <label for="language-ar">العربية</label>
+            </span>
             <span class="choice" lang="en" dir="ltr">
               <input type="radio" id="language-en" name="language" value="en" checked={user.language === 'en'} />
               <label for="language-en">English</label>
             </span>
           </fieldset>
           <p>
-            <button type="submit">احفظ</button>
+            <button type="submit">{text.save}</button>
           </p>
         </form>
       </section>
 
       <section class="account-section" aria-labelledby="sessions-heading">
-        <h2 id="sessions-heading">الأجهزة التي دخلت منها</h2>
+        <h2 id="sessions-heading">{text.devicesHeading}</h2>
         <ul class="sessions">
           {sessions.map((session) => (
             <li>
               <span class="session-device" dir="auto">
-                {session.user_agent ? describeAgent(session.user_agent) : 'جهاز غير معروف'}
-                {session.id === currentSessionId ? <strong> (هذا الجهاز)</strong> : null}
+                {session.user_agent ? describeAgent(session.user_agent, text) : text.unknownDevice}
+                {session.id === currentSessionId ? <strong>{text.thisDevice}</strong> : null}
               </span>
               <span class="meta">
-                آخر نشاط: {formatDateTime(session.last_seen_at)}
+                {text.lastSeen} {dateTime(session.last_seen_at)}
                 {session.ip ? (
                   <>
                     {' '}
@@ -280,7 +285,7 @@ export function ProfilePage({
                 <form method="post" action={`/account/sessions/${session.id}/revoke`} class="inline-form">
                   <CsrfField token={csrfToken} />
                   <button type="submit" class="secondary">
-                    أخرِج هذا الجهاز
+                    {text.signOutDevice}
                   </button>
                 </form>
               )}
@@ -290,43 +295,45 @@ export function ProfilePage({
         <form method="post" action="/account/sessions/revoke-all" class="inline-form">
           <CsrfField token={csrfToken} />
           <button type="submit" class="secondary">
-            اخرج من كل الأجهزة
+            {text.signOutEverywhere}
           </button>
         </form>
       </section>
 
       <section class="account-section" aria-labelledby="reading-heading">
-        <h2 id="reading-heading">قراءتك</h2>
+        <h2 id="reading-heading">{text.yourReading}</h2>
         <ul>
           <li>
-            <a href="/for-you">لك</a>: الأخبار المختارة لك
+            <a href="/for-you">{text.forYou}</a>
+            {text.forYouNote}
           </li>
           <li>
-            <a href="/saved">المحفوظات</a>
+            <a href="/saved">{text.savedArticles}</a>
           </li>
           <li>
-            <a href="/account/feed">ما تتابعه وما أخفيته</a>، والعرض الافتراضي
+            <a href="/account/feed">{text.feedSettingsLink}</a>
+            {text.andDefaultView}
           </li>
           <li>
-            <a href="/account/history">سجل القراءة</a>
+            <a href="/account/history">{text.readingHistory}</a>
           </li>
         </ul>
       </section>
 
       <section class="account-section" aria-labelledby="data-heading">
-        <h2 id="data-heading">بياناتك</h2>
+        <h2 id="data-heading">{text.yourData}</h2>
         <p>
           <a href="/account/export" download>
-            نزّل كل بياناتك (JSON)
+            {text.downloadData}
           </a>
         </p>
         <form class="account-form danger" method="post" action="/account/delete">
           <CsrfField token={csrfToken} />
-          <p>حذف الحساب نهائي: يُحذف ملفك وجلساتك وكل ما حفظته واشتركت فيه، ولا نُبقي عنوان بريدك.</p>
-          <Field id="delete-confirm" label="للتأكيد، اكتب بريدك الإلكتروني" type="email" name="confirm" autocomplete="off" dir="ltr" />
+          <p>{text.deletionWarning}</p>
+          <Field id="delete-confirm" label={text.deletionConfirmLabel} type="email" name="confirm" autocomplete="off" dir="ltr" />
           <p>
             <button type="submit" class="danger">
-              احذف حسابي نهائياً
+              {text.deleteAccount}
             </button>
           </p>
         </form>
@@ -349,7 +356,7 @@ export function DeletedPage({ site }: { site: SiteChrome }) {
 }
 
 /** "Chrome على Linux": enough to recognise a device, without a user-agent parser. */
-function describeAgent(agent: string): string {
+function describeAgent(agent: string, text: Messages): string {
   const browser = /Edg\//.test(agent)
     ? 'Edge'
     : /Firefox\//.test(agent)
@@ -358,7 +365,7 @@ function describeAgent(agent: string): string {
         ? 'Chrome'
         : /Safari\//.test(agent)
           ? 'Safari'
-          : agent.split(/[\s/]/)[0] || 'متصفح';
+          : agent.split(/[\s/]/)[0] || text.browser;
   const system = /Android/.test(agent)
     ? 'Android'
     : /iPhone|iPad/.test(agent)
@@ -370,5 +377,5 @@ function describeAgent(agent: string): string {
           : /Linux/.test(agent)
             ? 'Linux'
             : null;
-  return system ? `${browser} على ${system}` : browser;
+  return system ? text.deviceOn(browser, system) : browser;
 }

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
 import { render } from 'preact-render-to-string';
+import { PresentationContext, presentationFor } from '../web/presentation.tsx';
 import type { Reader } from './reader.ts';
 
 /**
@@ -24,15 +25,19 @@ export function createReaderSlots() {
       renderers.set(name, renderer);
     },
 
-    /** Replaces every registered slot in `html` with the reader's fragment; unregistered slots stay anonymous. */
+    /**
+     * Replaces every registered slot in `html` with the reader's fragment, written in the reader's language and
+     * digits; unregistered slots stay anonymous.
+     */
     async personalize(html: string, reader: Reader, request: FastifyRequest): Promise<string> {
       const matches = [...html.matchAll(SLOT)].filter((match) => renderers.has(match[1]!));
       if (matches.length === 0) return html;
+      const presentation = presentationFor(reader.preferences);
       const fragments = await Promise.all(
         matches.map(async (match) => {
           const context = JSON.parse(decodeURIComponent(match[2]!)) as Record<string, string>;
           const children = await renderers.get(match[1]!)!({ reader, context, request });
-          return children === null ? match[0] : render(<>{children}</>);
+          return children === null ? match[0] : render(<PresentationContext.Provider value={presentation}>{children}</PresentationContext.Provider>);
         }),
       );
       let result = '';

@@ -1,8 +1,9 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/schema.ts';
 import { renderDocument } from '../web/layout.tsx';
+import { type Presentation, presentationOf } from '../web/presentation.tsx';
 import { articleRepository } from './article.repository.ts';
 import { pageCacheRepository } from './page-cache.repository.ts';
 import { ArticlePage, HomePage, SectionPage } from './articles.views.tsx';
@@ -24,23 +25,27 @@ export function articleRoutes(app: FastifyInstance, deps: { db: Kysely<Database>
   const pageCache = pageCacheRepository(deps.db);
 
   /**
-   * Reader pages are the same for every reader (per-reader parts are reader slots, filled on the way out), so they
-   * are served from the page cache while current, and rendered and stored otherwise.
+   * Reader pages are the same for every reader with the same preferences (per-reader parts are reader slots,
+   * filled on the way out), so they are served from the page cache while current, and rendered and stored
+   * otherwise. Each preference variant is its own entry: a page written in one reader's language, digits and
+   * calendars is never served to a reader with others. Anonymous readers share the default entry, keyed by path.
    */
-  async function fromPageCache(path: string, reply: FastifyReply, render: () => Promise<string>): Promise<string> {
-    const cached = await pageCache.lookup(path);
+  async function fromPageCache(path: string, request: FastifyRequest, reply: FastifyReply, render: (presentation: Presentation) => Promise<string>): Promise<string> {
+    const presentation = presentationOf(request);
+    const key = presentation.variant ? `${path}#${presentation.variant}` : path;
+    const cached = await pageCache.lookup(key);
     reply.type('text/html; charset=utf-8');
     if (cached.page) {
       if (cached.page.lastModified) reply.header('last-modified', cached.page.lastModified);
       return cached.page.html;
     }
-    const html = await render();
+    const html = await render(presentation);
     const lastModified = reply.getHeader('last-modified');
-    await pageCache.store(path, cached.generation, { html, lastModified: lastModified ? String(lastModified) : '' });
+    await pageCache.store(key, cached.generation, { html, lastModified: lastModified ? String(lastModified) : '' });
     return html;
   }
 
-  app.get('/', (_request, reply) => fromPageCache('/', reply, async () => {
+  app.get('/', (request, reply) => fromPageCache('/', request, reply, async (presentation) => {
     const [site, latest] = await Promise.all([loadSiteChrome(deps.db, deps.siteName), repo.listPublished({ limit: LATEST_SIZE })]);
     const sections = site.sections;
     // Sections show what the latest list does not, so no headline appears twice on the page.
@@ -49,13 +54,13 @@ export function articleRoutes(app: FastifyInstance, deps: { db: Kysely<Database>
       .map((section) => ({ section, articles: rest.filter((item) => item.section_slug === section.slug) }))
       .filter(({ articles }) => articles.length > 0);
     setLastModified(reply, [...latest, ...rest]);
-    return renderDocument(<HomePage site={site} latest={latest} bySection={bySection} url={`${deps.siteUrl}/`} />);
+    return renderDocument(<HomePage site={site} latest={latest} bySection={bySection} url={`${deps.siteUrl}/`} />, presentation);
   }));
 
   app.get('/section/:slug', async (request, reply) => {
     const { slug } = slugParams.parse(request.params);
     const { page } = pageQuery.parse(request.query);
-    return fromPageCache(`${sectionPath(slug)}${page > 1 ? `?page=${page}` : ''}`, reply, async () => {
+    return fromPageCache(`${sectionPath(slug)}${page > 1 ? `?page=${page}` : ''}`, request, reply, async (presentation) => {
       // The section comes out of the list the navigation needs anyway: one query fewer per page.
       const site = await loadSiteChrome(deps.db, deps.siteName);
       const section = site.sections.find((candidate) => candidate.slug === slug);
@@ -71,6 +76,7 @@ export function articleRoutes(app: FastifyInstance, deps: { db: Kysely<Database>
       const url = `${deps.siteUrl}${sectionPath(section.slug)}${page > 1 ? `?page=${page}` : ''}`;
       return renderDocument(
         <SectionPage site={site} section={section} articles={articles} page={page} pageCount={pageCount} url={url} />,
+        presentation,
       );
     });
   });
@@ -78,7 +84,7 @@ export function articleRoutes(app: FastifyInstance, deps: { db: Kysely<Database>
   // Article pages are the most read: nearly every request is a page-cache hit.
   app.get('/article/:slug', async (request, reply) => {
     const { slug } = slugParams.parse(request.params);
-    return fromPageCache(articlePath(slug), reply, async () => {
+    return fromPageCache(articlePath(slug), request, reply, async (presentation) => {
       const [site, row] = await Promise.all([loadSiteChrome(deps.db, deps.siteName), repo.findPublishedBySlug(slug)]);
       if (!row) throw notFound(`article "${slug}"`);
       const [relations, context] = await Promise.all([repo.relationsOf(row.id), articleContext(deps.db, row.id)]);
@@ -96,7 +102,7 @@ export function articleRoutes(app: FastifyInstance, deps: { db: Kysely<Database>
         sourceUrl: row.source_url,
         relations,
       };
-      return renderDocument(<ArticlePage site={site} article={article} context={context} url={`${deps.siteUrl}${articlePath(row.slug)}`} />);
+      return renderDocument(<ArticlePage site={site} article={article} context={context} url={`${deps.siteUrl}${articlePath(row.slug)}`} />, presentation);
     });
   });
 }

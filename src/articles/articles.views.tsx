@@ -1,6 +1,6 @@
 import { type SiteChrome, Layout } from '../web/layout.tsx';
 import { PageMeta } from '../web/page-meta.tsx';
-import { formatCount } from '../web/numbers.ts';
+import { usePresentation } from '../web/presentation.tsx';
 import { Pagination } from '../web/pagination.tsx';
 import { PublishedDate } from '../web/published-date.tsx';
 import type { ArticleRelations, ArticleListItem } from './article.repository.ts';
@@ -26,15 +26,22 @@ export interface ArticleView {
 }
 
 function ArticleCard({ item, lead = false }: { item: ArticleListItem; lead?: boolean }) {
+  const { arabic } = usePresentation();
   const firstParagraph = (JSON.parse(item.paragraphs) as string[])[0] ?? '';
   const Heading = lead ? 'h2' : 'h3';
   return (
     <article class={lead ? 'card lead' : 'card'}>
-      <Heading>
+      <Heading {...arabic}>
         <a href={articlePath(item.slug)}>{item.title}</a>
       </Heading>
-      {item.subtitle ? <p class="card-subtitle">{item.subtitle}</p> : null}
-      <p class="card-excerpt">{excerpt(firstParagraph, lead ? 60 : 30)}</p>
+      {item.subtitle ? (
+        <p class="card-subtitle" {...arabic}>
+          {item.subtitle}
+        </p>
+      ) : null}
+      <p class="card-excerpt" {...arabic}>
+        {excerpt(firstParagraph, lead ? 60 : 30)}
+      </p>
       {item.published_at ? <PublishedDate iso={item.published_at} /> : null}
       <SaveCardSlot slug={item.slug} path={articlePath(item.slug)} />
     </article>
@@ -46,25 +53,24 @@ function excerpt(text: string, maxWords = 30): string {
   return words.length <= maxWords ? text : `${words.slice(0, maxWords).join(' ')}…`;
 }
 
-const HOME_DESCRIPTION = 'آخر الأخبار من كل الأقسام';
-
 export function HomePage(props: {
   site: SiteChrome;
   latest: ArticleListItem[];
   bySection: { section: { slug: string; name: string }; articles: ArticleListItem[] }[];
   url: string;
 }) {
+  const { text, arabic } = usePresentation();
   const [lead, ...others] = props.latest;
-  const description = props.site.description || HOME_DESCRIPTION;
+  const description = props.site.description || text.homeDescription;
   const head = <PageMeta siteName={props.site.siteName} url={props.url} title={props.site.siteName} description={description} />;
   return (
     <Layout site={props.site} title={props.site.siteName} description={description} head={head}>
       <h1 class="visually-hidden">{props.site.siteName}</h1>
       <section aria-labelledby="latest-heading">
         <h2 id="latest-heading" class="section-heading">
-          آخر الأخبار
+          {text.latestNews}
         </h2>
-        {lead ? <ArticleCard item={lead} lead /> : <p>لا توجد مقالات بعد.</p>}
+        {lead ? <ArticleCard item={lead} lead /> : <p>{text.noArticlesYet}</p>}
         <div class="cards">
           {others.map((item) => (
             <ArticleCard item={item} />
@@ -74,7 +80,9 @@ export function HomePage(props: {
       {props.bySection.map(({ section, articles }) => (
         <section aria-labelledby={`section-${section.slug}`}>
           <h2 id={`section-${section.slug}`} class="section-heading">
-            <a href={sectionPath(section.slug)}>{section.name}</a>
+            <a href={sectionPath(section.slug)} {...arabic}>
+              {section.name}
+            </a>
           </h2>
           <div class="cards">
             {articles.map((item) => (
@@ -82,7 +90,7 @@ export function HomePage(props: {
             ))}
           </div>
           <p class="more">
-            <a href={sectionPath(section.slug)}>المزيد في قسم {section.name}</a>
+            <a href={sectionPath(section.slug)}>{text.moreInSection(section.name)}</a>
           </p>
         </section>
       ))}
@@ -98,10 +106,11 @@ export function SectionPage(props: {
   pageCount: number;
   url: string;
 }) {
+  const { text, count, arabic } = usePresentation();
   const base = sectionPath(props.section.slug);
   const pageHref = (page: number) => (page === 1 ? base : `${base}?page=${page}`);
-  const title = props.page > 1 ? `${props.section.name} — صفحة ${formatCount(props.page)}` : props.section.name;
-  const description = `آخر أخبار ${props.section.name}`;
+  const title = props.page > 1 ? text.titleWithPage(props.section.name, count(props.page)) : props.section.name;
+  const description = text.sectionDescription(props.section.name);
   const head = (
     <>
       <PageMeta siteName={props.site.siteName} url={props.url} title={title} description={description} />
@@ -110,9 +119,9 @@ export function SectionPage(props: {
   );
   return (
     <Layout site={props.site} title={title} description={description} head={head} currentSection={props.section.slug}>
-      <h1>{props.section.name}</h1>
+      <h1 {...arabic}>{props.section.name}</h1>
       <FollowSlot kind="section" slug={props.section.slug} name={props.section.name} path={base} />
-      {props.articles.length === 0 ? <p>لا توجد مقالات في هذا القسم بعد.</p> : null}
+      {props.articles.length === 0 ? <p>{text.noArticlesInSection}</p> : null}
       <div class="cards">
         {props.articles.map((item) => (
           <ArticleCard item={item} />
@@ -120,7 +129,7 @@ export function SectionPage(props: {
       </div>
       <Pagination page={props.page} pageCount={props.pageCount} href={pageHref} />
       <p class="more">
-        <a href={`${base}/feed.xml`}>تابع {props.section.name} عبر RSS</a>
+        <a href={`${base}/feed.xml`}>{text.sectionRss(props.section.name)}</a>
       </p>
     </Layout>
   );
@@ -146,6 +155,7 @@ function newsArticleJsonLd(article: ArticleView, site: SiteChrome, url: string):
 }
 
 export function ArticlePage({ site, article, context, url }: { site: SiteChrome; article: ArticleView; context?: ArticleContext; url: string }) {
+  const { text, arabic } = usePresentation();
   const authors = article.relations.authors.map((author) => author.name).join('، ');
   const description = article.subtitle ?? excerpt(article.paragraphs[0] ?? '', 40);
   const head = (
@@ -159,7 +169,7 @@ export function ArticlePage({ site, article, context, url }: { site: SiteChrome;
   );
   return (
     <Layout site={site} title={article.title} description={description} head={head}>
-      <article class="article" lang="ar">
+      <article class="article" lang="ar" dir="rtl">
         <header>
           {article.section ? (
             <a class="kicker" href={sectionPath(article.section.slug)}>
@@ -183,7 +193,7 @@ export function ArticlePage({ site, article, context, url }: { site: SiteChrome;
           )}
         </div>
         {article.relations.tags.length ? (
-          <ul class="tags" aria-label="الوسوم">
+          <ul class="tags" aria-label={text.tags}>
             {article.relations.tags.map((tag) => (
               <li>{tag.name}</li>
             ))}
@@ -191,7 +201,7 @@ export function ArticlePage({ site, article, context, url }: { site: SiteChrome;
         ) : null}
         {article.sourceName || article.sourceUrl ? (
           <p class="source">
-            المصدر:{' '}
+            {text.source}{' '}
             {article.sourceUrl ? <a href={article.sourceUrl}>{article.sourceName ?? article.sourceUrl}</a> : article.sourceName}
           </p>
         ) : null}
@@ -199,8 +209,8 @@ export function ArticlePage({ site, article, context, url }: { site: SiteChrome;
       {context ? <ArticleUnderstanding context={context} /> : null}
       {article.relations.relatedHeadlines.length ? (
         <aside class="related" aria-labelledby="related-heading">
-          <h2 id="related-heading">عناوين ذات صلة</h2>
-          <ul>
+          <h2 id="related-heading">{text.relatedHeadlines}</h2>
+          <ul {...arabic}>
             {article.relations.relatedHeadlines.map((item) => (
               <li>
                 {item.relatedSlug ? (

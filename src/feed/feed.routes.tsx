@@ -8,6 +8,7 @@ import type { Database } from '../db/schema.ts';
 import { nextPath } from '../saved/saved.routes.tsx';
 import { savedAmong } from '../saved/saved.service.ts';
 import { renderDocument } from '../web/layout.tsx';
+import { presentationFor, presentationOf } from '../web/presentation.tsx';
 import { buildFeed, type FeedSettings } from './feed.service.ts';
 import { FeedSettingsPage, ForYouPage, HistoryPage, OnboardingPage, reasonText } from './feed.views.tsx';
 import {
@@ -126,6 +127,7 @@ export function forYouRoutes(app: FastifyInstance, deps: FeedRouteDeps) {
         csrfToken={request.reader ? request.csrfToken() : null}
         saved={saved}
       />,
+      presentationOf(request),
     );
   });
 
@@ -150,7 +152,8 @@ export function forYouRoutes(app: FastifyInstance, deps: FeedRouteDeps) {
               ...present(item.article),
               reason: {
                 kind: item.reason.kind,
-                text: reasonText(item.reason),
+                // Arabic whatever the reader's interface: the API's text is a promise to its clients.
+                text: reasonText(item.reason, presentationFor().text),
                 target:
                   item.reason.kind === 'follow' || item.reason.kind === 'learned'
                     ? { kind: item.reason.target.kind, slug: item.reason.target.slug, name: item.reason.target.name }
@@ -193,6 +196,7 @@ export function forYouRoutes(app: FastifyInstance, deps: FeedRouteDeps) {
         csrfToken={request.csrfToken()}
         error={error}
       />,
+      presentationOf(request),
     );
 
   app.get('/onboarding', signedIn, async (request, reply) => {
@@ -229,6 +233,7 @@ export function forYouRoutes(app: FastifyInstance, deps: FeedRouteDeps) {
         view={settings.view}
         learnedSince={settings.learnedSince}
       />,
+      presentationOf(request),
     );
   });
 
@@ -248,6 +253,7 @@ export function forYouRoutes(app: FastifyInstance, deps: FeedRouteDeps) {
     reply.type('text/html; charset=utf-8');
     return renderDocument(
       <HistoryPage site={chrome} csrfToken={request.csrfToken()} items={items.map((item) => ({ ...item, last_read_at: String(item.last_read_at) }))} />,
+      presentationOf(request),
     );
   });
 

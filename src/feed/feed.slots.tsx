@@ -4,6 +4,7 @@ import { signInPath } from '../accounts/guards.ts';
 import type { Database } from '../db/schema.ts';
 import { SaveButton } from '../saved/save-button.tsx';
 import { isSaved } from '../saved/saved.service.ts';
+import { usePresentation } from '../web/presentation.tsx';
 import { ReaderSlot } from '../web/reader-slot.tsx';
 import { FollowButton } from './follow-button.tsx';
 import { type FollowKind, isFollowing } from './follow.service.ts';
@@ -42,10 +43,11 @@ export function registerFeedSlots(slots: ReaderSlots, db: Kysely<Database>) {
 
 /** The save button slot of an article page; anonymous readers get a link to sign in and come back. */
 export function SaveSlot({ slug, path }: { slug: string; path: string }) {
+  const { text } = usePresentation();
   return (
     <ReaderSlot name="saved" context={{ slug, path }}>
       <a class="button secondary save-signin" href={signInPath(path)}>
-        احفظ المقال
+        {text.saveArticle}
       </a>
     </ReaderSlot>
   );
@@ -62,10 +64,11 @@ export function SaveCardSlot({ slug, path }: { slug: string; path: string }) {
 
 /** The follow button slot of a section, tag, author or entity page; anonymous readers get a link to sign in. */
 export function FollowSlot({ kind, slug, name, path }: { kind: FollowKind; slug: string; name: string; path: string }) {
+  const { text } = usePresentation();
   return (
     <ReaderSlot name="follow" context={{ kind, slug, name, path }}>
       <a class="button secondary follow-signin" href={signInPath(path)}>
-        تابِع {name}
+        {text.follow(name)}
       </a>
     </ReaderSlot>
   );

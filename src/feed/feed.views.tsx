@@ -4,24 +4,26 @@ import { SaveButton } from '../saved/save-button.tsx';
 import { CsrfField } from '../web/csrf-field.tsx';
 import { type SiteChrome, Layout } from '../web/layout.tsx';
 import { formatCount } from '../web/numbers.ts';
+import type { Messages } from '../web/messages.ts';
+import { usePresentation } from '../web/presentation.tsx';
 import { PublishedDate } from '../web/published-date.tsx';
 import type { FeedItem, Reason } from './feed.service.ts';
 import type { Target } from './targets.ts';
 
 /** The sentence under a card saying why it is there. */
-export function reasonText(reason: Reason): string {
+export function reasonText(reason: Reason, text: Messages): string {
   switch (reason.kind) {
     case 'follow':
-      return `لأنك تتابع ${reason.target.name}`;
+      return text.becauseYouFollow(reason.target.name);
     case 'learned':
-      if (reason.target.kind === 'section') return `لأنك تقرأ كثيراً في قسم ${reason.target.name}`;
-      if (reason.target.kind === 'source') return `لأنك تقرأ كثيراً من ${reason.target.name}`;
-      if (reason.target.kind === 'author') return `لأنك تقرأ كثيراً لـ${reason.target.name}`;
-      return `لأنك تقرأ كثيراً عن ${reason.target.name}`;
+      if (reason.target.kind === 'section') return text.becauseYouReadSection(reason.target.name);
+      if (reason.target.kind === 'source') return text.becauseYouReadSource(reason.target.name);
+      if (reason.target.kind === 'author') return text.becauseYouReadAuthor(reason.target.name);
+      return text.becauseYouReadAbout(reason.target.name);
     case 'trending':
-      return 'شائع الآن';
+      return text.trendingNow;
     case 'fresh':
-      return reason.section ? `جديد في قسم ${reason.section.name}` : 'جديد';
+      return reason.section ? text.newInSection(reason.section.name) : text.fresh;
   }
 }
 
@@ -61,30 +63,33 @@ function MuteForm(props: { kind: Target['kind']; slug: string; mode: 'fewer' | '
 function FeedCard({ item, csrfToken, saved }: { item: FeedItem; csrfToken: string | null; saved: boolean }) {
   const { article, reason } = item;
   const topic = reason.kind === 'follow' || reason.kind === 'learned' ? reason.target : null;
+  const { text, arabic } = usePresentation();
   return (
     <article class="card feed-card">
-      <p class="reason">{reasonText(reason)}</p>
-      <h3>
+      <p class="reason">{reasonText(reason, text)}</p>
+      <h3 {...arabic}>
         <a href={articlePath(article.slug)}>{article.title}</a>
       </h3>
-      <p class="card-excerpt">{excerpt(article.paragraphs)}</p>
+      <p class="card-excerpt" {...arabic}>
+        {excerpt(article.paragraphs)}
+      </p>
       {article.published_at ? <PublishedDate iso={article.published_at} /> : null}
       {csrfToken ? (
         <div class="card-actions">
           <SaveButton slug={article.slug} saved={saved} csrfToken={csrfToken} next="/for-you" />
           <details class="mute-menu">
-            <summary>أقل من هذا</summary>
+            <summary>{text.lessLikeThis}</summary>
             <div class="mute-options">
               {topic && topic.kind !== 'section' ? (
-                <MuteForm kind={topic.kind} slug={topic.slug} mode="fewer" label={`أقل عن ${topic.name}`} csrfToken={csrfToken} />
+                <MuteForm kind={topic.kind} slug={topic.slug} mode="fewer" label={text.lessAbout(topic.name)} csrfToken={csrfToken} />
               ) : null}
               {article.section_slug && article.section_name ? (
                 <>
-                  <MuteForm kind="section" slug={article.section_slug} mode="fewer" label={`أقل من قسم ${article.section_name}`} csrfToken={csrfToken} />
-                  <MuteForm kind="section" slug={article.section_slug} mode="hide" label={`أخفِ قسم ${article.section_name}`} csrfToken={csrfToken} />
+                  <MuteForm kind="section" slug={article.section_slug} mode="fewer" label={text.lessFromSection(article.section_name)} csrfToken={csrfToken} />
+                  <MuteForm kind="section" slug={article.section_slug} mode="hide" label={text.hideSection(article.section_name)} csrfToken={csrfToken} />
                 </>
               ) : null}
-              <MuteForm kind="article" slug={article.slug} mode="hide" label="أخفِ هذا المقال" csrfToken={csrfToken} />
+              <MuteForm kind="article" slug={article.slug} mode="hide" label={text.hideArticle} csrfToken={csrfToken} />
             </div>
           </details>
         </div>
@@ -94,17 +99,20 @@ function FeedCard({ item, csrfToken, saved }: { item: FeedItem; csrfToken: strin
 }
 
 function LatestCard({ article, csrfToken, saved }: { article: ArticleListItem; csrfToken: string | null; saved: boolean }) {
+  const { arabic } = usePresentation();
   return (
     <article class="card feed-card">
       {article.section_slug && article.section_name ? (
-        <a class="kicker" href={sectionPath(article.section_slug)}>
+        <a class="kicker" href={sectionPath(article.section_slug)} {...arabic}>
           {article.section_name}
         </a>
       ) : null}
-      <h3>
+      <h3 {...arabic}>
         <a href={articlePath(article.slug)}>{article.title}</a>
       </h3>
-      <p class="card-excerpt">{excerpt(article.paragraphs)}</p>
+      <p class="card-excerpt" {...arabic}>
+        {excerpt(article.paragraphs)}
+      </p>
       {article.published_at ? <PublishedDate iso={article.published_at} /> : null}
       {csrfToken ? (
         <div class="card-actions">
@@ -128,33 +136,35 @@ export interface ForYouProps {
 
 /** "لك": the ranked feed with reasons, or the latest articles; tabs switch between them at any time. */
 export function ForYouPage(props: ForYouProps) {
+  const { text } = usePresentation();
   return (
-    <Layout site={props.site} title="لك" description="أخبار مختارة لك بحسب ما تتابع وتقرأ">
-      <h1>لك</h1>
-      <nav class="view-tabs" aria-label="طريقة العرض">
+    <Layout site={props.site} title={text.forYou} description={text.forYouDescription}>
+      <h1>{text.forYou}</h1>
+      <nav class="view-tabs" aria-label={text.viewChoice}>
         <a href="/for-you" aria-current={props.view === 'for-you' ? 'page' : undefined}>
-          مختارة لك
+          {text.pickedForYou}
         </a>
         <a href="/for-you?view=latest" aria-current={props.view === 'latest' ? 'page' : undefined}>
-          الأحدث
+          {text.latest}
         </a>
       </nav>
       {!props.signedIn ? (
         <p class="feed-note">
-          هذه أخبار شائعة وجديدة. <a href="/account/signup">أنشئ حسابك</a> لتتابع ما يهمك فتصير الأخبار مختارة لك.
+          {text.feedAnonymousBefore} <a href="/account/signup">{text.createYourAccount}</a> {text.feedAnonymousAfter}
         </p>
       ) : props.view === 'for-you' && !props.personalized ? (
         <p class="feed-note">
-          لم نعرف اهتماماتك بعد: <a href="/onboarding">اختر مواضيع تتابعها</a>، أو اقرأ وسنتعلم مما تقرأ.
+          {text.feedUnknownBefore} <a href="/onboarding">{text.feedUnknownLink}</a>
+          {text.feedUnknownAfter}
         </p>
       ) : props.signedIn ? (
         <p class="feed-note">
-          <a href="/account/feed">ما تتابعه وما أخفيته</a> · <a href="/account/history">سجل القراءة</a>
+          <a href="/account/feed">{text.feedSettingsLink}</a> · <a href="/account/history">{text.readingHistory}</a>
         </p>
       ) : null}
       {props.view === 'for-you' ? (
         props.items.length === 0 ? (
-          <p>لا توجد مقالات جديدة لك الآن.</p>
+          <p>{text.nothingNewForYou}</p>
         ) : (
           <div class="cards">
             {props.items.map((item) => (

@@ -3,8 +3,8 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/schema.ts';
 import { notFound } from '../lib/errors.ts';
-import { formatDateTime } from '../web/dates.ts';
 import { Layout, renderDocument, type SiteChrome } from '../web/layout.tsx';
+import { presentationOf, usePresentation } from '../web/presentation.tsx';
 import { listOutbox, type OutboxSummary, readOutboxMessage } from './outbox.ts';
 import { loadSiteChrome } from '../web/site-chrome.ts';
 
@@ -24,10 +24,10 @@ export function outboxRoutes(
 ) {
   const site = (): Promise<SiteChrome> => loadSiteChrome(deps.db, deps.siteName);
 
-  app.get('/dev/outbox', async (_request, reply) => {
+  app.get('/dev/outbox', async (request, reply) => {
     const messages = await listOutbox(deps.outboxDir);
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
-    return renderDocument(<OutboxPage site={await site()} messages={messages} mailerKind={deps.mailerKind} />);
+    return renderDocument(<OutboxPage site={await site()} messages={messages} mailerKind={deps.mailerKind} />, presentationOf(request));
   });
 
   app.get('/dev/outbox/:id', async (request, reply) => {
@@ -35,7 +35,7 @@ export function outboxRoutes(
     const message = await readOutboxMessage(deps.outboxDir, id);
     if (!message) throw notFound(`message "${id}"`);
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
-    return renderDocument(<OutboxMessagePage site={await site()} message={message.summary} />);
+    return renderDocument(<OutboxMessagePage site={await site()} message={message.summary} />, presentationOf(request));
   });
 
   app.get('/dev/outbox/:id/html', async (request, reply) => {
@@ -59,6 +59,7 @@ export function outboxRoutes(
 }
 
 function OutboxPage({ site, messages, mailerKind }: { site: SiteChrome; messages: OutboxSummary[]; mailerKind: 'smtp' | 'outbox' }) {
+  const { dateTime } = usePresentation();
   return (
     <Layout site={site} title="صندوق البريد الصادر">
       <h1>صندوق البريد الصادر</h1>
@@ -81,7 +82,7 @@ function OutboxPage({ site, messages, mailerKind }: { site: SiteChrome; messages
             {messages.map((message) => (
               <tr>
                 <td>
-                  <time datetime={message.sentAt}>{formatDateTime(message.sentAt)}</time>
+                  <time datetime={message.sentAt}>{dateTime(message.sentAt)}</time>
                 </td>
                 <td dir="ltr">{message.to.join(', ')}</td>
                 <td>
@@ -98,6 +99,7 @@ function OutboxPage({ site, messages, mailerKind }: { site: SiteChrome; messages
 
 function OutboxMessagePage({ site, message }: { site: SiteChrome; message: OutboxSummary }) {
   const links = [...new Set(message.text.match(/https?:\/\/[^\s<>"]+/g) ?? [])];
+  const { dateTime } = usePresentation();
   return (
     <Layout site={site} title={message.subject}>
       <p>
@@ -111,7 +113,7 @@ function OutboxMessagePage({ site, message }: { site: SiteChrome; message: Outbo
         <dd dir="ltr">{message.to.join(', ')}</dd>
         <dt>الوقت</dt>
         <dd>
-          <time datetime={message.sentAt}>{formatDateTime(message.sentAt)}</time>
+          <time datetime={message.sentAt}>{dateTime(message.sentAt)}</time>
         </dd>
         <dt>المعرّف</dt>
         <dd dir="ltr">{message.messageId}</dd>

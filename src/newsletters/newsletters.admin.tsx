@@ -6,6 +6,7 @@ import type { NewsletterConfig } from '../config.ts';
 import { invalidInput, isSahifaError, notFound } from '../lib/errors.ts';
 import { CsrfField } from '../web/csrf-field.tsx';
 import { Layout, renderDocument, type SiteChrome } from '../web/layout.tsx';
+import { presentationFor } from '../web/presentation.tsx';
 import { newsletterRepository, type NewsletterRow } from './newsletter.repository.ts';
 import type { NewsletterRouteDeps } from './newsletters.routes.tsx';
 import { type SendRow, sendRepository } from './send.repository.ts';
@@ -45,7 +46,7 @@ const head = <link rel="stylesheet" href="/assets/newsletters.css" />;
 export function newsletterAdminRoutes(app: FastifyInstance, deps: NewsletterRouteDeps & { settings: NewsletterConfig }) {
   const site = (): Promise<SiteChrome> => loadSiteChrome(deps.db, deps.siteName);
   const html = (reply: FastifyReply, status: number, page: preact.VNode) =>
-    reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderDocument(page));
+    reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderDocument(page, presentationFor())); // the editors' desk is Arabic only, like the newsroom
 
   app.register(async (admin) => {
     admin.addHook('preHandler', requireRole('editor'));

@@ -5,6 +5,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { invalidInput, isSahifaError, notFound } from '../lib/errors.ts';
 import { processInboundMail } from './inbound-mail.ts';
 import { renderDocument, type SiteChrome } from '../web/layout.tsx';
+import { presentationOf } from '../web/presentation.tsx';
 import { UNSUBSCRIBE_PLACEHOLDER } from './issue-email.ts';
 import { newsletterRepository } from './newsletter.repository.ts';
 import {
@@ -59,7 +60,7 @@ const WEB_VIEW_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src 
 export function newsletterRoutes(app: FastifyInstance, deps: NewsletterRouteDeps) {
   const site = (): Promise<SiteChrome> => loadSiteChrome(deps.db, deps.siteName);
   const html = (reply: FastifyReply, status: number, page: preact.VNode) =>
-    reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderDocument(page));
+    reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderDocument(page, presentationOf(reply.request)));
   const withSecret = async (): Promise<NewsletterDeps> => ({ ...deps, secret: await deps.secret() });
 
   const listPage = async (request: FastifyRequest, reply: FastifyReply, status = 200, form: { error?: string; email?: string; chosen?: string[] } = {}) => {

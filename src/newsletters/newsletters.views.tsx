@@ -2,14 +2,8 @@ import type { ComponentChildren } from 'preact';
 import type { SubscriptionStatus } from '../db/schema.ts';
 import { CsrfField } from '../web/csrf-field.tsx';
 import { Layout, type SiteChrome } from '../web/layout.tsx';
+import { usePresentation } from '../web/presentation.tsx';
 import type { NewsletterRow } from './newsletter.repository.ts';
-
-const CADENCE: Record<NewsletterRow['cadence'], string> = {
-  manual: 'حين يختار المحررون',
-  daily: 'كل يوم',
-  weekly: 'كل أسبوع',
-  on_publish: 'لحظة النشر',
-};
 
 const head = <link rel="stylesheet" href="/assets/newsletters.css" />;
 
@@ -41,10 +35,11 @@ interface NewslettersPageProps {
 /** `/newsletters`: every newsletter, and the public signup form (double opt-in) or the reader's own switches. */
 export function NewslettersPage({ site, newsletters, csrfToken, account, error, email, chosen }: NewslettersPageProps) {
   const picked = new Set(chosen ?? ['daily']);
+  const { text } = usePresentation();
   return (
-    <Page site={site} title="نشراتنا البريدية">
-      <h1>نشراتنا البريدية</h1>
-      <p class="lede">اختر ما يصلك من {site.siteName} في بريدك. يمكنك إلغاء أي اشتراك متى شئت من رابط في أسفل كل رسالة.</p>
+    <Page site={site} title={text.ourNewsletters}>
+      <h1>{text.ourNewsletters}</h1>
+      <p class="lede">{text.newslettersLede(site.siteName)}</p>
       {account ? (
         <ul class="newsletter-list">
           {account.states.map(({ newsletter, status }) => (
@@ -55,20 +50,24 @@ export function NewslettersPage({ site, newsletters, csrfToken, account, error, 
                 <input type="hidden" name="next" value="/newsletters" />
                 {status === 'confirmed' ? (
                   <>
-                    <span class="state subscribed">مشترك</span>
+                    <span class="state subscribed">{text.subscribed}</span>
                     <button type="submit" class="secondary">
-                      ألغِ الاشتراك<span class="visually-hidden"> في {newsletter.name}</span>
+                      {text.unsubscribe}
+                      <span class="visually-hidden">{text.toNewsletter(newsletter.name)}</span>
                     </button>
                   </>
                 ) : (
                   <button type="submit">
-                    اشترك<span class="visually-hidden"> في {newsletter.name}</span>
+                    {text.subscribe}
+                    <span class="visually-hidden">{text.toNewsletter(newsletter.name)}</span>
                   </button>
                 )}
               </form>
             </li>
           ))}
-          <li class="account-email">تصل النشرات إلى بريد حسابك: <bdi>{account.email}</bdi></li>
+          <li class="account-email">
+            {text.newslettersGoTo} <bdi>{account.email}</bdi>
+          </li>
         </ul>
       ) : (
         <form class="signup" method="post" action="/newsletters/subscribe" novalidate>
@@ -79,7 +78,7 @@ export function NewslettersPage({ site, newsletters, csrfToken, account, error, 
             </p>
           ) : null}
           <fieldset>
-            <legend>النشرات</legend>
+            <legend>{text.newsletters}</legend>
             {newsletters.map((newsletter) => (
               <label class="choice">
                 <input type="checkbox" name="newsletter" value={newsletter.slug} checked={picked.has(newsletter.slug)} />
@@ -88,7 +87,7 @@ export function NewslettersPage({ site, newsletters, csrfToken, account, error, 
             ))}
           </fieldset>
           <label class="field">
-            <span>بريدك الإلكتروني</span>
+            <span>{text.yourEmail}</span>
             <input
               type="email"
               name="email"
@@ -100,8 +99,8 @@ export function NewslettersPage({ site, newsletters, csrfToken, account, error, 
               aria-describedby={error ? 'signup-error' : undefined}
             />
           </label>
-          <button type="submit">اشترك</button>
-          <p class="fine-print">سنرسل إليك رسالة فيها رابط لتأكيد الاشتراك؛ لن يصلك شيء قبل أن تؤكده.</p>
+          <button type="submit">{text.subscribe}</button>
+          <p class="fine-print">{text.confirmationComing}</p>
         </form>
       )}
     </Page>
@@ -109,10 +108,13 @@ export function NewslettersPage({ site, newsletters, csrfToken, account, error, 
 }
 
 function NewsletterSummary({ newsletter }: { newsletter: NewsletterRow }) {
+  const { text, arabic } = usePresentation();
   return (
     <span class="summary">
-      <strong>{newsletter.name}</strong> <span class="cadence">{CADENCE[newsletter.cadence]}</span>
-      <span class="description">{newsletter.description}</span>
+      <strong {...arabic}>{newsletter.name}</strong> <span class="cadence">{text.cadence[newsletter.cadence]}</span>
+      <span class="description" {...arabic}>
+        {newsletter.description}
+      </span>
     </span>
   );
 }

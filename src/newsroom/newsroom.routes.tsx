@@ -11,6 +11,7 @@ import type { ArticleStatus, Database } from '../db/schema.ts';
 import { enqueueScheduledPublication } from '../jobs/publish-scheduled.job.ts';
 import { isSahifaError, notFound } from '../lib/errors.ts';
 import { renderDocument } from '../web/layout.tsx';
+import { presentationFor } from '../web/presentation.tsx';
 import { formatCount } from '../web/numbers.ts';
 import {
   type ArticleField,
@@ -80,6 +81,8 @@ export interface NewsroomDependencies {
 }
 
 const PAGE_SIZE = 30;
+/** The newsroom is written in Arabic only, whatever the editor's reader preferences. */
+const NEWSROOM_PRESENTATION = presentationFor();
 const idParams = z.object({ id: z.string().uuid() });
 const keyParams = z.object({ key: z.union([z.literal('new'), z.string().uuid()]) });
 const revisionParams = z.object({ id: z.string().uuid(), version: z.coerce.number().int().min(1) });
@@ -145,7 +148,7 @@ export async function newsroomRoutes(app: FastifyInstance, deps: NewsroomDepende
       };
     };
     const html = (reply: FastifyReply, page: preact.VNode, status = 200) =>
-      reply.code(status).type('text/html; charset=utf-8').send(renderDocument(page));
+      reply.code(status).type('text/html; charset=utf-8').send(renderDocument(page, NEWSROOM_PRESENTATION));
     const sectionsOf = async () => (await articleRepository(db).listSections()).map((section) => ({ id: section.id, name: section.name }));
 
     admin.get('/admin', async (request, reply) => {
@@ -308,7 +311,7 @@ export async function newsroomRoutes(app: FastifyInstance, deps: NewsroomDepende
         relations: { tags: names(values.tags), authors: names(values.authors), relatedHeadlines: [] },
       };
       reply.type('text/html; charset=utf-8');
-      return renderDocument(<ArticlePage site={site} article={article} url={`${deps.siteUrl}/article/preview`} />);
+      return renderDocument(<ArticlePage site={site} article={article} url={`${deps.siteUrl}/article/preview`} />, NEWSROOM_PRESENTATION);
     });
 
     admin.post('/admin/articles/:key/autosave', async (request) => {

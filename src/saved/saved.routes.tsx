@@ -5,6 +5,7 @@ import { requireReader } from '../accounts/guards.ts';
 import { articlePath } from '../articles/slug.ts';
 import type { Database } from '../db/schema.ts';
 import { renderDocument } from '../web/layout.tsx';
+import { presentationOf } from '../web/presentation.tsx';
 import { exportSaved, listSaved, saveArticle, unsaveArticle } from './saved.service.ts';
 import { SavedExportDocument, SavedPage } from './saved.views.tsx';
 import { loadSiteChrome, loadSiteName } from '../web/site-chrome.ts';
@@ -57,6 +58,7 @@ export function savedRoutes(app: FastifyInstance, deps: { db: Kysely<Database>; 
         pageCount={pageCount}
         csrfToken={request.csrfToken()}
       />,
+      presentationOf(request),
     );
   });
 
@@ -82,7 +84,7 @@ export function savedRoutes(app: FastifyInstance, deps: { db: Kysely<Database>; 
     const items = await exportSaved(deps.db, readerId(request), deps.siteUrl);
     reply.header('content-disposition', 'attachment; filename="saved-articles.html"');
     reply.type('text/html; charset=utf-8');
-    return renderDocument(<SavedExportDocument siteName={await loadSiteName(deps.db, deps.siteName)} items={items} />);
+    return renderDocument(<SavedExportDocument siteName={await loadSiteName(deps.db, deps.siteName)} items={items} />, presentationOf(request));
   });
 
   app.get('/api/saved', reader, async (request) => {

@@ -1,6 +1,6 @@
 import { articlePath } from '../articles/slug.ts';
 import { type SiteChrome, Layout } from '../web/layout.tsx';
-import { formatCount } from '../web/numbers.ts';
+import { usePresentation } from '../web/presentation.tsx';
 import { Pagination } from '../web/pagination.tsx';
 import { PublishedDate } from '../web/published-date.tsx';
 import { SaveButton } from './save-button.tsx';
@@ -27,17 +27,18 @@ export function SavedPage(props: SavedPageProps) {
     return text ? `/saved?${text}` : '/saved';
   };
   const here = query(props.page);
+  const { text, count, arabic } = usePresentation();
   return (
-    <Layout site={props.site} title="المحفوظات">
-      <h1>المحفوظات</h1>
+    <Layout site={props.site} title={text.savedArticles}>
+      <h1>{text.savedArticles}</h1>
       <form method="get" action="/saved" class="saved-filter" role="search">
         <label>
-          ابحث في محفوظاتك <input type="search" name="q" value={props.q} />
+          {text.searchYourSaved} <input type="search" name="q" value={props.q} dir="auto" />
         </label>
         <label>
-          القسم{' '}
+          {text.section}{' '}
           <select name="section">
-            <option value="">كل الأقسام</option>
+            <option value="">{text.allSections}</option>
             {props.list.sections.map((section) => (
               <option value={section.slug} selected={section.slug === props.section}>
                 {section.name}
@@ -45,25 +46,26 @@ export function SavedPage(props: SavedPageProps) {
             ))}
           </select>
         </label>
-        <button type="submit">اعرض</button>
+        <button type="submit">{text.show}</button>
       </form>
       <p class="muted">
-        {formatCount(props.list.total)} مقال · تنزيل: <a href="/saved/export.json">JSON</a> · <a href="/saved/export.html">HTML</a>
+        {text.savedCount(count(props.list.total))} · {text.download} <a href="/saved/export.json">JSON</a> · <a href="/saved/export.html">HTML</a>
       </p>
-      {props.list.items.length === 0 ? <p>{props.q || props.section ? 'لا محفوظات تطابق بحثك.' : 'لم تحفظ أي مقال بعد.'}</p> : null}
+      {props.list.items.length === 0 ? <p>{props.q || props.section ? text.noSavedMatch : text.noSavedYet}</p> : null}
       <ol class="saved-list">
         {props.list.items.map((item) => (
           <li class="card">
-            <h2 class="saved-title">
+            <h2 class="saved-title" {...arabic}>
               <a href={articlePath(item.slug)}>{item.title}</a>
             </h2>
             <p class="muted">
-              {item.section_name ? `${item.section_name} · ` : ''}حُفظ في <PublishedDate iso={item.saved_at} />
+              {item.section_name ? <span {...arabic}>{item.section_name} · </span> : null}
+              {text.savedOn} <PublishedDate iso={item.saved_at} />
             </p>
             <div class="card-actions">
               {item.paragraph !== null && item.paragraph > 0 ? (
                 <a class="button" href={`${articlePath(item.slug)}#p${item.paragraph + 1}`}>
-                  تابع القراءة من الفقرة {formatCount(item.paragraph + 1)}
+                  {text.continueFromParagraph(count(item.paragraph + 1))}
                 </a>
               ) : null}
               <SaveButton slug={item.slug} saved csrfToken={props.csrfToken} next={here} />

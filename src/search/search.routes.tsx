@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/schema.ts';
 import { renderDocument } from '../web/layout.tsx';
+import { presentationOf } from '../web/presentation.tsx';
 import { searchArticles } from './search.service.ts';
 import { SearchPage } from './search.views.tsx';
 import { loadSiteChrome } from '../web/site-chrome.ts';
@@ -25,7 +26,7 @@ export function searchRoutes(app: FastifyInstance, deps: { db: Kysely<Database>;
       q ? searchArticles(deps.db, q, { page }) : Promise.resolve(null),
     ]);
     reply.type('text/html; charset=utf-8');
-    return renderDocument(<SearchPage site={site} text={q} results={results} />);
+    return renderDocument(<SearchPage site={site} text={q} results={results} />, presentationOf(request));
   });
 
   app.get('/api/search', async (request) => {

@@ -3,13 +3,12 @@ import { PublishedDate } from '../web/published-date.tsx';
 import { Layout, type SiteChrome } from '../web/layout.tsx';
 import type { SearchResults } from './search.service.ts';
 import { Pagination } from '../web/pagination.tsx';
+import { usePresentation } from '../web/presentation.tsx';
 import type { TextSegment } from './snippet.ts';
 
 function Highlighted({ segments }: { segments: TextSegment[] }) {
   return <>{segments.map((segment) => (segment.match ? <mark>{segment.text}</mark> : segment.text))}</>;
 }
-
-const arabicNumber = new Intl.NumberFormat('ar-EG');
 
 function searchLink(text: string, page: number): string {
   const params = new URLSearchParams({ q: text });
@@ -19,31 +18,29 @@ function searchLink(text: string, page: number): string {
 
 /** The search page: the form (works without JavaScript), results with highlighted snippets, facets, pages. */
 export function SearchPage({ site, text, results }: { site: SiteChrome; text: string; results: SearchResults | null }) {
+  const { text: say, count, arabic } = usePresentation();
   const pageCount = results ? Math.ceil(results.total / results.perPage) : 0;
   return (
-    <Layout site={site} title={text ? `بحث: ${text}` : 'بحث'}>
-      <h1>بحث</h1>
+    <Layout site={site} title={text ? say.searchTitleFor(text) : say.search}>
+      <h1>{say.search}</h1>
       <form class="search-form" role="search" action="/search" method="get">
-        <label for="search-q">ابحث في الأرشيف</label>
+        <label for="search-q">{say.searchArchiveLabel}</label>
         <input id="search-q" type="search" name="q" value={text} dir="auto" />
-        <button type="submit">ابحث</button>
-        <p class="search-help">
-          لعبارة كاملة ضعها بين علامتي تنصيص "…"، ولاستبعاد كلمة اسبقها بعلامة -، وللتصفية: قسم:اسم_القسم، من:2026-11-01،
-          الى:2026-11-30.
-        </p>
+        <button type="submit">{say.searchButton}</button>
+        <p class="search-help">{say.searchHelp}</p>
       </form>
       {results && text ? (
         <section aria-labelledby="results-heading">
           <h2 id="results-heading" aria-live="polite">
-            {results.total === 0 ? 'لا توجد نتائج' : `${arabicNumber.format(results.total)} نتيجة`}
+            {results.total === 0 ? say.noResults : say.resultCount(count(results.total))}
           </h2>
           {results.sections.length > 1 ? (
-            <nav aria-label="النتائج حسب القسم" class="facets">
+            <nav aria-label={say.resultsBySection} class="facets">
               <ul>
                 {results.sections.map((section) => (
                   <li>
                     <a href={searchLink(`${text} قسم:${section.name}`, 1)}>
-                      {section.name} ({arabicNumber.format(section.count)})
+                      <span {...arabic}>{section.name}</span> ({count(section.count)})
                     </a>
                   </li>
                 ))}
@@ -53,22 +50,22 @@ export function SearchPage({ site, text, results }: { site: SiteChrome; text: st
           <ol class="search-results">
             {results.hits.map((hit) => (
               <li>
-                <h3>
+                <h3 {...arabic}>
                   <a href={articlePath(hit.slug)}>
                     <Highlighted segments={hit.titleSegments} />
                   </a>
                 </h3>
-                <p class="snippet">
+                <p class="snippet" {...arabic}>
                   <Highlighted segments={hit.snippet} />
                 </p>
                 <p class="meta">
-                  {hit.section ? <span>{hit.section.name} · </span> : null}
+                  {hit.section ? <span {...arabic}>{hit.section.name} · </span> : null}
                   {hit.publishedAt ? <PublishedDate iso={hit.publishedAt} /> : null}
                 </p>
               </li>
             ))}
           </ol>
-          <Pagination page={results.page} pageCount={pageCount} href={(page) => searchLink(text, page)} label="صفحات النتائج" />
+          <Pagination page={results.page} pageCount={pageCount} href={(page) => searchLink(text, page)} label={say.resultPages} />
         </section>
       ) : null}
     </Layout>

@@ -1,15 +1,9 @@
 import { normalizeArabic } from '../arabic/normalize.ts';
 
-/** What an entity is. Stored as these words; Arabic labels come from ENTITY_TYPE_LABELS. */
+/** What an entity is. Stored as these words; readers see them named by `entityTypes` in src/web/messages.ts. */
 export type EntityType = 'person' | 'organisation' | 'place';
 
 export const ENTITY_TYPES: readonly EntityType[] = ['person', 'organisation', 'place'];
-
-export const ENTITY_TYPE_LABELS: Record<EntityType, string> = {
-  person: 'شخصية',
-  organisation: 'منظمة',
-  place: 'مكان',
-};
 
 /** One place in a text where an entity is named. Offsets are UTF-16 positions inside the block. */
 export interface Mention {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Database } from '../db/schema.ts';
 import { notFound } from '../lib/errors.ts';
 import { renderDocument } from '../web/layout.tsx';
+import { presentationOf } from '../web/presentation.tsx';
 import { type EntityLink, entityPage, storyTimeline } from './reading.service.ts';
 import { EntityPage, entityPath, StoryPage, storyPath } from './understanding.views.tsx';
 import { loadSiteChrome } from '../web/site-chrome.ts';
@@ -34,6 +35,7 @@ export function understandingRoutes(app: FastifyInstance, deps: UnderstandingRou
     const url = `${deps.siteUrl}${entityPath(data.entity.slug)}${page > 1 ? `?page=${page}` : ''}`;
     return renderDocument(
       <EntityPage site={site} data={data} page={page} pageSize={PAGE_SIZE} url={url} actions={deps.entityActions?.(data.entity)} />,
+      presentationOf(request),
     );
   });
 
@@ -42,6 +44,6 @@ export function understandingRoutes(app: FastifyInstance, deps: UnderstandingRou
     const [site, entries] = await Promise.all([loadSiteChrome(deps.db, deps.siteName), storyTimeline(deps.db, id)]);
     if (!entries) throw notFound(`story "${id}"`);
     reply.type('text/html; charset=utf-8');
-    return renderDocument(<StoryPage site={site} entries={entries} url={`${deps.siteUrl}${storyPath(id)}`} />);
+    return renderDocument(<StoryPage site={site} entries={entries} url={`${deps.siteUrl}${storyPath(id)}`} />, presentationOf(request));
   });
 }

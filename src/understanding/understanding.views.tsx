@@ -1,11 +1,10 @@
 import type { ComponentChildren } from 'preact';
 import { articlePath } from '../articles/slug.ts';
 import { Layout, type SiteChrome } from '../web/layout.tsx';
-import { formatCount } from '../web/numbers.ts';
 import { Pagination } from '../web/pagination.tsx';
 import { PageMeta } from '../web/page-meta.tsx';
+import { type Presentation, usePresentation } from '../web/presentation.tsx';
 import { PublishedDate } from '../web/published-date.tsx';
-import { ENTITY_TYPE_LABELS } from './entity.ts';
 import type { ArticleContext, EntityLink, EntityPageData, StoryEntry } from './reading.service.ts';
 
 /** The URL path of an entity page, percent-encoded. */
@@ -26,11 +25,8 @@ function EntityChip({ entity }: { entity: EntityLink }) {
 }
 
 /** Articles count in words that agree with the number: "مقال واحد"، "مقالان"، "٣ مقالات"، "١١ مقالاً". */
-function articlesCount(count: number): string {
-  if (count === 1) return 'مقال واحد';
-  if (count === 2) return 'مقالان';
-  if (count >= 3 && count <= 10) return `${formatCount(count)} مقالات`;
-  return `${formatCount(count)} مقالاً`;
+function articlesCount({ text, count }: Presentation, articles: number): string {
+  return text.articleCount(articles, count(articles));
 }
 
 /**
@@ -39,18 +35,22 @@ function articlesCount(count: number): string {
  */
 export function ArticleUnderstanding({ context }: { context: ArticleContext }) {
   const { entities, quotes, related, story, duplicateOf } = context;
+  const presentation = usePresentation();
+  const { text, arabic } = presentation;
   return (
     <>
       {duplicateOf ? (
         <p class="duplicate-note">
-          نُشر هذا النص نفسه من قبل{duplicateOf.sourceName ? ` في ${duplicateOf.sourceName}` : ''}:{' '}
-          <a href={articlePath(duplicateOf.slug)}>{duplicateOf.title}</a>
+          {text.duplicateNote(duplicateOf.sourceName)}{' '}
+          <a href={articlePath(duplicateOf.slug)} {...arabic}>
+            {duplicateOf.title}
+          </a>
         </p>
       ) : null}
       {entities.length ? (
         <nav class="entities" aria-labelledby="entities-heading">
-          <h2 id="entities-heading">أسماء في هذا الخبر</h2>
-          <ul>
+          <h2 id="entities-heading">{text.namesInArticle}</h2>
+          <ul {...arabic}>
             {entities.map((entity) => (
               <li>
                 <EntityChip entity={entity} />
@@ -61,9 +61,9 @@ export function ArticleUnderstanding({ context }: { context: ArticleContext }) {
       ) : null}
       {quotes.length ? (
         <section class="quotes" aria-labelledby="quotes-heading">
-          <h2 id="quotes-heading">من قال ماذا</h2>
+          <h2 id="quotes-heading">{text.whoSaidWhat}</h2>
           {quotes.map((quote) => (
-            <figure>
+            <figure {...arabic}>
               <blockquote>
                 <p>«{quote.text}»</p>
               </blockquote>
@@ -76,11 +76,13 @@ export function ArticleUnderstanding({ context }: { context: ArticleContext }) {
       ) : null}
       {related.length ? (
         <aside class="in-context" aria-labelledby="in-context-heading">
-          <h2 id="in-context-heading">في السياق نفسه</h2>
+          <h2 id="in-context-heading">{text.inContext}</h2>
           <ul>
             {related.map((item) => (
               <li>
-                <a href={articlePath(item.slug)}>{item.title}</a>
+                <a href={articlePath(item.slug)} {...arabic}>
+                  {item.title}
+                </a>
                 <span class="meta">
                   {item.sourceName ? <span class="source-name">{item.sourceName}</span> : null}
                   {item.publishedAt ? <PublishedDate iso={item.publishedAt} /> : null}
@@ -90,7 +92,7 @@ export function ArticleUnderstanding({ context }: { context: ArticleContext }) {
           </ul>
           {story ? (
             <p class="more">
-              <a href={storyPath(story.id)}>القصة كاملة: {articlesCount(story.articleCount)}</a>
+              <a href={storyPath(story.id)}>{text.wholeStory(articlesCount(presentation, story.articleCount))}</a>
             </p>
           ) : null}
         </aside>
@@ -112,21 +114,23 @@ export function EntityPage(props: {
   const pageCount = Math.max(1, Math.ceil(articleCount / props.pageSize));
   const base = entityPath(entity.slug);
   const pageHref = (page: number) => (page === 1 ? base : `${base}?page=${page}`);
-  const description = `${ENTITY_TYPE_LABELS[entity.type]} في ${articlesCount(articleCount)}`;
-  const title = props.page > 1 ? `${entity.name} — صفحة ${formatCount(props.page)}` : entity.name;
+  const presentation = usePresentation();
+  const { text, count, arabic } = presentation;
+  const description = text.entityDescription(text.entityTypes[entity.type], articlesCount(presentation, articleCount));
+  const title = props.page > 1 ? text.titleWithPage(entity.name, count(props.page)) : entity.name;
   return (
     <Layout site={props.site} title={title} description={description} head={<PageMeta siteName={props.site.siteName} url={props.url} title={title} description={description} />}>
       <header class="entity-header">
-        <p class="kicker">{ENTITY_TYPE_LABELS[entity.type]}</p>
-        <h1>{entity.name}</h1>
-        <p class="entity-count">{articlesCount(articleCount)}</p>
+        <p class="kicker">{text.entityTypes[entity.type]}</p>
+        <h1 {...arabic}>{entity.name}</h1>
+        <p class="entity-count">{articlesCount(presentation, articleCount)}</p>
         {props.actions}
       </header>
       {quotes.length ? (
         <section class="quotes" aria-labelledby="entity-quotes-heading">
-          <h2 id="entity-quotes-heading">ما قاله {entity.name}</h2>
+          <h2 id="entity-quotes-heading">{text.saidBy(entity.name)}</h2>
           {quotes.map((quote) => (
-            <figure>
+            <figure {...arabic}>
               <blockquote>
                 <p>«{quote.text}»</p>
               </blockquote>
@@ -140,12 +144,14 @@ export function EntityPage(props: {
       ) : null}
       <section aria-labelledby="entity-articles-heading">
         <h2 id="entity-articles-heading" class="section-heading">
-          الأخبار
+          {text.news}
         </h2>
         <ol class="timeline">
           {articles.map((article) => (
             <li>
-              <a href={articlePath(article.slug)}>{article.title}</a>
+              <a href={articlePath(article.slug)} {...arabic}>
+                {article.title}
+              </a>
               <span class="meta">
                 {article.source_name ? <span class="source-name">{article.source_name}</span> : null}
                 {article.published_at ? <PublishedDate iso={article.published_at} /> : null}
@@ -161,20 +167,26 @@ export function EntityPage(props: {
 
 export function StoryPage(props: { site: SiteChrome; entries: StoryEntry[]; url: string }) {
   const first = props.entries[0]!;
-  const description = `${first.title}: ${articlesCount(props.entries.length)} من المصادر كلها مرتبة زمنياً`;
+  const presentation = usePresentation();
+  const { text, arabic } = presentation;
+  const description = text.storyDescription(first.title, articlesCount(presentation, props.entries.length));
   return (
     <Layout site={props.site} title={first.title} description={description} head={<PageMeta siteName={props.site.siteName} url={props.url} title={first.title} description={description} />}>
-      <p class="kicker">قصة</p>
-      <h1>{first.title}</h1>
-      <p class="entity-count">{articlesCount(props.entries.length)}، من الأقدم إلى الأحدث</p>
+      <p class="kicker">{text.story}</p>
+      <h1 {...arabic}>{first.title}</h1>
+      <p class="entity-count">{text.storyCount(articlesCount(presentation, props.entries.length))}</p>
       <ol class="timeline">
         {props.entries.map((entry) => (
           <li>
             {entry.publishedAt ? <PublishedDate iso={entry.publishedAt} /> : null}
-            <a href={articlePath(entry.slug)}>{entry.title}</a>
+            <a href={articlePath(entry.slug)} {...arabic}>
+              {entry.title}
+            </a>
             <span class="meta">
               {entry.sourceName ? <span class="source-name">{entry.sourceName}</span> : null}
-              {entry.alsoIn.length ? <span class="also-in">نُشر أيضاً في: {entry.alsoIn.join('، ')}</span> : null}
+              {entry.alsoIn.length ? <span class="also-in">
+                  {text.alsoIn} {entry.alsoIn.join('، ')}
+                </span> : null}
             </span>
           </li>
         ))}

@@ -3,11 +3,13 @@ import { render } from 'preact-render-to-string';
 import { sectionPath } from '../articles/slug.ts';
 import type { SiteLogo } from '../newsroom/site-settings.service.ts';
 import { CsrfField } from './csrf-field.tsx';
+import { type Presentation, PresentationContext, usePresentation } from './presentation.tsx';
 import { ReaderSlot } from './reader-slot.tsx';
 
 export interface SiteChrome {
   siteName: string;
-  sections: { slug: string; name: string }[];
+  /** `name_en` is shown in the English interface when an admin has set it. */
+  sections: { slug: string; name: string; name_en?: string | null }[];
   /** From the site settings (src/web/site-chrome.ts); pages that do not load them go without. */
   description?: string;
   footerText?: string;
@@ -24,10 +26,11 @@ interface LayoutProps {
   children: ComponentChildren;
 }
 
-/** Every reader page: RTL Arabic document, site header with sections, the reader prompt, footer. */
+/** Every reader page: the document in the reader's language (RTL Arabic by default), header with sections, the reader prompt, footer. */
 export function Layout({ site, title, description, head, currentSection, children }: LayoutProps) {
+  const { lang, dir, text, arabic } = usePresentation();
   return (
-    <html lang="ar" dir="rtl">
+    <html lang={lang} dir={dir}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -41,22 +44,30 @@ export function Layout({ site, title, description, head, currentSection, childre
         {head}
       </head>
       <body>
-        <a class="skip-link" href="#main">تخطَّ إلى المحتوى</a>
+        <a class="skip-link" href="#main">
+          {text.skipToContent}
+        </a>
         <header class="site-header">
           <a class="site-name" href="/">
             {site.logo ? <SiteLogoImage logo={site.logo} siteName={site.siteName} /> : site.siteName}
           </a>
-          <nav aria-label="الأقسام">
+          <nav aria-label={text.sectionsNav}>
             <ul class="sections-nav">
               {site.sections.map((section) => (
                 <li>
-                  <a href={sectionPath(section.slug)} aria-current={section.slug === currentSection ? 'page' : undefined}>
-                    {section.name}
-                  </a>
+                  {lang === 'en' && section.name_en ? (
+                    <a href={sectionPath(section.slug)} aria-current={section.slug === currentSection ? 'page' : undefined}>
+                      {section.name_en}
+                    </a>
+                  ) : (
+                    <a href={sectionPath(section.slug)} aria-current={section.slug === currentSection ? 'page' : undefined} {...arabic}>
+                      {section.name}
+                    </a>
+                  )}
                 </li>
               ))}
               <li>
-                <a href="/search">بحث</a>
+                <a href="/search">{text.search}</a>
               </li>
             </ul>
           </nav>
@@ -106,52 +117,54 @@ export type ReaderPromptStatus =
 
 /** The reader's status on every page: invite, offer the newsletter, or quietly confirm the subscription. */
 export function ReaderPrompt({ status }: { status: ReaderPromptStatus }) {
+  const { text } = usePresentation();
   if (status.state === 'anonymous') {
     return (
-      <aside class="reader-prompt" aria-label="حالة الاشتراك">
-        <strong>لم تشترك بعد</strong>
-        <span>أنشئ حسابك لتحصل على أخبار مخصصة لك، وتحفظ المقالات، وتتلقى نشراتنا البريدية المتنوعة.</span>
+      <aside class="reader-prompt" aria-label={text.promptLabel}>
+        <strong>{text.notSubscribed}</strong>
+        <span>{text.anonymousPitch}</span>
         <a class="button" href="/account/signup">
-          أنشئ حسابك
+          {text.createYourAccount}
         </a>
         <a class="signin-link" href="/account/signin">
-          تسجيل الدخول
+          {text.signIn}
         </a>
       </aside>
     );
   }
   const account = (
     <a class="account-link" href="/account">
-      حسابي<span class="visually-hidden">: {status.name}</span>
+      {text.myAccount}
+      <span class="visually-hidden">: {status.name}</span>
     </a>
   );
   if (status.state === 'subscribed') {
     return (
-      <aside class="reader-prompt quiet" aria-label="حالة الاشتراك">
-        <strong>مشترك</strong>
-        <a href={status.manageHref}>إدارة نشراتك</a>
+      <aside class="reader-prompt quiet" aria-label={text.promptLabel}>
+        <strong>{text.subscribed}</strong>
+        <a href={status.manageHref}>{text.manageNewsletters}</a>
         {account}
       </aside>
     );
   }
   return (
-    <aside class="reader-prompt" aria-label="حالة الاشتراك">
-      <strong>لم تشترك بعد</strong>
+    <aside class="reader-prompt" aria-label={text.promptLabel}>
+      <strong>{text.notSubscribed}</strong>
       {status.subscribe ? (
         <form class="one-click" method="post" action={status.subscribe.action}>
           <CsrfField token={status.subscribe.csrfToken} />
-          <span>تصلك «{status.subscribe.newsletterName}» في بريدك.</span>
-          <button type="submit">اشترك بنقرة واحدة</button>
+          <span>{text.oneClickPitch(status.subscribe.newsletterName)}</span>
+          <button type="submit">{text.oneClickButton}</button>
         </form>
       ) : (
-        <span>اختر نشراتك البريدية من صفحة حسابك.</span>
+        <span>{text.chooseNewslettersInAccount}</span>
       )}
       {account}
     </aside>
   );
 }
 
-/** Renders a full HTML document; preact escapes every text and attribute value. */
-export function renderDocument(page: preact.VNode): string {
-  return `<!doctype html>${render(page)}`;
+/** Renders a full HTML document for `presentation` (`presentationOf(request)`); preact escapes every text and attribute value. */
+export function renderDocument(page: preact.VNode, presentation: Presentation): string {
+  return `<!doctype html>${render(<PresentationContext.Provider value={presentation}>{page}</PresentationContext.Provider>)}`;
 }

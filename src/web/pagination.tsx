@@ -1,4 +1,4 @@
-import { formatCount } from './numbers.ts';
+import { usePresentation } from './presentation.tsx';
 
 interface PaginationProps {
   page: number;
@@ -9,21 +9,20 @@ interface PaginationProps {
 }
 
 /** Previous / "صفحة ٢ من ٥" / next links under a paginated list; nothing when the list fits on one page. */
-export function Pagination({ page, pageCount, href, label = 'الصفحات' }: PaginationProps) {
+export function Pagination({ page, pageCount, href, label }: PaginationProps) {
+  const { text, count } = usePresentation();
   if (pageCount <= 1) return null;
   return (
-    <nav class="pagination" aria-label={label}>
+    <nav class="pagination" aria-label={label ?? text.pages}>
       {page > 1 ? (
         <a rel="prev" href={href(page - 1)}>
-          الصفحة السابقة
+          {text.previousPage}
         </a>
       ) : null}
-      <span aria-current="page">
-        صفحة {formatCount(page)} من {formatCount(pageCount)}
-      </span>
+      <span aria-current="page">{text.pageOf(count(page), count(pageCount))}</span>
       {page < pageCount ? (
         <a rel="next" href={href(page + 1)}>
-          الصفحة التالية
+          {text.nextPage}
         </a>
       ) : null}
     </nav>

@@ -1,13 +1,18 @@
-import { formatGregorian, formatHijri } from './dates.ts';
+import { usePresentation } from './presentation.tsx';
 
-/** A publication date in both calendars: "٢٥ نوفمبر ٢٠٢٦ م، ١٥ جمادى الآخرة ١٤٤٨ هـ". */
+/**
+ * A publication date in the reader's calendars (both by default: "٢٥ نوفمبر ٢٠٢٦ م، ١٥ جمادى الآخرة ١٤٤٨ هـ"),
+ * in the interface's language even inside Arabic content.
+ */
 export function PublishedDate({ iso }: { iso: string }) {
+  const { preferences, gregorian, hijri, lang, dir } = usePresentation();
+  const { dateStyle } = preferences;
   return (
-    <time datetime={iso} class="published">
-      <span class="gregorian">{formatGregorian(iso)}</span>
+    <time datetime={iso} class="published" {...(lang === 'ar' ? {} : { lang, dir })}>
+      {dateStyle === 'hijri' ? null : <span class="gregorian">{gregorian(iso)}</span>}
       {/* Not a middle dot: beside Arabic-Indic digits it reads as a zero. */}
-      <span class="separator">،</span>
-      <span class="hijri">{formatHijri(iso)}</span>
+      {dateStyle === 'both' ? <span class="separator">{lang === 'ar' ? '،' : ','}</span> : null}
+      {dateStyle === 'gregorian' ? null : <span class="hijri">{hijri(iso)}</span>}
     </time>
   );
 }
