@@ -29,3 +29,8 @@ export function databaseRateLimitStore(db: Kysely<Database>, clock: () => Date =
     }
   };
 }
+
+/** Deletes the counters of windows that have ended (a new hit starts a fresh row anyway); housekeeping. */
+export function deleteEndedRateLimitWindows(db: Kysely<Database>, now: Date) {
+  return db.deleteFrom('rate_limits').where('expires_at', '<=', now.toISOString()).executeTakeFirst();
+}

@@ -5,6 +5,7 @@ import { pollFeedJob } from './poll-feed.job.ts';
 import { deliverSendJob, planNewslettersJob, prepareSendJob } from './send-newsletter.job.ts';
 import type { JobServices } from './services.ts';
 import { breakingAlertJob } from './breaking-alert.job.ts';
+import { pruneAccountsJob } from './prune-accounts.job.ts';
 
 /** Every job kind a worker runs. A capability adds its job here (append, to keep merges easy). */
 export const jobDefinitions: JobDefinition<any, JobServices>[] = [
@@ -15,4 +16,5 @@ export const jobDefinitions: JobDefinition<any, JobServices>[] = [
   deliverSendJob,
   planNewslettersJob,
   breakingAlertJob,
+  pruneAccountsJob,
 ];

@@ -4,6 +4,7 @@ import { createMailer } from '../mail/mailer.ts';
 import { newsletterSecret } from '../newsletters/secret.ts';
 import { enqueueJob } from './job.ts';
 import { PRUNE_JOBS_KEY, pruneJobsJob } from './prune-jobs.job.ts';
+import { PRUNE_ACCOUNTS_KEY, pruneAccountsJob } from './prune-accounts.job.ts';
 import { jobDefinitions } from './registry.ts';
 import { NEWSLETTER_PLAN_KEY, planNewslettersJob } from './send-newsletter.job.ts';
 import type { JobServices } from './services.ts';
@@ -29,8 +30,9 @@ export async function startJobWorker(config: Config, database: DatabaseHandle, l
       settings: config.newsletters,
     },
   };
-  // The periodic clean-up exists once however many workers start (dedupe key).
+  // The periodic clean-ups exist once however many workers start (dedupe key).
   await enqueueJob(database.db, pruneJobsJob, {}, { dedupeKey: PRUNE_JOBS_KEY });
+  await enqueueJob(database.db, pruneAccountsJob, {}, { dedupeKey: PRUNE_ACCOUNTS_KEY });
   await enqueueJob(database.db, planNewslettersJob, {}, { dedupeKey: NEWSLETTER_PLAN_KEY });
   const worker = createWorker({
     db: database.db,
