@@ -12,6 +12,7 @@ import { type DatabaseHandle, openDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { importFiles } from '../src/ingest/import.service.ts';
 import { createMailer, type Mailer } from '../src/mail/mailer.ts';
+import { ensureDefaultNewsletters, senderFrom } from '../src/newsletters/newsletters.service.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const repoRoot = path.resolve(import.meta.dirname, '..');
@@ -39,6 +40,8 @@ describe.skipIf(!available)('a reader creates an account in Chromium', () => {
     database = openDatabase(config.database);
     await migrateToLatest(database.db);
     expect((await importFiles(database.db, [demoFeed])).failed).toEqual([]);
+    // As `sahifa serve` does on start: the newsletters the prompt's one-click button subscribes to.
+    await ensureDefaultNewsletters(database.db, senderFrom(config.mail.from, config.siteName), config.newsletters.timeZone);
     mailer = createMailer(config.mail);
     server = await buildApp({ config, database, mailer });
     await server.listen({ port, host: '127.0.0.1' });
@@ -77,7 +80,7 @@ describe.skipIf(!available)('a reader creates an account in Chromium', () => {
     return link!;
   }
 
-  it('signs up, follows the emailed verification link, signs out, signs in by magic link, and sees the status change', async () => {
+  it('signs up, follows the emailed verification link, signs out, signs in by magic link, sees the status change, subscribes in one click, and switches to English', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     // The machine is shared and busy: give each navigation time rather than fail on a slow moment.
     context.setDefaultTimeout(90_000);
@@ -134,6 +137,29 @@ describe.skipIf(!available)('a reader creates an account in Chromium', () => {
     expect(await prompt.getByRole('link', { name: /حسابي/ }).count()).toBe(1);
     await screenshots(page, 'account-article-signed-in');
 
+    // One click in the prompt subscribes to the default newsletter and comes back to the article: "مشترك".
+    const articleUrl = page.url();
+    await prompt.getByRole('button', { name: 'اشترك بنقرة واحدة' }).click();
+    await expect.poll(() => prompt.locator('strong').textContent(), { timeout: 60_000 }).toBe('مشترك');
+    expect(page.url()).toBe(articleUrl);
+    expect(await prompt.getByRole('link', { name: 'إدارة نشراتك' }).getAttribute('href')).toBe('/newsletters');
+    expect(await prompt.getByRole('button', { name: 'اشترك بنقرة واحدة' }).count()).toBe(0);
+    await screenshots(page, 'account-article-subscribed');
+
+    // Preferences apply at once: Western digits and the English interface on the same cached article page.
+    await page.goto(`${baseUrl}/account`);
+    await page.locator('#digits-latn').check();
+    await page.locator('#dateStyle-gregorian').check();
+    await page.locator('#language-en').check();
+    await page.getByRole('button', { name: 'احفظ', exact: true }).click();
+    await expect.poll(() => page.locator('html').getAttribute('lang'), { timeout: 60_000 }).toBe('en');
+    await screenshots(page, 'account-profile-english');
+    await page.goto(articleUrl);
+    expect(await page.locator('html').getAttribute('dir')).toBe('ltr');
+    expect(await page.locator('article.article').getAttribute('dir')).toBe('rtl');
+    expect(await prompt.locator('strong').textContent()).toBe('Subscribed');
+    expect(await page.locator('.article time.published').textContent()).toMatch(/^\d{1,2} [A-Z][a-z]+ \d{4}$/);
+    await screenshots(page, 'account-article-english');
 
     expect(policyViolations).toEqual([]);
     await context.close();

@@ -276,8 +276,7 @@ export function ProfilePage({
                 {text.lastSeen} {dateTime(session.last_seen_at)}
                 {session.ip ? (
                   <>
-                    {' '}
-                    ، <bdi dir="ltr">{session.ip}</bdi>
+                    {text.comma} <bdi dir="ltr">{session.ip}</bdi>
                   </>
                 ) : null}
               </span>

@@ -155,7 +155,7 @@ function newsArticleJsonLd(article: ArticleView, site: SiteChrome, url: string):
 }
 
 export function ArticlePage({ site, article, context, url }: { site: SiteChrome; article: ArticleView; context?: ArticleContext; url: string }) {
-  const { text, arabic } = usePresentation();
+  const { text, arabic, chrome } = usePresentation();
   const authors = article.relations.authors.map((author) => author.name).join('، ');
   const description = article.subtitle ?? excerpt(article.paragraphs[0] ?? '', 40);
   const head = (
@@ -201,7 +201,7 @@ export function ArticlePage({ site, article, context, url }: { site: SiteChrome;
         ) : null}
         {article.sourceName || article.sourceUrl ? (
           <p class="source">
-            {text.source}{' '}
+            <span {...chrome}>{text.source}</span>{' '}
             {article.sourceUrl ? <a href={article.sourceUrl}>{article.sourceName ?? article.sourceUrl}</a> : article.sourceName}
           </p>
         ) : null}

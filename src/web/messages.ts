@@ -6,6 +6,7 @@ const ar = {
   skipToContent: 'تخطَّ إلى المحتوى',
   sectionsNav: 'الأقسام',
   search: 'بحث',
+  comma: ' ،',
 
   promptLabel: 'حالة الاشتراك',
   notSubscribed: 'لم تشترك بعد',
@@ -173,6 +174,7 @@ const en: Messages = {
   skipToContent: 'Skip to content',
   sectionsNav: 'Sections',
   search: 'Search',
+  comma: ',',
 
   promptLabel: 'Subscription status',
   notSubscribed: 'Not subscribed yet',

@@ -18,6 +18,8 @@ export interface Presentation {
   text: Messages;
   /** Attributes for Arabic content (headlines, article text) inside the page: empty when the page is Arabic anyway. */
   arabic: { lang?: 'ar'; dir?: 'rtl' };
+  /** Attributes for interface text inside Arabic content (a date or label in an article): empty in Arabic. */
+  chrome: { lang?: 'en'; dir?: 'ltr' };
   /** '' for the defaults; otherwise a short name of these preferences, e.g. for a page-cache key. */
   variant: string;
   count(value: number): string;
@@ -45,6 +47,7 @@ function build(preferences: ReaderPreferences): Presentation {
     dir: language === 'ar' ? 'rtl' : 'ltr',
     text: MESSAGES[language],
     arabic: language === 'ar' ? {} : { lang: 'ar', dir: 'rtl' },
+    chrome: language === 'ar' ? {} : { lang: 'en', dir: 'ltr' },
     variant: isDefault ? '' : `${digits}.${dateStyle}.${language}`,
     count: (value) => numbers.format(value),
     gregorian: (iso) => `${gregorian.format(new Date(iso))}${language === 'ar' ? ' م' : ''}`,

@@ -5,10 +5,10 @@ import { usePresentation } from './presentation.tsx';
  * in the interface's language even inside Arabic content.
  */
 export function PublishedDate({ iso }: { iso: string }) {
-  const { preferences, gregorian, hijri, lang, dir } = usePresentation();
+  const { preferences, gregorian, hijri, lang, chrome } = usePresentation();
   const { dateStyle } = preferences;
   return (
-    <time datetime={iso} class="published" {...(lang === 'ar' ? {} : { lang, dir })}>
+    <time datetime={iso} class="published" {...chrome}>
       {dateStyle === 'hijri' ? null : <span class="gregorian">{gregorian(iso)}</span>}
       {/* Not a middle dot: beside Arabic-Indic digits it reads as a zero. */}
       {dateStyle === 'both' ? <span class="separator">{lang === 'ar' ? '،' : ','}</span> : null}
