@@ -12,6 +12,7 @@ import { setLastModified } from '../web/conditional-get.ts';
 import { articlePath, sectionPath } from './slug.ts';
 import { articleContext } from '../understanding/reading.service.ts';
 import { loadSiteChrome } from '../web/site-chrome.ts';
+import { collapseStories, loadStoryMap } from '../understanding/story-cards.ts';
 
 const PAGE_SIZE = 20;
 const LATEST_SIZE = 7;
@@ -46,14 +47,23 @@ export function articleRoutes(app: FastifyInstance, deps: { db: Kysely<Database>
   }
 
   app.get('/', (request, reply) => fromPageCache('/', request, reply, async (presentation) => {
-    const [site, latest] = await Promise.all([loadSiteChrome(deps.db, deps.siteName), repo.listPublished({ limit: LATEST_SIZE })]);
+    // More rows than cards: several of the newest articles may report one story and become one card.
+    const [site, recent] = await Promise.all([loadSiteChrome(deps.db, deps.siteName), repo.listPublished({ limit: LATEST_SIZE * 3 })]);
     const sections = site.sections;
-    // Sections show what the latest list does not, so no headline appears twice on the page.
-    const rest = await repo.latestPerSection(sections.map((section) => section.id), PER_SECTION, latest.map((item) => item.id));
+    const latest = collapseStories(recent, await loadStoryMap(deps.db, recent.map((item) => item.id))).slice(0, LATEST_SIZE);
+    const shownIds = latest.flatMap((card) => [card.item.id, ...card.alsoFrom.map((other) => other.id)]);
+    // Sections show what the latest list does not, so no headline and no story appears twice on the page.
+    const rest = await repo.latestPerSection(sections.map((section) => section.id), PER_SECTION * 3, shownIds);
+    const stories = await loadStoryMap(deps.db, rest.map((item) => item.id));
+    const shownStories = new Set(latest.flatMap((card) => (card.storyId ? [card.storyId] : [])));
     const bySection = sections
-      .map((section) => ({ section, articles: rest.filter((item) => item.section_slug === section.slug) }))
-      .filter(({ articles }) => articles.length > 0);
-    setLastModified(reply, [...latest, ...rest]);
+      .map((section) => {
+        const cards = collapseStories(rest.filter((item) => item.section_slug === section.slug), stories, shownStories).slice(0, PER_SECTION);
+        for (const card of cards) if (card.storyId) shownStories.add(card.storyId);
+        return { section, cards };
+      })
+      .filter(({ cards }) => cards.length > 0);
+    setLastModified(reply, [...recent, ...rest]);
     return renderDocument(<HomePage site={site} latest={latest} bySection={bySection} url={`${deps.siteUrl}/`} />, presentation);
   }));
 
@@ -73,9 +83,11 @@ export function articleRoutes(app: FastifyInstance, deps: { db: Kysely<Database>
       // A page past the last one does not exist; an empty section still has its first page.
       if (page > pageCount) throw notFound(`page ${page} of section "${slug}"`);
       setLastModified(reply, articles);
+      // Each article is on exactly one page, as a card or as an "also from" link of its story's card.
+      const cards = collapseStories(articles, await loadStoryMap(deps.db, articles.map((item) => item.id)));
       const url = `${deps.siteUrl}${sectionPath(section.slug)}${page > 1 ? `?page=${page}` : ''}`;
       return renderDocument(
-        <SectionPage site={site} section={section} articles={articles} page={page} pageCount={pageCount} url={url} />,
+        <SectionPage site={site} section={section} cards={cards} page={page} pageCount={pageCount} url={url} />,
         presentation,
       );
     });

@@ -7,7 +7,8 @@ import type { ArticleRelations, ArticleListItem } from './article.repository.ts'
 import { MarkdownBody } from './markdown-body.tsx';
 import { articlePath, sectionPath } from './slug.ts';
 import type { ArticleContext } from '../understanding/reading.service.ts';
-import { ArticleUnderstanding } from '../understanding/understanding.views.tsx';
+import { ArticleUnderstanding, storyPath } from '../understanding/understanding.views.tsx';
+import type { AlsoFrom, StoryCard } from '../understanding/story-cards.ts';
 import { FollowSlot, SaveCardSlot, SaveSlot } from '../feed/feed.slots.tsx';
 
 export interface ArticleView {
@@ -25,8 +26,11 @@ export interface ArticleView {
   relations: ArticleRelations;
 }
 
-function ArticleCard({ item, lead = false }: { item: ArticleListItem; lead?: boolean }) {
+type Card = StoryCard<ArticleListItem>;
+
+function ArticleCard({ card, lead = false }: { card: Card; lead?: boolean }) {
   const { arabic } = usePresentation();
+  const { item } = card;
   const firstParagraph = (JSON.parse(item.paragraphs) as string[])[0] ?? '';
   const Heading = lead ? 'h2' : 'h3';
   return (
@@ -43,8 +47,33 @@ function ArticleCard({ item, lead = false }: { item: ArticleListItem; lead?: boo
         {excerpt(firstParagraph, lead ? 60 : 30)}
       </p>
       {item.published_at ? <PublishedDate iso={item.published_at} /> : null}
+      <AlsoFromLinks card={card} />
       <SaveCardSlot slug={item.slug} path={articlePath(item.slug)} />
     </article>
+  );
+}
+
+/** The same story from other sources, one link each, named by source (by headline when the source says nothing). */
+function AlsoFromLinks({ card }: { card: Card }) {
+  const { text, arabic } = usePresentation();
+  if (card.alsoFrom.length === 0 || !card.storyId) return null;
+  const sources = card.alsoFrom.map((other) => other.sourceName);
+  const label = (other: AlsoFrom, index: number) =>
+    other.sourceName && sources.indexOf(other.sourceName) === index ? other.sourceName : excerpt(other.title, 6);
+  return (
+    <p class="also-from">
+      <span>{text.alsoFrom}</span>
+      {card.alsoFrom.map((other, index) => (
+        <>
+          {index > 0 ? '، ' : null}
+          <a href={articlePath(other.slug)} title={other.title} {...arabic}>
+            {label(other, index)}
+          </a>
+        </>
+      ))}
+      {' · '}
+      <a href={storyPath(card.storyId)}>القصة كاملة</a>
+    </p>
   );
 }
 
@@ -55,8 +84,8 @@ function excerpt(text: string, maxWords = 30): string {
 
 export function HomePage(props: {
   site: SiteChrome;
-  latest: ArticleListItem[];
-  bySection: { section: { slug: string; name: string }; articles: ArticleListItem[] }[];
+  latest: Card[];
+  bySection: { section: { slug: string; name: string }; cards: Card[] }[];
   url: string;
 }) {
   const { text, arabic } = usePresentation();
@@ -70,14 +99,14 @@ export function HomePage(props: {
         <h2 id="latest-heading" class="section-heading">
           {text.latestNews}
         </h2>
-        {lead ? <ArticleCard item={lead} lead /> : <p>{text.noArticlesYet}</p>}
+        {lead ? <ArticleCard card={lead} lead /> : <p>{text.noArticlesYet}</p>}
         <div class="cards">
-          {others.map((item) => (
-            <ArticleCard item={item} />
+          {others.map((card) => (
+            <ArticleCard card={card} />
           ))}
         </div>
       </section>
-      {props.bySection.map(({ section, articles }) => (
+      {props.bySection.map(({ section, cards }) => (
         <section aria-labelledby={`section-${section.slug}`}>
           <h2 id={`section-${section.slug}`} class="section-heading">
             <a href={sectionPath(section.slug)} {...arabic}>
@@ -85,8 +114,8 @@ export function HomePage(props: {
             </a>
           </h2>
           <div class="cards">
-            {articles.map((item) => (
-              <ArticleCard item={item} />
+            {cards.map((card) => (
+              <ArticleCard card={card} />
             ))}
           </div>
           <p class="more">
@@ -101,7 +130,7 @@ export function HomePage(props: {
 export function SectionPage(props: {
   site: SiteChrome;
   section: { slug: string; name: string };
-  articles: ArticleListItem[];
+  cards: Card[];
   page: number;
   pageCount: number;
   url: string;
@@ -121,10 +150,10 @@ export function SectionPage(props: {
     <Layout site={props.site} title={title} description={description} head={head} currentSection={props.section.slug}>
       <h1 {...arabic}>{props.section.name}</h1>
       <FollowSlot kind="section" slug={props.section.slug} name={props.section.name} path={base} />
-      {props.articles.length === 0 ? <p>{text.noArticlesInSection}</p> : null}
+      {props.cards.length === 0 ? <p>{text.noArticlesInSection}</p> : null}
       <div class="cards">
-        {props.articles.map((item) => (
-          <ArticleCard item={item} />
+        {props.cards.map((card) => (
+          <ArticleCard card={card} />
         ))}
       </div>
       <Pagination page={props.page} pageCount={props.pageCount} href={pageHref} />

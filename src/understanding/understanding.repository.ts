@@ -204,6 +204,17 @@ export function understandingRepository(db: Executor) {
         .orderBy('quotes.position')
         .execute(),
 
+    /** The story and source of each of these articles that has been placed in a story. */
+    storiesOfArticles: (articleIds: string[]) =>
+      articleIds.length === 0
+        ? Promise.resolve([])
+        : db
+            .selectFrom('article_stories')
+            .innerJoin('articles', 'articles.id', 'article_stories.article_id')
+            .select(['article_stories.article_id', 'article_stories.story_id', 'articles.source_name'])
+            .where('article_stories.article_id', 'in', articleIds)
+            .execute(),
+
     storyOf: (articleId: string) =>
       db.selectFrom('article_stories').select(['story_id', 'duplicate_of']).where('article_id', '=', articleId).executeTakeFirst(),
 
