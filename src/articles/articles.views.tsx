@@ -71,8 +71,9 @@ function AlsoFromLinks({ card }: { card: Card }) {
           </a>
         </>
       ))}
-      {' · '}
-      <a href={storyPath(card.storyId)}>القصة كاملة</a>
+      <a class="story-link" href={storyPath(card.storyId)}>
+        القصة كاملة
+      </a>
     </p>
   );
 }

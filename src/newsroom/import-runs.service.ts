@@ -9,18 +9,20 @@ import { pollFeedSource } from './feed-sources.service.ts';
 
 /**
  * The import queue editors see: every run of the importer with its counts, and every item it could not import
- * with the reason, until a re-run imports it. `sahifa import` records its runs here; the importer itself
+ * with the reason, until a run imports it. An item is listed once however often it fails: a run that fails on a
+ * listed item again (a re-run, the next poll of a feed, `sahifa import` of the same file) brings its reason up to
+ * date, and a run that imports it resolves it. `sahifa import` records its runs here; the importer itself
  * (src/ingest) knows nothing of it.
  */
 export async function recordImportRun(
   db: Kysely<Database>,
   run: { origin: 'cli' | 'retry' | 'feed'; actorName: string; startedAt: Date; finishedAt: Date; report: ImportReport },
-  /** False for a re-run, whose failure is the item already listed (its reason is updated instead). */
-  listFailures = true,
 ): Promise<string> {
   const id = randomUUID();
   const counts = { created: 0, updated: 0, unchanged: 0 };
   for (const item of run.report.imported) counts[item.outcome]++;
+  const failed = new Map(run.report.failed.map((failure) => [locationOf(failure.file), failure.reason]));
+  const imported = new Set(run.report.imported.map((item) => locationOf(item.file)));
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('import_runs')
@@ -34,15 +36,25 @@ export async function recordImportRun(
         failed: run.report.failed.length,
       })
       .execute();
-    for (const failure of listFailures ? run.report.failed : []) {
-      await trx
-        .insertInto('import_failures')
-        // Absolute, so the web process can read it again whatever directory the command ran in.
-        .values({ id: randomUUID(), run_id: id, location: /^https?:\/\//.test(failure.file) ? failure.file : path.resolve(failure.file), reason: failure.reason, resolved_at: null, retried_at: null })
-        .execute();
+    const open = await trx.selectFrom('import_failures').select(['id', 'location']).where('resolved_at', 'is', null).execute();
+    const listed = new Map(open.map((row) => [row.location, row.id]));
+    for (const [location, reason] of failed) {
+      const listedId = listed.get(location);
+      if (listedId) await trx.updateTable('import_failures').set({ run_id: id, reason }).where('id', '=', listedId).execute();
+      else await trx.insertInto('import_failures').values({ id: randomUUID(), run_id: id, location, reason, resolved_at: null, retried_at: null }).execute();
+    }
+    // A feed's items are listed as "<feed URL>#<n>": a poll that read the feed resolves those it did not fail on.
+    const resolved = open.filter((row) => !failed.has(row.location) && imported.has(row.location.replace(/#\d+$/, ''))).map((row) => row.id);
+    if (resolved.length) {
+      await trx.updateTable('import_failures').set({ resolved_at: run.finishedAt.toISOString() }).where('id', 'in', resolved).execute();
     }
   });
   return id;
+}
+
+/** Where a failed item is, as the queue lists it: a URL, or a path made absolute so any process can read it again. */
+function locationOf(file: string): string {
+  return /^https?:\/\//.test(file) ? file : path.resolve(file);
 }
 
 /**
@@ -62,7 +74,7 @@ export async function retryImportFailure(db: Kysely<Database>, failureId: string
     reason = !report ? 'لم يعد الموقع مشتركاً في هذه الخلاصة.' : (report.failed[0]?.reason ?? null);
   } else {
     const report = await importFiles(db, [failure.location], startedAt);
-    await recordImportRun(db, { origin: 'retry', actorName: actor.name, startedAt, finishedAt: now(), report }, false);
+    await recordImportRun(db, { origin: 'retry', actorName: actor.name, startedAt, finishedAt: now(), report });
     reason = report.failed[0]?.reason ?? null;
   }
   const finishedAt = now();

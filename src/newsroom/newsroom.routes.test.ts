@@ -325,6 +325,30 @@ describeEachEngine('the newsroom at /admin', (database) => {
     expect(audit.filter((entry) => entry.action === 'import.retry').map((entry) => entry.actor_name)).toEqual(['هدى', 'هدى']);
   });
 
+  it('lists an item that keeps failing once, and resolves it when a later run imports it', async () => {
+    const editor = await signedIn('editor', 'هدى');
+    const file = path.join(dataDir, 'empty-page.html');
+    fs.writeFileSync(file, '');
+    const run = async () => {
+      const startedAt = new Date();
+      await recordImportRun(database.handle.db, { origin: 'cli', actorName: 'sahifa import', startedAt, finishedAt: new Date(), report: await importFiles(database.handle.db, [file]) });
+    };
+    const listed = async () => {
+      const queue = await app.inject({ url: '/admin/imports', headers: { cookie: editor.cookie } });
+      return [...parseHTML(queue.body).document.querySelectorAll('.import-failures li')].filter((row) => row.textContent!.includes(file));
+    };
+    await run();
+    await run();
+    expect(await listed()).toHaveLength(1);
+    const retry = (await listed())[0]!.querySelector('form[action*="/retry"]')!.getAttribute('action')!;
+    expect((await post(retry, editor, {})).body).toContain('لم ينجح الاستيراد مرة أخرى');
+    expect(await listed()).toHaveLength(1);
+
+    fs.writeFileSync(file, '<html lang="ar"><head><title>افتتاح سوق الكتب</title></head><body><article><h1>افتتاح سوق الكتب</h1><p>افتتحت البلدية صباح اليوم سوقاً للكتب المستعملة في الساحة القديمة وسط المدينة.</p></article></body></html>');
+    await run();
+    expect(await listed()).toHaveLength(0);
+  });
+
   it('lets an admin change roles (ending that account’s sessions), never demote the last admin, and stop mail to an address', async () => {
     await database.handle.db.updateTable('users').set({ role: 'reader' }).where('role', '=', 'admin').execute();
     const admin = await signedIn('admin', 'مديرة الموقع');
