@@ -5,7 +5,8 @@ type Executor = Kysely<Database> | Transaction<Database>;
 
 export interface ArticleRelations {
   tags: { slug: string; name: string }[];
-  authors: { slug: string; name: string }[];
+  /** `photoMediaId`: the author's photo, an image of the media library, when an admin chose one. */
+  authors: { slug: string; name: string; photoMediaId?: string | null }[];
   relatedHeadlines: { headline: string; url: string | null; relatedSlug: string | null }[];
 }
 
@@ -279,7 +280,7 @@ export function articleRepository(db: Executor) {
         db
           .selectFrom('article_authors')
           .innerJoin('authors', 'authors.id', 'article_authors.author_id')
-          .select(['authors.slug', 'authors.name'])
+          .select(['authors.slug', 'authors.name', 'authors.photo_media_id as photoMediaId'])
           .where('article_authors.article_id', '=', articleId)
           .orderBy('article_authors.position')
           .execute(),

@@ -177,7 +177,11 @@ function newsArticleJsonLd(article: ArticleView, site: SiteChrome, url: string):
     dateModified: article.updatedAt,
     inLanguage: 'ar',
     articleSection: article.section?.name,
-    author: article.relations.authors.map((author) => ({ '@type': 'Person', name: author.name })),
+    author: article.relations.authors.map((author) => ({
+      '@type': 'Person',
+      name: author.name,
+      image: author.photoMediaId ? new URL(`/media/${author.photoMediaId}/480.jpeg`, url).href : undefined,
+    })),
     keywords: article.relations.tags.map((tag) => tag.name).join(', ') || undefined,
     mainEntityOfPage: url,
     publisher: { '@type': 'Organization', name: site.siteName, logo },
@@ -186,7 +190,7 @@ function newsArticleJsonLd(article: ArticleView, site: SiteChrome, url: string):
 
 export function ArticlePage({ site, article, context, url }: { site: SiteChrome; article: ArticleView; context?: ArticleContext; url: string }) {
   const { text, arabic, chrome } = usePresentation();
-  const authors = article.relations.authors.map((author) => author.name).join('، ');
+  const { authors } = article.relations;
   const description = article.subtitle ?? excerpt(article.paragraphs[0] ?? '', 40);
   const head = (
     <>
@@ -209,7 +213,19 @@ export function ArticlePage({ site, article, context, url }: { site: SiteChrome;
           <h1>{article.title}</h1>
           {article.subtitle ? <p class="subtitle">{article.subtitle}</p> : null}
           <p class="byline">
-            {authors ? <span class="authors">{authors}</span> : null}
+            {authors.length ? (
+              <span class="authors" {...arabic}>
+                {authors.map((author, index) => (
+                  <>
+                    {index > 0 ? '، ' : null}
+                    {author.photoMediaId ? (
+                      <img class="author-photo" src={`/media/${author.photoMediaId}/480.webp`} alt="" width={40} height={40} loading="lazy" />
+                    ) : null}
+                    {author.name}
+                  </>
+                ))}
+              </span>
+            ) : null}
             {article.publishedAt ? <PublishedDate iso={article.publishedAt} /> : null}
           </p>
           <SaveSlot slug={article.slug} path={articlePath(article.slug)} />

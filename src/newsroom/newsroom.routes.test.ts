@@ -15,6 +15,8 @@ import { loadConfig } from '../config.ts';
 import type { Role } from '../db/schema.ts';
 import { importFiles } from '../ingest/import.service.ts';
 import { recordImportRun } from './import-runs.service.ts';
+import { folderMediaStore } from './media-store.ts';
+import { uploadImage } from './media.service.ts';
 import { newsroomRepository } from './newsroom.repository.ts';
 
 describeEachEngine('the newsroom at /admin', (database) => {
@@ -270,6 +272,32 @@ describeEachEngine('the newsroom at /admin', (database) => {
     const audit = await app.inject({ url: '/admin/audit', headers: { cookie: admin.cookie } });
     expect(audit.body).toContain('عدّل إعدادات الموقع');
     expect(audit.body).toContain('مديرة الموقع');
+  });
+
+  it('lets an admin choose an author’s photo and the logo by their pictures; readers see the photo in the byline', async () => {
+    const admin = await signedIn('admin', 'مديرة الموقع');
+    const png = await sharp({ create: { width: 400, height: 400, channels: 3, background: '#1c5f8a' } }).png().toBuffer();
+    const photo = await uploadImage(database.handle.db, folderMediaStore(path.join(dataDir, 'media')), { data: png, originalName: 'p.png', alt: 'صورة سلوى', caption: '', credit: '' }, { id: null, name: 'مديرة الموقع' });
+
+    const form = parseHTML((await app.inject({ url: '/admin/authors', headers: { cookie: admin.cookie } })).body).document;
+    const choice = form.querySelector(`input[type="radio"][name="photoMediaId"][value="${photo}"]`)!;
+    expect(choice.closest('label')?.querySelector('img')?.getAttribute('src')).toBe(`/media/${photo}/480.webp`);
+    expect(choice.closest('label')?.textContent).toContain('صورة سلوى');
+    expect(form.querySelector('input[name="photoMediaId"][value=""]')?.hasAttribute('checked')).toBe(true);
+    const settings = parseHTML((await app.inject({ url: '/admin/settings', headers: { cookie: admin.cookie } })).body).document;
+    expect(settings.querySelector(`input[type="radio"][name="logoMediaId"][value="${photo}"]`)).not.toBeNull();
+
+    expect((await post('/admin/authors', admin, { name: 'سلوى الكاتبة', slug: '', bio: '', photoMediaId: photo })).statusCode).toBe(303);
+    const author = await database.handle.db.selectFrom('authors').select('id').where('name', '=', 'سلوى الكاتبة').executeTakeFirstOrThrow();
+    const edit = parseHTML((await app.inject({ url: `/admin/authors/${author.id}`, headers: { cookie: admin.cookie } })).body).document;
+    expect(edit.querySelector(`input[name="photoMediaId"][value="${photo}"]`)?.hasAttribute('checked')).toBe(true);
+
+    const editor = await signedIn('editor');
+    const published = await post('/admin/articles', editor, articleForm({ title: 'مقال بصورة كاتبته', authors: 'سلوى الكاتبة', action: 'publish' }));
+    expect(published.statusCode).toBe(303);
+    const row = await database.handle.db.selectFrom('articles').select('slug').where('title', '=', 'مقال بصورة كاتبته').executeTakeFirstOrThrow();
+    const page = parseHTML((await app.inject({ url: `/article/${encodeURIComponent(row.slug)}` })).body).document;
+    expect(page.querySelector('.byline .author-photo')?.getAttribute('src')).toBe(`/media/${photo}/480.webp`);
   });
 
   it('lets an admin add and rename sections, and rename or remove tags, readers seeing the change at once', async () => {

@@ -83,6 +83,8 @@ export interface NewsroomDependencies {
 const PAGE_SIZE = 30;
 /** The newsroom is written in Arabic only, whatever the editor's reader preferences. */
 const NEWSROOM_PRESENTATION = presentationFor();
+/** Images offered when choosing an author's photo or the logo: the newest of the library. */
+const IMAGE_CHOICES = 60;
 const idParams = z.object({ id: z.string().uuid() });
 const keyParams = z.object({ key: z.union([z.literal('new'), z.string().uuid()]) });
 const revisionParams = z.object({ id: z.string().uuid(), version: z.coerce.number().int().min(1) });
@@ -444,9 +446,13 @@ export async function newsroomRoutes(app: FastifyInstance, deps: NewsroomDepende
       admins.addHook('preHandler', requireRole('admin'));
 
       admins.get('/admin/settings', async (request, reply) => {
-        const [chrome, settings] = await Promise.all([chromeOf(request), getSettings(db, { siteName: deps.siteName })]);
+        const [chrome, settings, images] = await Promise.all([
+          chromeOf(request),
+          getSettings(db, { siteName: deps.siteName }),
+          listMedia(db, { limit: IMAGE_CHOICES, offset: 0 }),
+        ]);
         const saved = z.object({ saved: z.literal('1').optional() }).parse(request.query).saved === '1';
-        return html(reply, <SettingsPage chrome={chrome} values={{ ...settings, logoMediaId: settings.logoMediaId ?? '' }} errors={{}} saved={saved} />);
+        return html(reply, <SettingsPage chrome={chrome} values={{ ...settings, logoMediaId: settings.logoMediaId ?? '' }} images={images} errors={{}} saved={saved} />);
       });
 
       admins.post('/admin/settings', async (request, reply) => {
@@ -455,10 +461,10 @@ export async function newsroomRoutes(app: FastifyInstance, deps: NewsroomDepende
           await saveSettings(db, body, actorOf(request));
         } catch (error) {
           if (!isSahifaError(error, 'INVALID_FIELDS')) throw error;
-          const chrome = await chromeOf(request);
+          const [chrome, images] = await Promise.all([chromeOf(request), listMedia(db, { limit: IMAGE_CHOICES, offset: 0 })]);
           const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
           const values = { siteName: text('siteName'), description: text('description'), timeZone: text('timeZone'), footerText: text('footerText'), logoMediaId: text('logoMediaId') };
-          return html(reply, <SettingsPage chrome={chrome} values={values} errors={error.details.fields as Record<string, string>} />, 422);
+          return html(reply, <SettingsPage chrome={chrome} values={values} images={images} errors={error.details.fields as Record<string, string>} />, 422);
         }
         return reply.redirect('/admin/settings?saved=1', 303);
       });
@@ -478,7 +484,12 @@ export async function newsroomRoutes(app: FastifyInstance, deps: NewsroomDepende
       }) => {
         const empty = Object.fromEntries(options.fields.map((field) => [field.name, field.kind === 'number' ? '0' : '']));
         const page = async (request: FastifyRequest, reply: FastifyReply, id: string | null, form?: Record<string, string>, errors = {}, status = 200) => {
-          const [chrome, { items, values }] = await Promise.all([chromeOf(request), options.load()]);
+          const wantsImages = options.fields.some((field) => field.kind === 'image');
+          const [chrome, { items, values }, images] = await Promise.all([
+            chromeOf(request),
+            options.load(),
+            wantsImages ? listMedia(db, { limit: IMAGE_CHOICES, offset: 0 }) : Promise.resolve([]),
+          ]);
           const current = id ? values.get(id) : undefined;
           if (id && !current) throw notFound(`${options.basePath}/${id}`);
           const notice = z.object({ saved: z.literal('1').optional() }).parse(request.query).saved ? 'حُفظ.' : undefined;
@@ -497,6 +508,7 @@ export async function newsroomRoutes(app: FastifyInstance, deps: NewsroomDepende
               errors={errors}
               notice={notice}
               deletable={Boolean(options.remove)}
+              images={images}
             />,
             status,
           );
@@ -553,7 +565,7 @@ export async function newsroomRoutes(app: FastifyInstance, deps: NewsroomDepende
           { name: 'name', label: 'الاسم' },
           { name: 'slug', label: 'المعرّف في الرابط', hint: 'يُشتق من الاسم إن تركته فارغاً.' },
           { name: 'bio', label: 'نبذة', kind: 'textarea' },
-          { name: 'photoMediaId', label: 'الصورة (معرّف صورة من مكتبة الصور)', kind: 'ltr' },
+          { name: 'photoMediaId', label: 'الصورة', kind: 'image' },
         ],
         async load() {
           const rows = await listAuthorsForAdmin(db, 1000, 0);

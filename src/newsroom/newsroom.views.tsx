@@ -4,6 +4,7 @@ import type { ArticleStatus } from '../db/schema.ts';
 import { formatCount } from '../web/numbers.ts';
 import { type ArticleField } from './article-content.ts';
 import { markdownFor, type MediaItem } from './media.service.ts';
+import { ImagePicker } from './image-picker.tsx';
 import type { FieldDiff } from './revision-diff.ts';
 import type { SiteSettings } from './site-settings.service.ts';
 
@@ -582,6 +583,8 @@ export function MediaPage(props: {
 export function SettingsPage(props: {
   chrome: AdminChrome;
   values: Record<keyof SiteSettings, string>;
+  /** The library's images, to choose the logo from. */
+  images: Pick<MediaItem, 'id' | 'alt'>[];
   errors: Record<string, string | undefined>;
   saved?: boolean;
 }) {
@@ -609,9 +612,7 @@ export function SettingsPage(props: {
         <Field name="footerText" label="نص التذييل" error={errors.footerText}>
           {(attributes) => <textarea {...attributes} rows={2}>{values.footerText}</textarea>}
         </Field>
-        <Field name="logoMediaId" label="الشعار (معرّف صورة من مكتبة الصور)" error={errors.logoMediaId}>
-          {(attributes) => <input {...attributes} type="text" dir="ltr" value={values.logoMediaId} />}
-        </Field>
+        <ImagePicker name="logoMediaId" label="الشعار (يحل محل اسم الموقع في رأس الصفحات)" value={values.logoMediaId} images={props.images} error={errors.logoMediaId} />
         <p class="hint">الموقع لا يستعمل أي أداة تحليلات أو تتبّع لدى طرف ثالث.</p>
         <button type="submit">احفظ الإعدادات</button>
       </form>

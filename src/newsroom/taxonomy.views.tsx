@@ -1,4 +1,6 @@
 import { formatCount } from '../web/numbers.ts';
+import { ImagePicker } from './image-picker.tsx';
+import type { MediaItem } from './media.service.ts';
 import { type AdminChrome, AdminLayout, CsrfInput, ErrorSummary, Field } from './newsroom.views.tsx';
 
 /** One field of a simple admin form. */
@@ -6,7 +8,8 @@ export interface FormField {
   name: string;
   label: string;
   hint?: string;
-  kind?: 'text' | 'textarea' | 'number' | 'ltr';
+  /** `image`: an image of the media library, chosen by its thumbnail (the page's `images`). */
+  kind?: 'text' | 'textarea' | 'number' | 'ltr' | 'image';
 }
 
 export interface ListedItem {
@@ -32,6 +35,8 @@ export function CollectionPage(props: {
   errors: Record<string, string | undefined>;
   notice?: string;
   deletable?: boolean;
+  /** The library's images, for fields of kind `image`. */
+  images?: Pick<MediaItem, 'id' | 'alt'>[];
 }) {
   const { editing, values, errors } = props;
   const showForm = editing !== null || props.canCreate;
@@ -49,21 +54,25 @@ export function CollectionPage(props: {
           <h2 id="form-heading">{editing ? `تعديل «${editing.name}»` : 'إضافة'}</h2>
           <form method="post" action={editing ? `${props.basePath}/${editing.id}` : props.basePath}>
             <CsrfInput token={props.chrome.csrfToken} />
-            {props.fields.map((field) => (
-              <Field name={field.name} label={field.label} hint={field.hint} error={errors[field.name]}>
-                {(attributes) =>
-                  field.kind === 'textarea' ? (
-                    <textarea {...attributes} rows={4}>
-                      {values[field.name] ?? ''}
-                    </textarea>
-                  ) : field.kind === 'number' ? (
-                    <input {...attributes} type="number" dir="ltr" value={values[field.name] ?? ''} />
-                  ) : (
-                    <input {...attributes} type="text" dir={field.kind === 'ltr' ? 'ltr' : undefined} value={values[field.name] ?? ''} />
-                  )
-                }
-              </Field>
-            ))}
+            {props.fields.map((field) =>
+              field.kind === 'image' ? (
+                <ImagePicker name={field.name} label={field.label} value={values[field.name] ?? ''} images={props.images ?? []} error={errors[field.name]} />
+              ) : (
+                <Field name={field.name} label={field.label} hint={field.hint} error={errors[field.name]}>
+                  {(attributes) =>
+                    field.kind === 'textarea' ? (
+                      <textarea {...attributes} rows={4}>
+                        {values[field.name] ?? ''}
+                      </textarea>
+                    ) : field.kind === 'number' ? (
+                      <input {...attributes} type="number" dir="ltr" value={values[field.name] ?? ''} />
+                    ) : (
+                      <input {...attributes} type="text" dir={field.kind === 'ltr' ? 'ltr' : undefined} value={values[field.name] ?? ''} />
+                    )
+                  }
+                </Field>
+              ),
+            )}
             <button type="submit">{editing ? 'احفظ' : 'أضف'}</button>
             {editing ? (
               <>
