@@ -65,14 +65,14 @@ function AlsoFromLinks({ card }: { card: Card }) {
       <span>{text.alsoFrom}</span>
       {card.alsoFrom.map((other, index) => (
         <>
-          {index > 0 ? '، ' : null}
+          {index > 0 ? text.listSeparator : null}
           <a href={articlePath(other.slug)} title={other.title} {...arabic}>
             {label(other, index)}
           </a>
         </>
       ))}
       <a class="story-link" href={storyPath(card.storyId)}>
-        القصة كاملة
+        {text.theWholeStory}
       </a>
     </p>
   );
