@@ -3,7 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { ArticleStatus, Database } from '../db/schema.ts';
 import type { ParsedArticle } from '../ingest/parsed-article.ts';
 import { invalidInput, notFound } from '../lib/errors.ts';
-import { indexArticle, unindexArticle } from '../search/search-indexing.ts';
+import { type IndexableArticle, indexArticles, unindexArticle } from '../search/search-indexing.ts';
 import { type ArticleRepository, articleRepository } from './article.repository.ts';
 import { pageCacheRepository } from './page-cache.repository.ts';
 import { slugify } from './slug.ts';
@@ -44,7 +44,9 @@ export async function saveImportedArticle(
 ): Promise<SaveResult> {
   validate(article);
   return db.transaction().execute(async (trx) => {
-    const result = await storeArticle(trx, article, now.toISOString(), newStatus);
+    const toIndex: IndexableArticle[] = [];
+    const result = await storeArticle(trx, article, now.toISOString(), toIndex, newStatus);
+    await indexArticles(trx, toIndex);
     // Any cached page may show this article (lists, related headlines, section navigation).
     if (result.outcome !== 'unchanged') await pageCacheRepository(trx).bumpGeneration();
     return result;
@@ -81,7 +83,9 @@ export async function saveImportedArticles(
     try {
       const saved = await db.transaction().execute(async (trx) => {
         const groupResults: SaveResult[] = [];
-        for (const index of group) groupResults.push(await storeArticle(trx, articles[index]!, now.toISOString()));
+        const toIndex: IndexableArticle[] = [];
+        for (const index of group) groupResults.push(await storeArticle(trx, articles[index]!, now.toISOString(), toIndex));
+        await indexArticles(trx, toIndex);
         if (groupResults.some((result) => result.outcome !== 'unchanged')) await pageCacheRepository(trx).bumpGeneration();
         return groupResults;
       });
@@ -93,8 +97,17 @@ export async function saveImportedArticles(
   return results;
 }
 
-/** Writes one article, its relations and its search entry with the caller's transaction. */
-async function storeArticle(trx: Transaction<Database>, article: ParsedArticle, timestamp: string, newStatus: ArticleStatus = 'published'): Promise<SaveResult> {
+/**
+ * Writes one article and its relations with the caller's transaction, and adds what its search entry needs to
+ * `toIndex`, for the caller to index with the rest of the transaction's articles.
+ */
+async function storeArticle(
+  trx: Transaction<Database>,
+  article: ParsedArticle,
+  timestamp: string,
+  toIndex: IndexableArticle[],
+  newStatus: ArticleStatus = 'published',
+): Promise<SaveResult> {
   const hash = contentHash(article);
   const repo = articleRepository(trx);
   const existing = article.sourceUrl ? await repo.findBySourceUrl(article.sourceUrl) : await repo.findByContentHash(hash);
@@ -133,7 +146,7 @@ async function storeArticle(trx: Transaction<Database>, article: ParsedArticle, 
     await repo.insertArticle({ ...fields, id: articleId, slug, status, published_at: publishedAt, created_at: timestamp });
   }
   await storeRelations(repo, articleId, article);
-  await indexArticle(trx, {
+  toIndex.push({
     id: articleId,
     title: article.title,
     subtitle: article.subtitle,

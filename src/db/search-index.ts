@@ -41,9 +41,17 @@ export interface IndexPlacement {
   publishedAt: string | null;
 }
 
+/** One article's entry in the index. */
+export interface IndexEntry {
+  articleId: string;
+  text: IndexedText;
+  placement: IndexPlacement;
+}
+
 /** Holds published articles only: an article leaves the index when it is unpublished or deleted. */
 export interface SearchIndex {
-  upsert(articleId: string, text: IndexedText, placement: IndexPlacement): Promise<void>;
+  /** Adds or replaces these articles' entries; many at once is much faster on SQLite (see its upsert). */
+  upsert(entries: IndexEntry[]): Promise<void>;
   remove(articleId: string): Promise<void>;
   clear(): Promise<void>;
   /** One page of matching article ids, best first, with the number of matches and their count per section. */
@@ -136,22 +144,34 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
       from ${matches(match, filters)} group by r.section_id`.execute(db)).rows;
 
   return {
-    async upsert(articleId, text, placement) {
-      // A new article gets its search rowid here; an article indexed before keeps its rowid and loses its old entry.
-      const fresh = await sql<{ search_rowid: number }>`insert into article_search_rows (article_id, section_id, published_at)
-        values (${articleId}, ${placement.sectionId}, ${placement.publishedAt})
-        on conflict (article_id) do nothing returning search_rowid`.execute(db);
-      let rowid = fresh.rows[0]?.search_rowid;
-      if (rowid === undefined) {
-        const known = await sql<{ search_rowid: number }>`update article_search_rows
-          set section_id = ${placement.sectionId}, published_at = ${placement.publishedAt}
-          where article_id = ${articleId} returning search_rowid`.execute(db);
-        rowid = known.rows[0]!.search_rowid;
-        await sql`delete from article_search where rowid = ${rowid}`.execute(db);
+    async upsert(entries) {
+      // FTS5 writes its pending terms out as a new segment whenever another statement opens a savepoint (an
+      // upsert, a foreign key check), so interleaving row upserts with full-text inserts made every article its
+      // own tiny segment, to be merged later: 1.2 ms per article. The rows first, then the full-text deletes and
+      // inserts back to back, written out once at commit.
+      const rowids: number[] = [];
+      const reindexed: number[] = [];
+      for (const { articleId, placement } of entries) {
+        // A new article gets its search rowid here; an article indexed before keeps its rowid and loses its old entry.
+        const fresh = await sql<{ search_rowid: number }>`insert into article_search_rows (article_id, section_id, published_at)
+          values (${articleId}, ${placement.sectionId}, ${placement.publishedAt})
+          on conflict (article_id) do nothing returning search_rowid`.execute(db);
+        let rowid = fresh.rows[0]?.search_rowid;
+        if (rowid === undefined) {
+          const known = await sql<{ search_rowid: number }>`update article_search_rows
+            set section_id = ${placement.sectionId}, published_at = ${placement.publishedAt}
+            where article_id = ${articleId} returning search_rowid`.execute(db);
+          rowid = known.rows[0]!.search_rowid;
+          reindexed.push(rowid);
+        }
+        rowids.push(rowid);
       }
-      await sql`insert into article_search (rowid, title_exact, title_stem, body_exact, body_stem)
-        values (${rowid}, ${text.titleExact.join(' ')}, ${text.titleStem.join(' ')},
-                ${text.bodyExact.join(' ')}, ${text.bodyStem.join(' ')})`.execute(db);
+      for (const rowid of reindexed) await sql`delete from article_search where rowid = ${rowid}`.execute(db);
+      for (const [position, { text }] of entries.entries()) {
+        await sql`insert into article_search (rowid, title_exact, title_stem, body_exact, body_stem)
+          values (${rowids[position]}, ${text.titleExact.join(' ')}, ${text.titleStem.join(' ')},
+                  ${text.bodyExact.join(' ')}, ${text.bodyStem.join(' ')})`.execute(db);
+      }
     },
     async remove(articleId) {
       await sql`delete from article_search where rowid = (select search_rowid from article_search_rows where article_id = ${articleId})`.execute(db);
@@ -198,10 +218,12 @@ function postgresIndex(db: Kysely<any>): SearchIndex {
       where ${filterSql(filters)}`;
 
   return {
-    async upsert(articleId, text) {
-      const document = tsvectorLiteral(text, lexeme);
-      await sql`insert into article_search (article_id, document) values (${articleId}, ${document}::tsvector)
-        on conflict (article_id) do update set document = excluded.document`.execute(db);
+    async upsert(entries) {
+      for (const { articleId, text } of entries) {
+        const document = tsvectorLiteral(text, lexeme);
+        await sql`insert into article_search (article_id, document) values (${articleId}, ${document}::tsvector)
+          on conflict (article_id) do update set document = excluded.document`.execute(db);
+      }
     },
     async remove(articleId) {
       await sql`delete from article_search where article_id = ${articleId}`.execute(db);

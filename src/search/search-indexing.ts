@@ -14,20 +14,28 @@ export interface IndexableArticle {
 }
 
 /**
- * Writes an article's analyzed text into the search index, or takes it out when it is not published (the index
- * holds what readers may find, nothing else). Call it inside the transaction that saves the article, so the
- * index never drifts from what readers see.
+ * Writes articles' analyzed text into the search index, or takes an article out when it is not published (the
+ * index holds what readers may find, nothing else). Call it inside the transaction that saves the articles, so
+ * the index never drifts from what readers see, and once for all the articles the transaction saves: that is
+ * much faster on SQLite than one call per article.
  */
+export async function indexArticles(db: Kysely<any>, articles: IndexableArticle[]): Promise<void> {
+  const published = articles.filter((article) => article.status === 'published');
+  for (const article of articles) if (article.status !== 'published') await unindexArticle(db, article.id);
+  await searchIndexFor(db).upsert(published.map((article) => {
+    const title = analyzeForms(article.title);
+    const body = analyzeForms([article.subtitle ?? '', ...article.paragraphs].join('\n'));
+    return {
+      articleId: article.id,
+      text: { titleExact: title.exact, titleStem: title.stem, bodyExact: body.exact, bodyStem: body.stem },
+      placement: { sectionId: article.sectionId, publishedAt: article.publishedAt },
+    };
+  }));
+}
+
+/** indexArticles for one article. */
 export async function indexArticle(db: Kysely<any>, article: IndexableArticle): Promise<void> {
-  if (article.status !== 'published') return unindexArticle(db, article.id);
-  const title = analyzeForms(article.title);
-  const body = analyzeForms([article.subtitle ?? '', ...article.paragraphs].join('\n'));
-  await searchIndexFor(db).upsert(article.id, {
-    titleExact: title.exact,
-    titleStem: title.stem,
-    bodyExact: body.exact,
-    bodyStem: body.stem,
-  }, { sectionId: article.sectionId, publishedAt: article.publishedAt });
+  await indexArticles(db, [article]);
 }
 
 /** Takes an article out of the index, in the caller's transaction. */

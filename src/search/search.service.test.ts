@@ -93,6 +93,21 @@ describeEachEngine('searchArticles', (database) => {
     expect(await titles('موسيقي')).toEqual(['حفل موسيقي يفتتح الموسم']);
   });
 
+  it('indexes a bulk group of new and changed articles, each under its own entry', async () => {
+    const { db } = database.handle;
+    const changing = buildArticle({ title: 'قافلة الإغاثة تصل الحدود', sourceUrl: 'https://example.org/relief' });
+    await saveImportedArticles(db, [changing]);
+    const results = await saveImportedArticles(db, [
+      buildArticle({ title: 'مزارعو الزيتون يبدؤون الحصاد', sourceUrl: 'https://example.org/olives' }),
+      { ...changing, title: 'قافلة الإغاثة تعبر الحدود' },
+      buildArticle({ title: 'الزيتون يغطي سفوح الجبال', sourceUrl: 'https://example.org/hills' }),
+    ]);
+    expect(results.map((result) => (result instanceof Error ? result.message : result.outcome))).toEqual(['created', 'updated', 'created']);
+    expect((await titles('الزيتون')).sort()).toEqual(['الزيتون يغطي سفوح الجبال', 'مزارعو الزيتون يبدؤون الحصاد']);
+    expect(await titles('تصل')).toEqual([]);
+    expect(await titles('قافلة')).toEqual(['قافلة الإغاثة تعبر الحدود']);
+  });
+
   it('forgets a deleted article at once', async () => {
     const { db } = database.handle;
     const saved = await saveImportedArticle(db, buildArticle({ title: 'سباق الدراجات يجوب المدينة' }));

@@ -4,7 +4,7 @@ import type { Database } from '../db/schema.ts';
 import { searchIndexFor } from '../db/search-index.ts';
 import { hasSearchTerms, parseSearchQuery, type SearchQuery } from './search-query.ts';
 import { highlight, matchKeys, snippet, type TextSegment } from './snippet.ts';
-import { indexArticle } from './search-indexing.ts';
+import { indexArticles } from './search-indexing.ts';
 import { searchRepository } from './search.repository.ts';
 
 export interface SearchHit {
@@ -59,18 +59,21 @@ export async function searchArticles(
   return { query, total, page, perPage, hits, sections };
 }
 
+/** Articles analyzed and indexed together while rebuilding: many per call is faster, and bounds the memory held. */
+const REINDEX_GROUP_SIZE = 500;
+
 /** Rebuilds the whole index from the articles table in one transaction; returns how many articles it indexed. */
 export async function reindexAll(db: Kysely<Database>): Promise<number> {
   return db.transaction().execute(async (trx) => {
     await searchIndexFor(trx).clear();
     const rows = await searchRepository(trx).listPublishedForIndex();
-    for (const row of rows) {
-      await indexArticle(trx, {
+    for (let start = 0; start < rows.length; start += REINDEX_GROUP_SIZE) {
+      await indexArticles(trx, rows.slice(start, start + REINDEX_GROUP_SIZE).map((row) => ({
         ...row,
         paragraphs: JSON.parse(row.paragraphs) as string[],
         sectionId: row.section_id,
         publishedAt: row.published_at,
-      });
+      })));
     }
     return rows.length;
   });
