@@ -7,6 +7,7 @@ import * as newsletters from './migrations/0005-newsletters.ts';
 import * as understanding from './migrations/0007-understanding.ts';
 import * as readerActivity from './migrations/0006-reader-activity.ts';
 import * as searchIndexContentless from './migrations/0009-search-index-contentless.ts';
+import * as searchIndexAsciiTokens from './migrations/0010-search-index-ascii-tokens.ts';
 import * as newsroom from './migrations/0008-newsroom.ts';
 import * as newsroomImports from './migrations/0008-newsroom-imports.ts';
 import * as newsroomFeeds from './migrations/0008-newsroom-feeds.ts';
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '0007-understanding': understanding,
   '0006-reader-activity': readerActivity,
   '0009-search-index-contentless': searchIndexContentless,
+  '0010-search-index-ascii-tokens': searchIndexAsciiTokens,
   '0008-newsroom': newsroom,
   '0008-newsroom-imports': newsroomImports,
   '0008-newsroom-feeds': newsroomFeeds,
