@@ -20,8 +20,10 @@ export interface IndexableArticle {
  * much faster on SQLite than one call per article.
  */
 export async function indexArticles(db: Kysely<any>, articles: IndexableArticle[]): Promise<void> {
-  const published = articles.filter((article) => article.status === 'published');
-  for (const article of articles) if (article.status !== 'published') await unindexArticle(db, article.id);
+  // An article saved twice in one transaction is indexed as it was saved last.
+  const latest = [...new Map(articles.map((article) => [article.id, article])).values()];
+  const published = latest.filter((article) => article.status === 'published');
+  for (const article of latest) if (article.status !== 'published') await unindexArticle(db, article.id);
   await searchIndexFor(db).upsert(published.map((article) => {
     const title = analyzeForms(article.title);
     const body = analyzeForms([article.subtitle ?? '', ...article.paragraphs].join('\n'));

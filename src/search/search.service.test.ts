@@ -109,6 +109,15 @@ describeEachEngine('searchArticles', (database) => {
     expect(await titles('قافلة')).toEqual(['قافلة الإغاثة تعبر الحدود']);
   });
 
+  it('indexes an article that a bulk group holds twice as its later version', async () => {
+    const { db } = database.handle;
+    const first = buildArticle({ title: 'الفريق الوطني يتأهل للنهائي', sourceUrl: 'https://example.org/final' });
+    const results = await saveImportedArticles(db, [first, { ...first, title: 'الفريق الوطني يخسر النهائي' }, first]);
+    expect(results.map((result) => (result instanceof Error ? result.message : result.outcome))).toEqual(['created', 'updated', 'updated']);
+    expect(await titles('النهائي')).toEqual(['الفريق الوطني يتأهل للنهائي']);
+    expect(await titles('يخسر')).toEqual([]);
+  });
+
   it('comes out of the tokenizer migration with every published article indexed, and no draft', async () => {
     const { db } = database.handle;
     await saveImportedArticle(db, buildArticle({ title: 'معرض الخط العربي يفتح أبوابه' }), new Date(), 'draft');
