@@ -44,6 +44,33 @@ export function articleRepository(db: Executor) {
     findByContentHash: (hash: string) =>
       db.selectFrom('articles').selectAll().where('content_hash', '=', hash).executeTakeFirst(),
 
+    /** The stored articles with any of these canonical URLs or content hashes. */
+    findBySourceUrlsOrHashes: (urls: string[], hashes: string[]) =>
+      urls.length + hashes.length === 0
+        ? Promise.resolve([])
+        : db
+            .selectFrom('articles')
+            .selectAll()
+            .where((eb) => eb.or([
+              ...(urls.length ? [eb('source_url', 'in', urls)] : []),
+              ...(hashes.length ? [eb('content_hash', 'in', hashes)] : []),
+            ]))
+            .execute(),
+
+    /** Which of these slugs articles already have. */
+    async takenSlugs(slugs: string[]): Promise<Set<string>> {
+      if (slugs.length === 0) return new Set();
+      const rows = await db.selectFrom('articles').select('slug').where('slug', 'in', slugs).execute();
+      return new Set(rows.map((row) => row.slug));
+    },
+
+    /** Ids of the named rows (tags or authors) that exist among these slugs, by slug. */
+    async findNamedIds(table: 'tags' | 'authors', slugs: string[]): Promise<Map<string, string>> {
+      if (slugs.length === 0) return new Map();
+      const rows = await db.selectFrom(table).select(['id', 'slug']).where('slug', 'in', slugs).execute();
+      return new Map(rows.map((row) => [row.slug, row.id]));
+    },
+
     async slugTaken(slug: string): Promise<boolean> {
       const row = await db.selectFrom('articles').select('id').where('slug', '=', slug).executeTakeFirst();
       return row !== undefined;

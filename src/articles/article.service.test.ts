@@ -92,6 +92,28 @@ describeEachEngine('saveImportedArticles', (database) => {
     expect(again.map((r) => (r instanceof Error ? r.message : r.outcome))).toEqual(['unchanged', 'unchanged']);
   });
 
+  it('within one group: one title gets distinct slugs, a shared author or tag is one row, a repeated URL is updated', async () => {
+    const { db } = database.handle;
+    await saveImportedArticle(db, buildArticle({ title: 'قمة المناخ تختتم أعمالها', authors: ['سارة المحررة'] }));
+    const results = await saveImportedArticles(db, [
+      buildArticle({ title: 'قمة المناخ تختتم أعمالها', authors: ['سارة المحررة'], tags: ['المناخ'], sourceUrl: 'https://example.org/a' }),
+      buildArticle({ title: 'قمة المناخ تختتم أعمالها', authors: ['سارة المحررة', 'كاتب جديد'], tags: ['المناخ'], sourceUrl: 'https://example.org/b' }),
+      buildArticle({ title: 'قمة المناخ: النص النهائي', authors: ['كاتب جديد'], sourceUrl: 'https://example.org/a' }),
+    ]);
+    expect(results.map((r) => (r instanceof Error ? r.message : [r.outcome, r.slug]))).toEqual([
+      ['created', 'قمة-المناخ-تختتم-أعمالها-2'],
+      ['created', 'قمة-المناخ-تختتم-أعمالها-3'],
+      ['updated', 'قمة-المناخ-تختتم-أعمالها-2'],
+    ]);
+    const authors = await db.selectFrom('authors').select('name').where('name', 'in', ['سارة المحررة', 'كاتب جديد']).execute();
+    expect(authors.map((row) => row.name).sort()).toEqual(['سارة المحررة', 'كاتب جديد']);
+    expect(await db.selectFrom('tags').select('name').where('name', '=', 'المناخ').execute()).toHaveLength(1);
+    const repo = articleRepository(db);
+    const updated = await repo.findPublishedBySlug('قمة-المناخ-تختتم-أعمالها-2');
+    expect(updated?.title).toBe('قمة المناخ: النص النهائي');
+    expect((await repo.relationsOf(updated!.id)).authors.map((author) => author.name)).toEqual(['كاتب جديد']);
+  });
+
   it('when the database refuses one article of a group, saves the others and leaves nothing of the refused one', async () => {
     const { db, engine } = database.handle;
     const refused = 'مقال يرفضه قيد في قاعدة البيانات';

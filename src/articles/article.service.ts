@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import type { ArticleStatus, Database } from '../db/schema.ts';
+import type { ArticleRow, ArticleStatus, Database } from '../db/schema.ts';
 import type { ParsedArticle } from '../ingest/parsed-article.ts';
 import { invalidInput, notFound } from '../lib/errors.ts';
 import { type IndexableArticle, indexArticles, unindexArticle } from '../search/search-indexing.ts';
@@ -44,12 +44,10 @@ export async function saveImportedArticle(
 ): Promise<SaveResult> {
   validate(article);
   return db.transaction().execute(async (trx) => {
-    const toIndex: IndexableArticle[] = [];
-    const result = await storeArticle(trx, article, now.toISOString(), toIndex, newStatus);
-    await indexArticles(trx, toIndex);
+    const [result] = await storeArticles(trx, [article], now.toISOString(), newStatus);
     // Any cached page may show this article (lists, related headlines, section navigation).
-    if (result.outcome !== 'unchanged') await pageCacheRepository(trx).bumpGeneration();
-    return result;
+    if (result!.outcome !== 'unchanged') await pageCacheRepository(trx).bumpGeneration();
+    return result!;
   });
 }
 
@@ -82,10 +80,7 @@ export async function saveImportedArticles(
     const group = valid.slice(start, start + BULK_TRANSACTION_SIZE);
     try {
       const saved = await db.transaction().execute(async (trx) => {
-        const groupResults: SaveResult[] = [];
-        const toIndex: IndexableArticle[] = [];
-        for (const index of group) groupResults.push(await storeArticle(trx, articles[index]!, now.toISOString(), toIndex));
-        await indexArticles(trx, toIndex);
+        const groupResults = await storeArticles(trx, group.map((index) => articles[index]!), now.toISOString());
         if (groupResults.some((result) => result.outcome !== 'unchanged')) await pageCacheRepository(trx).bumpGeneration();
         return groupResults;
       });
@@ -97,65 +92,102 @@ export async function saveImportedArticles(
   return results;
 }
 
-/**
- * Writes one article and its relations with the caller's transaction, and adds what its search entry needs to
- * `toIndex`, for the caller to index with the rest of the transaction's articles.
- */
-async function storeArticle(
-  trx: Transaction<Database>,
-  article: ParsedArticle,
-  timestamp: string,
-  toIndex: IndexableArticle[],
-  newStatus: ArticleStatus = 'published',
-): Promise<SaveResult> {
-  const hash = contentHash(article);
-  const repo = articleRepository(trx);
-  const existing = article.sourceUrl ? await repo.findBySourceUrl(article.sourceUrl) : await repo.findByContentHash(hash);
-  if (existing && existing.content_hash === hash) return { outcome: 'unchanged', slug: existing.slug, title: existing.title };
+/** What the articles of one transaction need to know of an article already stored (or stored earlier in it). */
+type KnownArticle = Pick<ArticleRow, 'id' | 'slug' | 'title' | 'content_hash' | 'published_at' | 'status' | 'version' | 'source_url'>;
 
-  const sectionId = article.sectionName ? await ensureSection(repo, article.sectionName) : null;
-  const fields = {
-    title: article.title,
-    subtitle: article.subtitle,
-    paragraphs: JSON.stringify(article.paragraphs),
-    section_id: sectionId,
-    language: article.language,
-    source_name: article.sourceName,
-    source_url: article.sourceUrl,
-    content_hash: hash,
-    updated_at: timestamp,
+/**
+ * Writes articles, their relations and their search entries with the caller's transaction, in order, as if one
+ * at a time. What they look up (articles already stored, slugs, tags and authors) is read once for the whole
+ * group and kept current as the group is written, so a new article costs its own inserts and little else.
+ */
+async function storeArticles(
+  trx: Transaction<Database>,
+  articles: ParsedArticle[],
+  timestamp: string,
+  newStatus: ArticleStatus = 'published',
+): Promise<SaveResult[]> {
+  const repo = articleRepository(trx);
+  const hashes = articles.map(contentHash);
+  const known = await repo.findBySourceUrlsOrHashes(
+    articles.flatMap((article) => (article.sourceUrl ? [article.sourceUrl] : [])),
+    articles.flatMap((article, position) => (article.sourceUrl ? [] : [hashes[position]!])),
+  );
+  const bySourceUrl = new Map<string, KnownArticle>();
+  const byHash = new Map<string, KnownArticle>();
+  const remember = (row: KnownArticle) => {
+    if (row.source_url) bySourceUrl.set(row.source_url, row);
+    byHash.set(row.content_hash, row);
   };
-  let articleId: string;
-  let slug: string;
-  let publishedAt: string;
-  let status: ArticleStatus;
-  if (existing) {
-    articleId = existing.id;
-    slug = existing.slug;
-    publishedAt = article.publishedAt ?? existing.published_at ?? timestamp;
-    status = existing.status;
-    // The imported text replaces any body written in the newsroom, and moves the version on so an editor's open
-    // form cannot silently overwrite it.
-    await repo.updateArticle(articleId, { ...fields, published_at: publishedAt, body_markdown: null, version: existing.version + 1 });
-    await repo.clearRelations(articleId);
-  } else {
-    articleId = randomUUID();
-    slug = await uniqueSlug(repo, article.title);
-    publishedAt = article.publishedAt ?? timestamp;
-    status = newStatus;
-    await repo.insertArticle({ ...fields, id: articleId, slug, status, published_at: publishedAt, created_at: timestamp });
+  known.forEach(remember);
+  const slugs = await slugChooser(repo, articles.map((article) => slugify(article.title)));
+  const names = await namedRows(repo, articles);
+  const sectionIds = new Map<string, string>();
+  const toIndex: IndexableArticle[] = [];
+  const results: SaveResult[] = [];
+
+  for (const [position, article] of articles.entries()) {
+    const hash = hashes[position]!;
+    const existing = article.sourceUrl ? bySourceUrl.get(article.sourceUrl) : byHash.get(hash);
+    if (existing && existing.content_hash === hash) {
+      results.push({ outcome: 'unchanged', slug: existing.slug, title: existing.title });
+      continue;
+    }
+    let sectionId: string | null = null;
+    if (article.sectionName) {
+      sectionId = sectionIds.get(article.sectionName) ?? (await ensureSection(repo, article.sectionName));
+      sectionIds.set(article.sectionName, sectionId);
+    }
+    const fields = {
+      title: article.title,
+      subtitle: article.subtitle,
+      paragraphs: JSON.stringify(article.paragraphs),
+      section_id: sectionId,
+      language: article.language,
+      source_name: article.sourceName,
+      source_url: article.sourceUrl,
+      content_hash: hash,
+      updated_at: timestamp,
+    };
+    let stored: KnownArticle;
+    if (existing) {
+      stored = {
+        ...existing,
+        ...fields,
+        published_at: article.publishedAt ?? existing.published_at ?? timestamp,
+        // The imported text replaces any body written in the newsroom, and moves the version on so an editor's
+        // open form cannot silently overwrite it.
+        version: existing.version + 1,
+      };
+      await repo.updateArticle(stored.id, { ...fields, published_at: stored.published_at, body_markdown: null, version: stored.version });
+      await repo.clearRelations(stored.id);
+    } else {
+      stored = {
+        id: randomUUID(),
+        slug: await slugs.choose(slugify(article.title)),
+        title: article.title,
+        content_hash: hash,
+        published_at: article.publishedAt ?? timestamp,
+        status: newStatus,
+        version: 1,
+        source_url: article.sourceUrl,
+      };
+      await repo.insertArticle({ ...fields, id: stored.id, slug: stored.slug, status: stored.status, published_at: stored.published_at, created_at: timestamp });
+    }
+    remember(stored);
+    await storeRelations(repo, stored.id, article, names);
+    toIndex.push({
+      id: stored.id,
+      title: article.title,
+      subtitle: article.subtitle,
+      paragraphs: article.paragraphs,
+      status: stored.status,
+      sectionId,
+      publishedAt: stored.published_at,
+    });
+    results.push({ outcome: existing ? 'updated' : 'created', slug: stored.slug, title: article.title });
   }
-  await storeRelations(repo, articleId, article);
-  toIndex.push({
-    id: articleId,
-    title: article.title,
-    subtitle: article.subtitle,
-    paragraphs: article.paragraphs,
-    status,
-    sectionId,
-    publishedAt,
-  });
-  return { outcome: existing ? 'updated' : 'created', slug, title: article.title };
+  await indexArticles(trx, toIndex);
+  return results;
 }
 
 function asError(error: unknown): Error {
@@ -179,11 +211,41 @@ function validate(article: ParsedArticle): void {
   if (article.paragraphs.length === 0) throw invalidInput(`article "${article.title}" has no body paragraphs`);
 }
 
-async function storeRelations(repo: ArticleRepository, articleId: string, article: ParsedArticle): Promise<void> {
-  const named = (names: string[]) =>
-    names.filter((name) => name.trim()).map((name) => ({ id: randomUUID(), slug: slugify(name), name: name.trim() }));
-  const tagIds = await repo.ensureNamed('tags', named(article.tags));
-  const authorIds = await repo.ensureNamed('authors', named(article.authors));
+/** Tag and author names as rows to find or create, slugged the same way everywhere. */
+function namedEntries(names: string[]) {
+  return names.filter((name) => name.trim()).map((name) => ({ id: randomUUID(), slug: slugify(name), name: name.trim() }));
+}
+
+/** Ids of the tags and authors the articles name, read at once for those that exist, created on first use. */
+async function namedRows(repo: ArticleRepository, articles: ParsedArticle[]) {
+  const known = {
+    tags: await repo.findNamedIds('tags', [...new Set(articles.flatMap((article) => namedEntries(article.tags).map((entry) => entry.slug)))]),
+    authors: await repo.findNamedIds('authors', [...new Set(articles.flatMap((article) => namedEntries(article.authors).map((entry) => entry.slug)))]),
+  };
+  return {
+    async ids(table: 'tags' | 'authors', names: string[]): Promise<string[]> {
+      const ids: string[] = [];
+      for (const entry of namedEntries(names)) {
+        let id = known[table].get(entry.slug);
+        if (!id) {
+          [id] = await repo.ensureNamed(table, [entry]);
+          known[table].set(entry.slug, id!);
+        }
+        ids.push(id!);
+      }
+      return ids;
+    },
+  };
+}
+
+async function storeRelations(
+  repo: ArticleRepository,
+  articleId: string,
+  article: ParsedArticle,
+  names: Awaited<ReturnType<typeof namedRows>>,
+): Promise<void> {
+  const tagIds = await names.ids('tags', article.tags);
+  const authorIds = await names.ids('authors', article.authors);
   const related = [];
   for (const item of article.relatedHeadlines) {
     related.push({
@@ -204,10 +266,18 @@ async function ensureSection(repo: ArticleRepository, name: string): Promise<str
   return section.id;
 }
 
-/** The title's slug, or the slug with "-2", "-3"… when another article already has it. Never changes later. */
-async function uniqueSlug(repo: ArticleRepository, title: string): Promise<string> {
-  const base = slugify(title);
-  let candidate = base;
-  for (let n = 2; await repo.slugTaken(candidate); n++) candidate = `${base}-${n}`;
-  return candidate;
+/**
+ * Chooses each new article's slug: the title's slug, or the slug with "-2", "-3"… when another article already
+ * has it. A slug never changes later. Which title slugs are taken is read at once for the group.
+ */
+async function slugChooser(repo: ArticleRepository, titleSlugs: string[]) {
+  const taken = await repo.takenSlugs([...new Set(titleSlugs)]);
+  return {
+    async choose(base: string): Promise<string> {
+      let candidate = base;
+      for (let n = 2; taken.has(candidate) || (candidate !== base && (await repo.slugTaken(candidate))); n++) candidate = `${base}-${n}`;
+      taken.add(candidate);
+      return candidate;
+    },
+  };
 }

@@ -170,7 +170,8 @@ describe('expandPaths', () => {
   });
 });
 
-describe('sahifa import (command line)', () => {
+// Each test starts Node and tsx, which takes seconds on a busy machine.
+describe('sahifa import (command line)', { timeout: 120_000 }, () => {
   const run = promisify(execFile);
   const dataDir = path.join(scratch, 'cli-data');
   const sahifa = (...args: string[]) =>
