@@ -12,6 +12,7 @@ import * as newsroom from './migrations/0008-newsroom.ts';
 import * as newsroomImports from './migrations/0008-newsroom-imports.ts';
 import * as newsroomFeeds from './migrations/0008-newsroom-feeds.ts';
 import * as accounts from './migrations/0004-accounts.ts';
+import * as feedIndexes from './migrations/0010-feed-indexes.ts';
 
 /**
  * Every migration, in order. Landed migrations are never edited: add a new file instead.
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '0008-newsroom-imports': newsroomImports,
   '0008-newsroom-feeds': newsroomFeeds,
   '0004-accounts': accounts,
+  '0010-feed-indexes': feedIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
