@@ -35,6 +35,24 @@ const LIST_COLUMNS = [
   'sections.name as section_name',
 ] as const;
 
+/** A tag or an author, by id: what tag and author pages list the articles of. */
+export type ArticleLink = { kind: 'tag' | 'author'; id: string };
+
+/**
+ * The published articles of a tag or an author, joined from the link table: its (tag_id | author_id, article_id)
+ * index finds them, however many articles the site holds.
+ */
+function linkedArticles(db: Executor, link: ArticleLink) {
+  const links =
+    link.kind === 'tag'
+      ? db.selectFrom('article_tags').select('article_tags.article_id').where('article_tags.tag_id', '=', link.id)
+      : db.selectFrom('article_authors').select('article_authors.article_id').where('article_authors.author_id', '=', link.id);
+  return db
+    .selectFrom(links.as('link'))
+    .innerJoin('articles', 'articles.id', 'link.article_id')
+    .where('articles.status', '=', 'published');
+}
+
 /** All SQL for articles, sections, tags, authors and related headlines. */
 export function articleRepository(db: Executor) {
   return {
@@ -210,7 +228,6 @@ export function articleRepository(db: Executor) {
         .execute();
     },
 
-    /** The published articles among these ids, in no particular order. */
     /**
      * The published articles among these ids. Looked up by primary key with the status checked here: given
      * `status = ?` beside the ids, SQLite without fresh statistics walks the status index (every article) instead.
@@ -224,6 +241,27 @@ export function articleRepository(db: Executor) {
         .where('articles.id', 'in', ids)
         .execute();
       return rows.filter((row) => row.status === 'published').map(({ status: _status, ...item }) => item);
+    },
+
+    findTagBySlug: (slug: string) => db.selectFrom('tags').selectAll().where('slug', '=', slug).executeTakeFirst(),
+
+    findAuthorBySlug: (slug: string) => db.selectFrom('authors').selectAll().where('slug', '=', slug).executeTakeFirst(),
+
+    /** Published articles carrying a tag, or by an author, newest first (tag and author pages). */
+    listPublishedLinked(link: ArticleLink, options: { limit: number; offset: number }): Promise<ArticleListItem[]> {
+      return linkedArticles(db, link)
+        .leftJoin('sections', 'sections.id', 'articles.section_id')
+        .select(LIST_COLUMNS)
+        .orderBy('articles.published_at', 'desc')
+        .orderBy('articles.id')
+        .limit(options.limit)
+        .offset(options.offset)
+        .execute();
+    },
+
+    async countPublishedLinked(link: ArticleLink): Promise<number> {
+      const row = await linkedArticles(db, link).select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
+      return Number(row.n);
     },
 
     async countPublished(sectionId?: string): Promise<number> {

@@ -6,10 +6,10 @@ import { renderDocument } from '../web/layout.tsx';
 import { type Presentation, presentationOf } from '../web/presentation.tsx';
 import { articleRepository } from './article.repository.ts';
 import { pageCacheRepository } from './page-cache.repository.ts';
-import { ArticlePage, HomePage, SectionPage } from './articles.views.tsx';
+import { ArticlePage, HomePage, LinkedArticlesPage, SectionPage } from './articles.views.tsx';
 import { notFound } from '../lib/errors.ts';
 import { setLastModified } from '../web/conditional-get.ts';
-import { articlePath, sectionPath } from './slug.ts';
+import { articlePath, authorPath, sectionPath, tagPath } from './slug.ts';
 import { articleContext } from '../understanding/reading.service.ts';
 import { loadSiteChrome } from '../web/site-chrome.ts';
 import { collapseStories, loadStoryMap } from '../understanding/story-cards.ts';
@@ -20,7 +20,7 @@ const PER_SECTION = 4;
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(10_000).default(1) });
 const slugParams = z.object({ slug: z.string().min(1).max(300) });
 
-/** Reader pages: home, sections, articles. */
+/** Reader pages: home, sections, tags, authors, articles. */
 export function articleRoutes(app: FastifyInstance, deps: { db: Kysely<Database>; siteName: string; siteUrl: string }) {
   const repo = articleRepository(deps.db);
   const pageCache = pageCacheRepository(deps.db);
@@ -92,6 +92,37 @@ export function articleRoutes(app: FastifyInstance, deps: { db: Kysely<Database>
       );
     });
   });
+
+  // A tag's or an author's articles, with the follow button: where readers follow what "لك" then brings them.
+  for (const [kind, pathOf] of [
+    ['tag', tagPath],
+    ['author', authorPath],
+  ] as const) {
+    app.get(`/${kind}/:slug`, async (request, reply) => {
+      const { slug } = slugParams.parse(request.params);
+      const { page } = pageQuery.parse(request.query);
+      return fromPageCache(`${pathOf(slug)}${page > 1 ? `?page=${page}` : ''}`, request, reply, async (presentation) => {
+        const [site, target] = await Promise.all([
+          loadSiteChrome(deps.db, deps.siteName),
+          kind === 'tag' ? repo.findTagBySlug(slug) : repo.findAuthorBySlug(slug),
+        ]);
+        if (!target) throw notFound(`${kind} "${slug}"`);
+        const link = { kind, id: target.id };
+        const [total, articles] = await Promise.all([
+          repo.countPublishedLinked(link),
+          repo.listPublishedLinked(link, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
+        ]);
+        const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
+        if (page > pageCount) throw notFound(`page ${page} of ${kind} "${slug}"`);
+        setLastModified(reply, articles);
+        const url = `${deps.siteUrl}${pathOf(target.slug)}${page > 1 ? `?page=${page}` : ''}`;
+        return renderDocument(
+          <LinkedArticlesPage site={site} kind={kind} target={target} articles={articles} total={total} page={page} pageCount={pageCount} url={url} />,
+          presentation,
+        );
+      });
+    });
+  }
 
   // Article pages are the most read: nearly every request is a page-cache hit.
   app.get('/article/:slug', async (request, reply) => {

@@ -5,7 +5,7 @@ import { Pagination } from '../web/pagination.tsx';
 import { PublishedDate } from '../web/published-date.tsx';
 import type { ArticleRelations, ArticleListItem } from './article.repository.ts';
 import { MarkdownBody } from './markdown-body.tsx';
-import { articlePath, sectionPath } from './slug.ts';
+import { articlePath, authorPath, sectionPath, tagPath } from './slug.ts';
 import type { ArticleContext } from '../understanding/reading.service.ts';
 import { ArticleUnderstanding, storyPath } from '../understanding/understanding.views.tsx';
 import type { AlsoFrom, StoryCard } from '../understanding/story-cards.ts';
@@ -165,6 +165,43 @@ export function SectionPage(props: {
   );
 }
 
+const LINK_KINDS = { tag: tagPath, author: authorPath } as const;
+
+/** A tag's or an author's articles, newest first, with the follow button that feeds "لك". */
+export function LinkedArticlesPage(props: {
+  site: SiteChrome;
+  kind: 'tag' | 'author';
+  target: { slug: string; name: string };
+  articles: ArticleListItem[];
+  total: number;
+  page: number;
+  pageCount: number;
+  url: string;
+}) {
+  const { text, count, arabic } = usePresentation();
+  const base = LINK_KINDS[props.kind](props.target.slug);
+  const pageHref = (page: number) => (page === 1 ? base : `${base}?page=${page}`);
+  const title = props.page > 1 ? text.titleWithPage(props.target.name, count(props.page)) : props.target.name;
+  const description = props.kind === 'tag' ? text.tagDescription(props.target.name) : text.authorDescription(props.target.name);
+  return (
+    <Layout site={props.site} title={title} description={description} head={<PageMeta siteName={props.site.siteName} url={props.url} title={title} description={description} />}>
+      <header class="entity-header">
+        <p class="kicker">{props.kind === 'tag' ? text.tagKind : text.authorKind}</p>
+        <h1 {...arabic}>{props.target.name}</h1>
+        <p class="entity-count">{text.articleCount(props.total, count(props.total))}</p>
+        <FollowSlot kind={props.kind} slug={props.target.slug} name={props.target.name} path={base} />
+      </header>
+      {props.articles.length === 0 ? <p>{props.kind === 'tag' ? text.noArticlesWithTag : text.noArticlesByAuthor}</p> : null}
+      <div class="cards">
+        {props.articles.map((item) => (
+          <ArticleCard item={item} />
+        ))}
+      </div>
+      <Pagination page={props.page} pageCount={props.pageCount} href={pageHref} />
+    </Layout>
+  );
+}
+
 /** JSON-LD for search engines; "<" is escaped so no text in the article can close the script element. */
 function newsArticleJsonLd(article: ArticleView, site: SiteChrome, url: string): string {
   const logo = site.logo ? { '@type': 'ImageObject', url: new URL(`/media/${site.logo.mediaId}/480.jpeg`, url).href } : undefined;
@@ -221,7 +258,7 @@ export function ArticlePage({ site, article, context, url }: { site: SiteChrome;
                     {author.photoMediaId ? (
                       <img class="author-photo" src={`/media/${author.photoMediaId}/480.webp`} alt="" width={40} height={40} loading="lazy" />
                     ) : null}
-                    {author.name}
+                    <a href={authorPath(author.slug)}>{author.name}</a>
                   </>
                 ))}
               </span>
@@ -241,7 +278,9 @@ export function ArticlePage({ site, article, context, url }: { site: SiteChrome;
         {article.relations.tags.length ? (
           <ul class="tags" aria-label={text.tags}>
             {article.relations.tags.map((tag) => (
-              <li>{tag.name}</li>
+              <li>
+                <a href={tagPath(tag.slug)}>{tag.name}</a>
+              </li>
             ))}
           </ul>
         ) : null}

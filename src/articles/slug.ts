@@ -31,3 +31,11 @@ export function articlePath(slug: string): string {
 export function sectionPath(slug: string): string {
   return `/section/${encodeURIComponent(slug)}`;
 }
+
+export function tagPath(slug: string): string {
+  return `/tag/${encodeURIComponent(slug)}`;
+}
+
+export function authorPath(slug: string): string {
+  return `/author/${encodeURIComponent(slug)}`;
+}
