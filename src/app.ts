@@ -28,6 +28,7 @@ import { forYouRoutes } from './feed/feed.routes.tsx';
 import { DEFAULT_FEED_SETTINGS } from './feed/feed.service.ts';
 import { entityFollowActions, registerFeedSlots } from './feed/feed.slots.tsx';
 import { createPopularNow } from './feed/popular-now.ts';
+import { createFeatureCache } from './feed/article-features.ts';
 import { createReadRecorder } from './feed/read-recorder.ts';
 import { savedRoutes } from './saved/saved.routes.tsx';
 import { folderMediaStore } from './newsroom/media-store.ts';
@@ -163,6 +164,7 @@ export async function buildApp({ config, database, logger = false, mailer: given
     ...deps,
     recorder,
     popularNow: createPopularNow(database.db),
+    articleFeatures: createFeatureCache(database.db),
     settings: { ...DEFAULT_FEED_SETTINGS, windowDays: config.feedWindowDays },
   });
   savedRoutes(app, deps);

@@ -26,6 +26,7 @@ import {
   unmute,
 } from './follow.service.ts';
 import type { PopularNow } from './popular-now.ts';
+import type { FeatureSource } from './article-features.ts';
 import type { ReadRecorder } from './read-recorder.ts';
 import { FOLLOWABLE_KINDS, MUTABLE_KINDS } from './targets.ts';
 import { loadSiteChrome } from '../web/site-chrome.ts';
@@ -57,6 +58,7 @@ export interface FeedRouteDeps {
   siteUrl: string;
   recorder: ReadRecorder;
   popularNow: PopularNow;
+  articleFeatures: FeatureSource;
   settings: FeedSettings;
 }
 
@@ -104,7 +106,7 @@ export function forYouRoutes(app: FastifyInstance, deps: FeedRouteDeps) {
       const latest = await articleRepository(deps.db).listPublished({ limit: size });
       return { view, latest, items: [], personalized: false };
     }
-    const feed = await buildFeed(deps.db, id, { size, settings: deps.settings, popularNow: deps.popularNow });
+    const feed = await buildFeed(deps.db, id, { size, settings: deps.settings, popularNow: deps.popularNow, articleFeatures: deps.articleFeatures });
     return { view, latest: [], ...feed };
   }
 

@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { ArticleListItem } from '../articles/article.repository.ts';
 import type { Database, TargetKind } from '../db/schema.ts';
 import { savedRepository } from '../saved/saved.repository.ts';
-import { type ArticleFeatures, candidateRepository } from './candidates.repository.ts';
+import { type FeatureSource, type ReadonlyArticleFeatures, uncachedFeatures } from './article-features.ts';
+import { candidateRepository } from './candidates.repository.ts';
 import { followRepository } from './follow.repository.ts';
 import {
   DEFAULT_RANKING,
@@ -18,7 +19,7 @@ import {
   type ReaderProfile,
   type ReadSignal,
 } from './ranking.ts';
-import { type PopularNow, uncachedPopularNow } from './popular-now.ts';
+import { type Popularity, type PopularNow, uncachedPopularNow } from './popular-now.ts';
 import { hourOf, readingRepository } from './reading.repository.ts';
 import { describeTargets, type Target } from './targets.ts';
 
@@ -61,7 +62,7 @@ export interface Feed {
   personalized: boolean;
 }
 
-function toFeatures(article: ArticleFeatures): FeatureKey[] {
+function toFeatures(article: ReadonlyArticleFeatures): FeatureKey[] {
   return [
     ...(article.sectionId ? [featureKey('section', article.sectionId)] : []),
     ...article.tagIds.map((id) => featureKey('tag', id)),
@@ -77,7 +78,13 @@ const MUTE_TO_FEATURE: Partial<Record<TargetKind, boolean>> = { section: true, t
  * Everything the ranking knows about a reader: follows, mutes, the interests learned from reads and saves since
  * the last reset, and the articles already read within the window (never shown again).
  */
-export async function loadProfile(db: Kysely<Database>, readerId: string, now: Date, settings: FeedSettings): Promise<ReaderProfile> {
+export async function loadProfile(
+  db: Kysely<Database>,
+  readerId: string,
+  now: Date,
+  settings: FeedSettings,
+  articleFeatures: FeatureSource = uncachedFeatures(db),
+): Promise<ReaderProfile> {
   const follows = followRepository(db);
   const reading = readingRepository(db);
   const preferences = await follows.preferences(readerId);
@@ -92,7 +99,7 @@ export async function loadProfile(db: Kysely<Database>, readerId: string, now: D
     reading.readsSince(readerId, windowStart, 10_000),
     savedRepository(db).savedSince(readerId, learnFrom, LEARNING_ARTICLES),
   ]);
-  const features = await candidateRepository(db).features([...new Set([...reads.map((r) => r.article_id), ...saved.map((s) => s.article_id)])]);
+  const features = await articleFeatures.features([...reads.map((r) => r.article_id), ...saved.map((s) => s.article_id)]);
   const savedIds = new Set(saved.map((item) => item.article_id));
   const signals: ReadSignal[] = [];
   for (const read of reads) {
@@ -125,7 +132,14 @@ export async function loadProfile(db: Kysely<Database>, readerId: string, now: D
 }
 
 /** Candidate ids: fresh and popular articles for everyone, plus the newest of what the reader follows or reads most. */
-async function candidateIds(db: Kysely<Database>, profile: ReaderProfile, now: Date, settings: FeedSettings, popularNow: PopularNow): Promise<string[]> {
+async function candidateIds(
+  db: Kysely<Database>,
+  profile: ReaderProfile,
+  now: Date,
+  settings: FeedSettings,
+  popularity: Popularity,
+  articleFeatures: FeatureSource,
+): Promise<string[]> {
   const candidates = candidateRepository(db);
   const until = now.toISOString();
   const since = new Date(now.getTime() - settings.windowDays * 86_400_000).toISOString();
@@ -134,10 +148,17 @@ async function candidateIds(db: Kysely<Database>, profile: ReaderProfile, now: D
   const idsOf = (kind: 'section' | 'tag' | 'author' | 'entity') => [
     ...new Set(interesting.map(parseFeatureKey).filter((f) => f.kind === kind).map((f) => f.id)),
   ];
-  const popularSince = hourOf(new Date(now.getTime() - settings.popularityHours * 3_600_000).toISOString());
+  const popularInWindow = async () => {
+    const mostRead = popularity.ranked.slice(0, POPULAR_CANDIDATES);
+    const features = await articleFeatures.features(mostRead);
+    return mostRead.filter((id) => {
+      const publishedAt = features.get(id)?.publishedAt;
+      return publishedAt !== undefined && publishedAt >= since && publishedAt <= until;
+    });
+  };
   const [fresh, popular, sections, tags, authors, entities] = await Promise.all([
     candidates.freshIds(since, until, FRESH_CANDIDATES),
-    popularNow.ids(popularSince, POPULAR_CANDIDATES).then((ids) => candidates.publishedAmong(ids, since, until)),
+    popularInWindow(),
     candidates.sectionIds(idsOf('section'), since, until, PER_SECTION_CANDIDATES),
     candidates.linkedIds('tag', idsOf('tag'), since, until, LINKED_CANDIDATES),
     candidates.linkedIds('author', idsOf('author'), since, until, LINKED_CANDIDATES),
@@ -153,14 +174,18 @@ async function candidateIds(db: Kysely<Database>, profile: ReaderProfile, now: D
 export async function buildFeed(
   db: Kysely<Database>,
   readerId: string | null,
-  options: { size: number; now?: Date; settings?: FeedSettings; popularNow?: PopularNow },
+  options: { size: number; now?: Date; settings?: FeedSettings; popularNow?: PopularNow; articleFeatures?: FeatureSource },
 ): Promise<Feed> {
   const now = options.now ?? new Date();
   const settings = options.settings ?? DEFAULT_FEED_SETTINGS;
-  const profile = readerId ? await loadProfile(db, readerId, now, settings) : EMPTY_PROFILE;
-  const ids = await candidateIds(db, profile, now, settings, options.popularNow ?? uncachedPopularNow(db));
+  const articleFeatures = options.articleFeatures ?? uncachedFeatures(db);
   const popularSince = hourOf(new Date(now.getTime() - settings.popularityHours * 3_600_000).toISOString());
-  const [features, counts] = await Promise.all([candidateRepository(db).features(ids), readingRepository(db).readCounts(ids, popularSince)]);
+  const [profile, popularity] = await Promise.all([
+    readerId ? loadProfile(db, readerId, now, settings, articleFeatures) : EMPTY_PROFILE,
+    (options.popularNow ?? uncachedPopularNow(db)).since(popularSince),
+  ]);
+  const ids = await candidateIds(db, profile, now, settings, popularity, articleFeatures);
+  const features = await articleFeatures.features(ids);
   // An article linked as the duplicate of another (the same report from two feeds) is shown once, as the original.
   const candidates: FeedCandidate[] = [...features.values()].filter((article) => !article.duplicate).map((article) => ({
     id: article.id,
@@ -168,7 +193,7 @@ export async function buildFeed(
     features: toFeatures(article),
     section: article.sectionId ? featureKey('section', article.sectionId) : null,
     story: article.storyId,
-    recentReads: counts.get(article.id) ?? 0,
+    recentReads: popularity.counts.get(article.id) ?? 0,
   }));
   const ranked = rankFeed(candidates, profile, now.getTime(), options.size, settings.ranking);
   const [articles, targets] = await Promise.all([

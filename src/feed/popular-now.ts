@@ -2,37 +2,46 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { readingRepository } from './reading.repository.ts';
 
-/** The most read articles of the last hours, the same for every reader. */
+/** Reads by everyone since an hour: the popularity prior of every candidate, and the "شائع الآن" list. */
+export interface Popularity {
+  /** Reads of each article read since the hour; articles nobody read are absent. */
+  counts: ReadonlyMap<string, number>;
+  /** The articles read, most read first. */
+  ranked: readonly string[];
+}
+
+/** The same reads for every reader. */
 export interface PopularNow {
-  /** Ids of the most read articles since `sinceHour`, most read first. */
-  ids(sinceHour: string, limit: number): Promise<string[]>;
+  since(sinceHour: string): Promise<Popularity>;
+}
+
+async function readPopularity(db: Kysely<Database>, sinceHour: string): Promise<Popularity> {
+  const rows = await readingRepository(db).readsPerArticleSince(sinceHour);
+  const counts = new Map(rows.map((row) => [row.article_id, Number(row.reads)]));
+  const ranked = [...counts.keys()].sort((a, b) => counts.get(b)! - counts.get(a)! || (a < b ? -1 : 1));
+  return { counts, ranked };
 }
 
 /**
- * Reads "most read" from the database at most once per `ttlMs` and hour boundary: summing the hourly counts of two
- * days costs ~15 ms at 200,000 reads, and it is the same list for every reader. One per process, created in app.ts;
- * being a minute old is fine for "شائع الآن", and every process reads the same shared counts.
+ * Reads the counts from the database at most once per `ttlMs` and hour boundary: summing the hourly counts of two
+ * days costs ~15 ms at 200,000 reads, and they are the same for every reader. One per process, created in app.ts;
+ * being a minute old is fine for a popularity prior, and every process reads the same shared counts.
  */
 export function createPopularNow(db: Kysely<Database>, ttlMs = 60_000): PopularNow {
-  let cached: { key: string; at: number; ids: Promise<string[]> } | null = null;
+  let cached: { sinceHour: string; at: number; popularity: Promise<Popularity> } | null = null;
   return {
-    ids(sinceHour, limit) {
-      const key = `${sinceHour} ${limit}`;
+    since(sinceHour) {
       const now = Date.now();
-      if (!cached || cached.key !== key || now - cached.at > ttlMs) {
-        const ids = readingRepository(db)
-          .mostRead(sinceHour, limit)
-          .then((rows) => rows.map((row) => row.article_id));
+      if (!cached || cached.sinceHour !== sinceHour || now - cached.at > ttlMs) {
+        const popularity = readPopularity(db, sinceHour);
         // A failed read is not kept: the next feed asks again.
-        ids.catch(() => (cached = null));
-        cached = { key, at: now, ids };
+        popularity.catch(() => (cached = null));
+        cached = { sinceHour, at: now, popularity };
       }
-      return cached.ids;
+      return cached.popularity;
     },
   };
 }
 
-/** No cache: every call reads the counts (tests, and callers that need the exact list). */
-export const uncachedPopularNow = (db: Kysely<Database>): PopularNow => ({
-  ids: async (sinceHour, limit) => (await readingRepository(db).mostRead(sinceHour, limit)).map((row) => row.article_id),
-});
+/** No cache: every call reads the counts (tests, and callers that need the exact figures). */
+export const uncachedPopularNow = (db: Kysely<Database>): PopularNow => ({ since: (sinceHour) => readPopularity(db, sinceHour) });

@@ -115,28 +115,13 @@ export function readingRepository(db: Executor) {
       return Number(result.numDeletedRows);
     },
 
-    /** Reads of each article by everyone since the given hour. */
-    async readCounts(articleIds: string[], sinceHour: string): Promise<Map<string, number>> {
-      if (articleIds.length === 0) return new Map();
-      const rows = await db
-        .selectFrom('article_read_counts')
-        .select(['article_id', (eb) => eb.fn.sum<string | number>('reads').as('reads')])
-        .where('article_id', 'in', articleIds)
-        .where('hour', '>=', sinceHour)
-        .groupBy('article_id')
-        .execute();
-      return new Map(rows.map((row) => [row.article_id, Number(row.reads)]));
-    },
-
-    /** The most read articles since the given hour. */
-    mostRead: (sinceHour: string, limit: number) =>
+    /** Reads of each article by everyone since the given hour (articles nobody read are left out). */
+    readsPerArticleSince: (sinceHour: string) =>
       db
         .selectFrom('article_read_counts')
         .select(['article_id', (eb) => eb.fn.sum<string | number>('reads').as('reads')])
         .where('hour', '>=', sinceHour)
         .groupBy('article_id')
-        .orderBy('reads', 'desc')
-        .limit(limit)
         .execute(),
   };
 }
