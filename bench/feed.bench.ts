@@ -1,7 +1,8 @@
 // Feed figures: "لك" latency for a reader with 50 follows and 500 reads, and read-event insert throughput, on the
 // database the import bench filled (real corpus + generated articles). Run alone with
 // `node --import tsx bench/feed.bench.ts` (imports the corpus and BENCH_GENERATED articles into a temporary SQLite
-// database first), or as part of `npm run bench`.
+// database first), or as part of `npm run bench`. BENCH_FEED_SCALE=1000000 first grows the database to that many
+// articles (bench/feed-scale.ts).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +16,7 @@ import { createReadRecorder } from '../src/feed/read-recorder.ts';
 import { saveArticle } from '../src/saved/saved.service.ts';
 import { readCorpus, recombined, seededRandom } from './corpus.ts';
 import { sahifaImport } from './import.bench.ts';
+import { growArticles } from './feed-scale.ts';
 import { ms, percentiles } from './stats.ts';
 
 /** Generated articles spread over seven years: a 30-day window holds ~1,500 of 130,000, like a busy site's week. */
@@ -60,8 +62,9 @@ export async function feedBench(handle: DatabaseHandle, line: (text: string) => 
   const readerPerSecond = await throughput(READER_READS, (i) => `bench-reader-${i % 1000}`);
   line(`read events: anonymous ${anonymousPerSecond.toFixed(0)}/s (hourly counts), signed-in ${readerPerSecond.toFixed(0)}/s (event + counts), batches of up to 500`);
 
-  // 2. A reader with 50 follows (every section, then the most prolific authors) and 500 reads over 90 days.
-  const readerId = 'bench-heavy-reader';
+  // 2. A reader with 50 follows (every section, then the most prolific authors) and 500 reads over 90 days; one
+  // per database size, so a second run on a grown database starts from 500 reads again.
+  const readerId = `bench-heavy-reader-${Number(total.n)}`;
   const sections = await db.selectFrom('sections').select('slug').execute();
   const authors = await db
     .selectFrom('article_authors')
@@ -134,6 +137,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       await sahifaImport(handle, corpus);
       await sahifaImport(handle, recombined(corpus, Number(process.env.BENCH_GENERATED ?? 100_000)));
     }
+    const scale = Number(process.env.BENCH_FEED_SCALE ?? 0);
+    if (scale) await growArticles(handle.db, scale, console.log);
     const figures = await feedBench(handle, console.log);
     await handle.close();
     fs.mkdirSync(path.join(import.meta.dirname, 'results'), { recursive: true });

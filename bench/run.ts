@@ -13,6 +13,7 @@ import { rawImport, sahifaImport } from './import.bench.ts';
 import { BULK_TRANSACTION_SIZE } from '../src/articles/article.service.ts';
 import { searchAtScale, searchLatency } from './search.bench.ts';
 import { feedBench } from './feed.bench.ts';
+import { growArticles } from './feed-scale.ts';
 import { accountsBench } from './accounts.bench.ts';
 import { ms, withPeakMemory } from './stats.ts';
 import { newsletterBench } from './newsletters.bench.ts';
@@ -87,6 +88,16 @@ try {
   // BENCH_MILLION (1,000,000) articles and, when BENCH_POSTGRES_URL or TEST_DATABASE_URL is set, a PostgreSQL
   // schema of BENCH_POSTGRES_ARTICLES (100,000), then measures search on each.
   if (process.env.BENCH_SEARCH_SCALE) figures.searchScale = await searchAtScale(corpus, work, line);
+
+  // 4b. The feed at scale, opt-in because growing the database takes minutes: BENCH_FEED_SCALE=1000000 grows the
+  // SQLite database of part 1 to that many articles (bench/feed-scale.ts) and measures the feed again.
+  const feedScale = Number(process.env.BENCH_FEED_SCALE ?? 0);
+  if (feedScale && !skipped.has('feed')) {
+    const scaled = openDatabase({ engine: 'sqlite', file: path.join(dataDir, 'sahifa.db') });
+    await growArticles(scaled.db, feedScale, line);
+    figures.feedAtScale = await feedBench(scaled, line);
+    await scaled.close();
+  }
 
   // 5. Newsletters: recipients materialized/s, messages/s to a loopback SMTP server (its own process) for
   // BENCH_RECIPIENTS (100,000) recipients, and the sender's peak memory.

@@ -111,6 +111,49 @@ describeEachEngine('saved, follows and "لك" over HTTP', (database) => {
     expect(sport).toMatchObject({ reason: { kind: 'follow', text: 'لأنك تتابع رياضة', target: { kind: 'section', name: 'رياضة' } } });
   });
 
+  it('follows an author and a tag from their pages, linked from the article page', async () => {
+    const { db } = database.handle;
+    const written = await saveImportedArticle(
+      db,
+      buildArticle({ title: 'حوار مع وزير الزراعة عن موسم الحصاد', sectionName: 'اقتصاد', authors: ['ليلى منصور'], tags: ['زراعة'], paragraphs: ['قال الوزير إن الموسم جيد.'], publishedAt: new Date(Date.now() - 3_600_000).toISOString() }),
+    );
+    for (let i = 1; i <= 21; i++) {
+      await saveImportedArticle(db, buildArticle({ title: `تقرير زراعي رقم ${i}`, sectionName: 'اقتصاد', authors: [], tags: ['زراعة'], paragraphs: [`فقرة التقرير ${i}.`], publishedAt: new Date(Date.now() - (i + 10) * 3_600_000).toISOString() }));
+    }
+    const article = parseHTML((await app.inject({ url: `/article/${encodeURIComponent(written.slug)}` })).body).document;
+    const authorHref = article.querySelector('.byline .authors a')!.getAttribute('href')!;
+    const tagHref = article.querySelector('.tags a')!.getAttribute('href')!;
+    expect(authorHref).toMatch(/^\/author\//);
+    expect(tagHref).toMatch(/^\/tag\//);
+
+    const anonymous = parseHTML((await app.inject({ url: authorHref })).body).document;
+    expect(anonymous.querySelector('h1')?.textContent).toBe('ليلى منصور');
+    expect(anonymous.querySelector('.follow-signin')?.getAttribute('href')).toContain('/account/signin?next=');
+    const authorPage = parseHTML((await app.inject({ url: authorHref, headers: { cookie } })).body).document;
+    expect([...authorPage.querySelectorAll('.card h3 a')].map((a) => a.textContent)).toEqual(['حوار مع وزير الزراعة عن موسم الحصاد']);
+    const followForm = authorPage.querySelector('form[action="/follows"]')!;
+    const fields = Object.fromEntries([...followForm.querySelectorAll('input')].map((input) => [input.getAttribute('name')!, input.getAttribute('value')!]));
+    expect(fields).toMatchObject({ kind: 'author', next: authorHref });
+    const followed = await app.inject({ method: 'POST', url: '/follows', ...form({ kind: fields.kind!, slug: fields.slug!, next: fields.next! }) });
+    expect(followed.headers.location).toBe(authorHref);
+    const following = parseHTML((await app.inject({ url: authorHref, headers: { cookie } })).body).document;
+    expect(following.querySelector('form[action="/follows/remove"] button')?.textContent).toBe('تتابع ليلى منصور ✓');
+    const feed = (await app.inject({ url: '/api/feed', headers: { cookie } })).json();
+    expect(feed.articles.find((item: { slug: string }) => item.slug === written.slug)).toMatchObject({ reason: { kind: 'follow', text: 'لأنك تتابع ليلى منصور' } });
+
+    // A tag of 22 articles: two pages of 20, newest first, and no third.
+    const tagPage = parseHTML((await app.inject({ url: tagHref })).body).document;
+    expect(tagPage.querySelector('.kicker')?.textContent).toBe('وسم');
+    expect(tagPage.querySelectorAll('.card')).toHaveLength(20);
+    expect(tagPage.querySelector('.card h3 a')?.textContent).toBe('حوار مع وزير الزراعة عن موسم الحصاد');
+    expect(tagPage.querySelector('.pagination a[rel="next"]')?.getAttribute('href')).toBe(`${tagHref}?page=2`);
+    const second = parseHTML((await app.inject({ url: `${tagHref}?page=2` })).body).document;
+    expect([...second.querySelectorAll('.card h3 a')].map((a) => a.textContent)).toEqual(['تقرير زراعي رقم 20', 'تقرير زراعي رقم 21']);
+    expect((await app.inject({ url: `${tagHref}?page=3` })).statusCode).toBe(404);
+    expect((await app.inject({ url: '/tag/no-such-tag' })).statusCode).toBe(404);
+    expect((await app.inject({ url: '/author/no-such-author' })).statusCode).toBe(404);
+  });
+
   it('hides a section from the feed and undoes it from the settings page', async () => {
     const sections = (await app.inject({ url: '/api/sections' })).json().sections as { slug: string; name: string }[];
     const economy = sections.find((section) => section.name === 'اقتصاد')!;
