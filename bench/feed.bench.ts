@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { type DatabaseHandle, openDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { buildFeed, DEFAULT_FEED_SETTINGS, type FeedSettings } from '../src/feed/feed.service.ts';
@@ -123,14 +124,31 @@ export async function feedBench(handle: DatabaseHandle, line: (text: string) => 
   return { windowDays: WINDOW_DAYS, articles: Number(total.n), inWindow: inWindow.length, anonymousPerSecond, readerPerSecond, follows, personal, anonymous };
 }
 
+/**
+ * Copies what the feed reads (sections, articles, tags, authors and their links) from the SQLite bench database
+ * into a migrated PostgreSQL one, in batches: the feed's PostgreSQL figures on the same articles, without a
+ * second import (the search index is left empty; the feed does not read it).
+ */
+async function copyForFeed(from: DatabaseHandle, to: DatabaseHandle) {
+  const tables = ['sections', 'tags', 'authors', 'articles', 'article_tags', 'article_authors'] as const;
+  for (const table of tables) {
+    const rows = await from.db.selectFrom(table).selectAll().execute();
+    for (let start = 0; start < rows.length; start += 500) await to.db.insertInto(table).values(rows.slice(start, start + 500) as never).execute();
+    console.log(`copied ${rows.length} rows of ${table} to PostgreSQL`);
+  }
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   // BENCH_FEED_DB keeps the database at that path and reuses it on the next run (no second ten-minute import).
+  // BENCH_FEED_POSTGRES_URL: measure on a fresh schema of that PostgreSQL database, filled from the SQLite one.
   const kept = process.env.BENCH_FEED_DB;
+  const postgresUrl = process.env.BENCH_FEED_POSTGRES_URL;
   const work = kept ? path.dirname(path.resolve(kept)) : fs.mkdtempSync(path.join(os.tmpdir(), 'sahifa-feed-bench-'));
   const file = kept ? path.resolve(kept) : path.join(work, 'sahifa.db');
   const reuse = fs.existsSync(file);
+  const schema = `feed_bench_${Date.now()}`;
   try {
-    const handle = openDatabase({ engine: 'sqlite', file });
+    let handle = openDatabase({ engine: 'sqlite', file });
     await migrateToLatest(handle.db);
     if (!reuse) {
       const corpus = await readCorpus();
@@ -139,10 +157,22 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     }
     const scale = Number(process.env.BENCH_FEED_SCALE ?? 0);
     if (scale) await growArticles(handle.db, scale, console.log);
+    if (postgresUrl) {
+      const admin = openDatabase({ engine: 'postgres', connectionString: postgresUrl });
+      await sql.raw(`create schema ${schema}`).execute(admin.db);
+      await admin.close();
+      const postgres = openDatabase({ engine: 'postgres', connectionString: postgresUrl, schema });
+      await migrateToLatest(postgres.db);
+      await copyForFeed(handle, postgres);
+      await sql`analyze`.execute(postgres.db);
+      await handle.close();
+      handle = postgres;
+    }
     const figures = await feedBench(handle, console.log);
+    if (postgresUrl) await sql.raw(`drop schema ${schema} cascade`).execute(handle.db);
     await handle.close();
     fs.mkdirSync(path.join(import.meta.dirname, 'results'), { recursive: true });
-    fs.writeFileSync(path.join(import.meta.dirname, 'results', 'feed.json'), `${JSON.stringify(figures, null, 2)}\n`);
+    fs.writeFileSync(path.join(import.meta.dirname, 'results', `feed${postgresUrl ? '-postgres' : ''}.json`), `${JSON.stringify(figures, null, 2)}\n`);
   } finally {
     if (!kept) fs.rmSync(work, { recursive: true, force: true });
   }

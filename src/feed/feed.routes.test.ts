@@ -154,6 +154,40 @@ describeEachEngine('saved, follows and "لك" over HTTP', (database) => {
     expect((await app.inject({ url: '/author/no-such-author' })).statusCode).toBe(404);
   });
 
+  it('hides a source, or a followed topic, from a feed card, and undoes it from the settings page', async () => {
+    const { db } = database.handle;
+    const wire = await saveImportedArticle(
+      db,
+      buildArticle({ title: 'الأمطار تعود إلى الساحل', sectionName: 'محليات', sourceName: 'وكالة الأخبار العربية', authors: [], tags: [], paragraphs: ['توقعات بأمطار غزيرة.'], publishedAt: new Date(Date.now() - 1_800_000).toISOString() }),
+    );
+    const slugsInFeed = async () => ((await app.inject({ url: '/api/feed', headers: { cookie } })).json().articles as { slug: string }[]).map((a) => a.slug);
+    const cardForms = async (slug: string) => {
+      const page = parseHTML((await app.inject({ url: '/for-you', headers: { cookie } })).body).document;
+      const card = [...page.querySelectorAll('.feed-card')].find((element) => element.querySelector(`a[href="/article/${encodeURIComponent(slug)}"]`))!;
+      return [...card.querySelectorAll('form[action="/for-you/mute"]')].map((muteForm) => ({
+        label: muteForm.querySelector('button')!.textContent,
+        fields: Object.fromEntries([...muteForm.querySelectorAll('input:not([name="_csrf"])')].map((input) => [input.getAttribute('name')!, input.getAttribute('value')!])),
+      }));
+    };
+    const hideSource = (await cardForms(wire.slug)).find((option) => option.label === 'أخفِ ما ينشره وكالة الأخبار العربية')!;
+    expect(hideSource.fields).toEqual({ kind: 'source', slug: 'وكالة الأخبار العربية', mode: 'hide' });
+    await app.inject({ method: 'POST', url: '/for-you/mute', ...form(hideSource.fields) });
+    expect(await slugsInFeed()).not.toContain(wire.slug);
+    const settings = parseHTML((await app.inject({ url: '/account/feed', headers: { cookie } })).body).document;
+    expect(settings.body.textContent).toContain('مخفي — مصدر: وكالة الأخبار العربية');
+    await app.inject({ method: 'POST', url: '/for-you/unmute', ...form({ kind: 'source', slug: 'وكالة الأخبار العربية' }) });
+    expect(await slugsInFeed()).toContain(wire.slug);
+
+    // The author followed in the test above: the card offers to hide them too.
+    const interview = (await slugsInFeed()).find((slug) => slug.startsWith('حوار-مع-وزير'))!;
+    const hideAuthor = (await cardForms(interview)).find((option) => option.label === 'أخفِ ليلى منصور')!;
+    expect(hideAuthor.fields).toMatchObject({ kind: 'author', mode: 'hide' });
+    await app.inject({ method: 'POST', url: '/for-you/mute', ...form(hideAuthor.fields) });
+    expect(await slugsInFeed()).not.toContain(interview);
+    await app.inject({ method: 'POST', url: '/for-you/unmute', ...form({ kind: 'author', slug: hideAuthor.fields.slug! }) });
+    expect(await slugsInFeed()).toContain(interview);
+  });
+
   it('hides a section from the feed and undoes it from the settings page', async () => {
     const sections = (await app.inject({ url: '/api/sections' })).json().sections as { slug: string; name: string }[];
     const economy = sections.find((section) => section.name === 'اقتصاد')!;

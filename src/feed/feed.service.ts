@@ -52,6 +52,8 @@ export type Reason =
 
 export interface FeedItem {
   article: ArticleListItem;
+  /** The publisher it came from, which the reader can hide from the card. */
+  source: string | null;
   reason: Reason;
   score: number;
 }
@@ -203,7 +205,7 @@ export async function buildFeed(
   const byId = new Map(articles.map((article) => [article.id, article]));
   const items = ranked.flatMap((item) => {
     const article = byId.get(item.id);
-    return article ? [{ article, reason: toReason(item.explanation, targets), score: item.score }] : [];
+    return article ? [{ article, source: features.get(item.id)?.sourceName ?? null, reason: toReason(item.explanation, targets), score: item.score }] : [];
   });
   return { items, personalized: profile.followed.size > 0 || profile.learned.size > 0 };
 }

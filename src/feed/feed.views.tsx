@@ -81,7 +81,10 @@ function FeedCard({ item, csrfToken, saved }: { item: FeedItem; csrfToken: strin
             <summary>{text.lessLikeThis}</summary>
             <div class="mute-options">
               {topic && topic.kind !== 'section' ? (
-                <MuteForm kind={topic.kind} slug={topic.slug} mode="fewer" label={text.lessAbout(topic.name)} csrfToken={csrfToken} />
+                <>
+                  <MuteForm kind={topic.kind} slug={topic.slug} mode="fewer" label={text.lessAbout(topic.name)} csrfToken={csrfToken} />
+                  <MuteForm kind={topic.kind} slug={topic.slug} mode="hide" label={text.hideTopic(topic.name)} csrfToken={csrfToken} />
+                </>
               ) : null}
               {article.section_slug && article.section_name ? (
                 <>
@@ -89,6 +92,7 @@ function FeedCard({ item, csrfToken, saved }: { item: FeedItem; csrfToken: strin
                   <MuteForm kind="section" slug={article.section_slug} mode="hide" label={text.hideSection(article.section_name)} csrfToken={csrfToken} />
                 </>
               ) : null}
+              {item.source ? <MuteForm kind="source" slug={item.source} mode="hide" label={text.hideSource(item.source)} csrfToken={csrfToken} /> : null}
               <MuteForm kind="article" slug={article.slug} mode="hide" label={text.hideArticle} csrfToken={csrfToken} />
             </div>
           </details>
