@@ -115,9 +115,10 @@ export function articleRoutes(app: FastifyInstance, deps: { db: Kysely<Database>
         const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
         if (page > pageCount) throw notFound(`page ${page} of ${kind} "${slug}"`);
         setLastModified(reply, articles);
+        const cards = collapseStories(articles, await loadStoryMap(deps.db, articles.map((item) => item.id)));
         const url = `${deps.siteUrl}${pathOf(target.slug)}${page > 1 ? `?page=${page}` : ''}`;
         return renderDocument(
-          <LinkedArticlesPage site={site} kind={kind} target={target} articles={articles} total={total} page={page} pageCount={pageCount} url={url} />,
+          <LinkedArticlesPage site={site} kind={kind} target={target} cards={cards} total={total} page={page} pageCount={pageCount} url={url} />,
           presentation,
         );
       });

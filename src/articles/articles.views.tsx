@@ -172,7 +172,7 @@ export function LinkedArticlesPage(props: {
   site: SiteChrome;
   kind: 'tag' | 'author';
   target: { slug: string; name: string };
-  articles: ArticleListItem[];
+  cards: Card[];
   total: number;
   page: number;
   pageCount: number;
@@ -191,10 +191,10 @@ export function LinkedArticlesPage(props: {
         <p class="entity-count">{text.articleCount(props.total, count(props.total))}</p>
         <FollowSlot kind={props.kind} slug={props.target.slug} name={props.target.name} path={base} />
       </header>
-      {props.articles.length === 0 ? <p>{props.kind === 'tag' ? text.noArticlesWithTag : text.noArticlesByAuthor}</p> : null}
+      {props.cards.length === 0 ? <p>{props.kind === 'tag' ? text.noArticlesWithTag : text.noArticlesByAuthor}</p> : null}
       <div class="cards">
-        {props.articles.map((item) => (
-          <ArticleCard item={item} />
+        {props.cards.map((card) => (
+          <ArticleCard card={card} />
         ))}
       </div>
       <Pagination page={props.page} pageCount={props.pageCount} href={pageHref} />
