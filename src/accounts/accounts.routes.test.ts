@@ -253,6 +253,47 @@ describeEachEngine('reader accounts', (database) => {
     expect(await database.handle.db.selectFrom('sessions').selectAll().execute()).toHaveLength(0);
   });
 
+  it('makes account tokens of 256 random bits, keeps only their hash, and refuses one past its expiry', async () => {
+    await database.handle.db.deleteFrom('rate_limits').execute();
+    sink.clear();
+    const reader = browser(app);
+    await reader.submit('/account/signup', '/account/signup', { email: 'salma@example.com', password: STRONG, displayName: 'سلمى' });
+    const link = pathOf((await sink.waitForMessageTo('salma@example.com')).links.find((url) => url.includes('/account/verify/'))!);
+    const token = link.split('/').pop()!;
+    expect(Buffer.from(token, 'base64url').length).toBe(32);
+    const stored = await database.handle.db.selectFrom('account_tokens').select(['id', 'created_at', 'expires_at']).where('id', 'in', [token, hashToken(token)]).execute();
+    expect(stored.map((row) => row.id)).toEqual([hashToken(token)]);
+    expect(Date.parse(stored[0]!.expires_at) - Date.parse(stored[0]!.created_at)).toBe(24 * 3600_000);
+    await database.handle.db.updateTable('account_tokens').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', hashToken(token)).execute();
+    expect((await reader.submit(link, link)).statusCode).toBe(410);
+    expect(reader.cookies.has('sahifa_session')).toBe(false);
+  });
+
+  it('limits sign-up, magic-link and reset requests per account and per address', async () => {
+    await database.handle.db.deleteFrom('rate_limits').execute();
+    const forms: { page: string; action: string; fields: Record<string, string> }[] = [
+      { page: '/account/signup', action: '/account/signup', fields: { password: STRONG, displayName: '' } },
+      { page: '/account/signin', action: '/account/magic', fields: {} },
+      { page: '/account/reset', action: '/account/reset', fields: {} },
+    ];
+    for (const form of forms) {
+      // Per account: three requests for one address in 15 minutes, whatever address they come from.
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        statuses.push((await browser(app).submit(form.page, form.action, { email: `limited${form.action.replaceAll('/', '-')}@example.com`, ...form.fields })).statusCode);
+      }
+      expect(statuses, form.action).toEqual([200, 200, 200, 429]);
+      // Per address: ten requests from one client address, whatever account they name.
+      const client = browser(app);
+      const fromOneAddress: number[] = [];
+      for (let i = 0; i < 11; i++) {
+        fromOneAddress.push((await client.submit(form.page, form.action, { email: `many${i}${form.action.replaceAll('/', '-')}@example.com`, ...form.fields })).statusCode);
+      }
+      expect(fromOneAddress, form.action).toEqual([...Array(10).fill(200), 429]);
+    }
+    sink.clear();
+  });
+
   it('limits sign-in attempts per account and per address, counting across processes', async () => {
     const config = loadConfig({ SITE_URL: 'https://news.example', SMTP_URL: sink.url });
     const secondProcess = await buildApp({ config, database: database.handle, mailer });
