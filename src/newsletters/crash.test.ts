@@ -151,8 +151,10 @@ describeEachEngine('newsletter delivery survives kill -9', (database) => {
     try {
       const { sendId, emails } = await prepareSend(database, 3_000, `split-${database.target.engine}`);
       const sends = sendRepository(database.handle.db);
-      // Six lanes, two per worker: each worker takes some, and batches are claimed as they go.
-      const env = { NEWSLETTER_LANES: '6', WORKER_CONCURRENCY: '2', NEWSLETTER_BATCH: '25' };
+      // Six lanes, two per worker: each worker takes some, and batches are claimed as they go. Nobody dies here,
+      // so a lease long enough for a crowded machine: a 2-second one can lapse while a worker waits for the CPU,
+      // and then its batch is rightly taken over and sent again.
+      const env = { NEWSLETTER_LANES: '6', WORKER_CONCURRENCY: '2', NEWSLETTER_BATCH: '25', JOB_LEASE_SECONDS: '30' };
       const workers = [startWorker(database, sink, env), startWorker(database, sink, env), startWorker(database, sink, env)];
       await waitFor('the send to finish', async () => ((await sends.findSend(sendId))?.status === 'sent' ? true : undefined), 180_000);
       for (const worker of workers) worker.kill('SIGTERM');

@@ -110,7 +110,9 @@ export async function renderIssue(content: IssueContent): Promise<RenderedIssue>
   const result = await mjml2html(template, { validationLevel: 'strict', keepComments: false });
   if (result.errors.length) throw new Error(`newsletter template: ${result.errors.map((e) => e.formattedMessage).join('; ')}`);
   // MJML marks <html>; mail programs that drop <html> keep <body>, so it says the language and direction too.
-  const html = result.html.replace(/<body([^>]*)>/, '<body$1 dir="rtl" lang="ar">');
+  // MJML indents its output; dropping the indentation (a line break stays where there was one, so no two words
+  // meet) makes every copy about a quarter smaller, which is what each SMTP connection spends its time on.
+  const html = result.html.replace(/<body([^>]*)>/, '<body$1 dir="rtl" lang="ar">').replace(/[ \t]*\n\s*/g, '\n');
   return { html, text: plainText(content) };
 }
 

@@ -7,6 +7,14 @@ type Executor = Kysely<Database> | Transaction<Database>;
 export type SendRow = Selectable<NewsletterSendsTable>;
 export type RecipientRow = Selectable<SendRecipientsTable>;
 
+/** One message the server accepted (answered 250), to be recorded as sent. */
+export interface SentMessage {
+  subscriberId: string;
+  messageId: string;
+  response: string | null;
+  sentAt: string;
+}
+
 export interface RecipientCounts {
   pending: number;
   sending: number;
@@ -129,24 +137,19 @@ export function sendRepository(db: Executor) {
         .execute(),
 
     /**
-     * Records the outcome of one message, only while this worker holds the row. `sent` keeps `locked_by` as
-     * the worker that sent it.
+     * Records a message that was not sent (to retry, failed, skipped), only while this worker holds the row.
+     * Accepted messages are recorded with `recordSent`.
      */
     async recordRecipient(
       sendId: string,
       subscriberId: string,
       workerId: string,
-      outcome:
-        | { status: 'sent'; messageId: string; response: string | null; now: string }
-        | { status: 'pending'; nextAttemptAt: string; error: string }
-        | { status: 'failed' | 'skipped'; error: string },
+      outcome: { status: 'pending'; nextAttemptAt: string; error: string } | { status: 'failed' | 'skipped'; error: string },
     ): Promise<boolean> {
       const changes =
-        outcome.status === 'sent'
-          ? { status: 'sent' as const, message_id: outcome.messageId, response: outcome.response, sent_at: outcome.now, locked_until: null, error: null }
-          : outcome.status === 'pending'
-            ? { status: 'pending' as const, next_attempt_at: outcome.nextAttemptAt, error: outcome.error, locked_by: null, locked_until: null }
-            : { status: outcome.status, error: outcome.error, locked_until: null };
+        outcome.status === 'pending'
+          ? { status: 'pending' as const, next_attempt_at: outcome.nextAttemptAt, error: outcome.error, locked_by: null, locked_until: null }
+          : { status: outcome.status, error: outcome.error, locked_until: null };
       const result = await db
         .updateTable('send_recipients')
         .set((eb) => ({ ...changes, attempts: outcome.status === 'skipped' ? eb.ref('attempts') : eb('attempts', '+', 1) }))
@@ -156,6 +159,23 @@ export function sendRepository(db: Executor) {
         .where('locked_by', '=', workerId)
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
+    },
+
+    /**
+     * Records several accepted messages in one statement (the rows this worker still holds); returns how many
+     * rows it changed. `locked_by` stays as the worker that sent it.
+     */
+    async recordSent(sendId: string, workerId: string, messages: readonly SentMessage[]): Promise<number> {
+      if (!messages.length) return 0;
+      // A VALUES list names its columns column1…column4 on both engines.
+      const values = sql.join(messages.map((m) => sql`(${m.subscriberId}, ${m.messageId}, ${m.response}, ${m.sentAt})`));
+      const result = await sql`update send_recipients
+        set status = 'sent', message_id = v.column2, response = v.column3, sent_at = v.column4,
+          locked_until = null, error = null, attempts = attempts + 1
+        from (values ${values}) as v
+        where send_recipients.send_id = ${sendId} and send_recipients.subscriber_id = v.column1
+          and send_recipients.status = 'sending' and send_recipients.locked_by = ${workerId}`.execute(db);
+      return Number(result.numAffectedRows ?? 0);
     },
 
     /** Freezes a personalized recipient's own articles, so a resend after a crash is the same issue. */

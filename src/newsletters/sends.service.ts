@@ -15,6 +15,7 @@ import { BREAKING_NEWSLETTER_SLUG, type NewsletterDeps } from './newsletters.ser
 import { deliverSendJob, prepareSendJob } from '../jobs/send-newsletter.job.ts';
 import { type RecipientRow, type SendRow, sendRepository } from './send.repository.ts';
 import { dueOccasion } from './schedule.ts';
+import { type SentRecorder, sentRecorder } from './sent-recorder.ts';
 import { bounceLocalPart, unsubscribeToken } from './tokens.ts';
 import { loadSiteName } from '../web/site-chrome.ts';
 
@@ -311,8 +312,8 @@ export function recipientMessage(deps: SendDeps, send: SendRow, newsletter: News
 
 /**
  * Delivers a send's recipients until none is left, claiming them in batches. Each message is recorded right
- * after the server's 250 answer, one row at a time, so a crash resends at most the messages that were accepted
- * but not yet recorded (CONTEXT.md, "the duplicate window"). Several lanes (jobs, in any worker process) run this
+ * after the server's 250 answer, by the next write (sent-recorder.ts), so a crash resends at most the messages
+ * that were accepted but not yet recorded (CONTEXT.md, "the duplicate window"). Several lanes (jobs, in any worker process) run this
  * side by side; claims keep them apart. Returns when the send is done, paused or cancelled, when the worker
  * stops, or — with `runAgainAt` — when what is left must wait (retries, other workers' leases).
  */
@@ -327,6 +328,7 @@ export async function deliverSend(deps: SendDeps, sendId: string, run: DeliveryR
   const issueFor = newsletter.content_rule === 'personalized' ? (row: RecipientRow) => personalIssue(deps, send, newsletter, row, run.workerId, shared) : async () => shared;
   const leaseUntil = () => new Date(Date.now() + run.leaseMs).toISOString();
   const stats = { attempted: 0, permanent: 0 };
+  const recorder = sentRecorder((messages) => sends.recordSent(sendId, run.workerId, messages));
   // Rows in flight stay leased however slowly the server answers.
   const renew = setInterval(() => void sends.renewRecipientLeases(sendId, run.workerId, leaseUntil()).catch(() => {}), Math.max(50, run.leaseMs / 3));
   try {
@@ -355,7 +357,7 @@ export async function deliverSend(deps: SendDeps, sendId: string, run: DeliveryR
         batch.map((row) =>
           unreachable.has(row.subscriber_id)
             ? sends.recordRecipient(sendId, row.subscriber_id, run.workerId, { status: 'skipped', error: 'unsubscribed or suppressed since the audience was frozen' }).then(() => 'skipped' as const)
-            : issueFor(row).then((issue) => deliverOne(deps, send, newsletter, issue, row, run.workerId)),
+            : issueFor(row).then((issue) => deliverOne(deps, send, newsletter, issue, row, run.workerId, recorder)),
         ),
       );
       stats.attempted += outcomes.filter((outcome) => outcome !== 'skipped').length;
@@ -395,7 +397,7 @@ async function personalIssue(deps: SendDeps, send: SendRow, newsletter: Newslett
   return (await renderSendIssue(deps, { ...send, article_ids: JSON.stringify(ids) })) ?? shared;
 }
 
-async function deliverOne(deps: SendDeps, send: SendRow, newsletter: NewsletterRow, issue: RenderedIssue, row: RecipientRow, workerId: string): Promise<Outcome> {
+async function deliverOne(deps: SendDeps, send: SendRow, newsletter: NewsletterRow, issue: RenderedIssue, row: RecipientRow, workerId: string, recorder: SentRecorder): Promise<Outcome> {
   const sends = sendRepository(deps.db);
   let result;
   try {
@@ -417,7 +419,7 @@ async function deliverOne(deps: SendDeps, send: SendRow, newsletter: NewsletterR
     }
     return permanent ? 'permanent' : 'temporary';
   }
-  await sends.recordRecipient(send.id, row.subscriber_id, workerId, { status: 'sent', messageId: result.messageId, response: result.response ?? null, now: new Date().toISOString() });
+  await recorder.record({ subscriberId: row.subscriber_id, messageId: result.messageId, response: result.response ?? null, sentAt: new Date().toISOString() });
   return 'sent';
 }
 
