@@ -39,7 +39,8 @@ import type { PersonalDataSource } from './accounts/personal-data.ts';
 import { exportReaderActivity, forgetReader } from './feed/follow.service.ts';
 import { newsletterAdminRoutes } from './newsletters/newsletters.admin.tsx';
 import { newsletterRoutes } from './newsletters/newsletters.routes.tsx';
-import { DEFAULT_NEWSLETTER_NAME, DEFAULT_NEWSLETTER_SLUG, isAccountSubscribed } from './newsletters/newsletters.service.ts';
+import { isAccountSubscribed } from './newsletters/newsletters.service.ts';
+import { newsletterRepository } from './newsletters/newsletter.repository.ts';
 import { newsletterSecret } from './newsletters/secret.ts';
 import { newsletterPersonalData } from './newsletters/personal-data.ts';
 
@@ -141,7 +142,10 @@ export async function buildApp({ config, database, logger = false, mailer: given
   await sessionPlugin(app, { sessions, slots: readerSlots, config: config.accounts, siteUrl: config.siteUrl, loadCsrfKey });
   registerReaderPrompt(readerSlots, {
     isSubscribed: (reader) => isAccountSubscribed(database.db, reader.id),
-    subscribe: { action: `/account/newsletters/${DEFAULT_NEWSLETTER_SLUG}/subscribe`, newsletterName: DEFAULT_NEWSLETTER_NAME },
+    async subscribe() {
+      const newsletter = await newsletterRepository(database.db).findDefaultNewsletter();
+      return newsletter ? { action: `/account/newsletters/${newsletter.slug}/subscribe`, newsletterName: newsletter.name } : null;
+    },
     manageHref: '/newsletters',
   });
   registerFeedSlots(readerSlots, database.db);

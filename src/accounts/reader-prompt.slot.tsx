@@ -8,8 +8,8 @@ import type { ReaderSlots } from './reader-slots.tsx';
  */
 export interface NewsletterPromptProvider {
   isSubscribed(reader: Reader): Promise<boolean>;
-  /** `action` receives a POST with `_csrf`; `newsletterName` is shown beside the button. */
-  subscribe: { action: string; newsletterName: string };
+  /** The default newsletter (admins choose it): `action` receives a POST with `_csrf`; `newsletterName` is shown beside the button. */
+  subscribe(): Promise<{ action: string; newsletterName: string } | null>;
   manageHref: string;
 }
 
@@ -23,12 +23,13 @@ export function registerReaderPrompt(slots: ReaderSlots, newsletters?: Newslette
     if (newsletters && (await newsletters.isSubscribed(reader))) {
       return <ReaderPrompt status={{ state: 'subscribed', name, manageHref: newsletters.manageHref }} />;
     }
+    const subscribe = newsletters ? await newsletters.subscribe() : null;
     return (
       <ReaderPrompt
         status={{
           state: 'not-subscribed',
           name,
-          ...(newsletters ? { subscribe: { ...newsletters.subscribe, csrfToken: request.csrfToken() } } : {}),
+          ...(subscribe ? { subscribe: { ...subscribe, csrfToken: request.csrfToken() } } : {}),
         }}
       />
     );

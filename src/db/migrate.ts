@@ -13,6 +13,7 @@ import * as newsroomImports from './migrations/0008-newsroom-imports.ts';
 import * as newsroomFeeds from './migrations/0008-newsroom-feeds.ts';
 import * as accounts from './migrations/0004-accounts.ts';
 import * as feedIndexes from './migrations/0010-feed-indexes.ts';
+import * as newslettersDefault from './migrations/0010-newsletters-default.ts';
 
 /**
  * Every migration, in order. Landed migrations are never edited: add a new file instead.
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '0008-newsroom-feeds': newsroomFeeds,
   '0004-accounts': accounts,
   '0010-feed-indexes': feedIndexes,
+  '0010-newsletters-default': newslettersDefault,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

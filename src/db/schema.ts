@@ -234,6 +234,8 @@ export interface NewslettersTable {
   reply_to: string | null;
   status: 'active' | 'archived';
   position: number;
+  /** 1 for the default newsletter (at most one). */
+  is_default: Generated<number>;
   created_at: string;
   updated_at: string;
 }

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
+import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import type { Database, NewslettersTable, SubscribersTable, SubscriptionsTable, SubscriptionStatus } from '../db/schema.ts';
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -24,6 +24,29 @@ export function newsletterRepository(db: Executor) {
     insertNewsletterIfMissing: (row: Insertable<NewslettersTable>) =>
       db.insertInto('newsletters').values(row).onConflict((oc) => oc.column('slug').doNothing()).execute(),
 
+    insertNewsletter: (row: Insertable<NewslettersTable>) => db.insertInto('newsletters').values(row).execute(),
+
+    updateNewsletter: (id: string, changes: Updateable<NewslettersTable>) => db.updateTable('newsletters').set(changes).where('id', '=', id).execute(),
+
+    /** Makes this newsletter the default one, and no other. */
+    async makeDefault(id: string): Promise<void> {
+      await db.updateTable('newsletters').set({ is_default: 0 }).where('is_default', '=', 1).where('id', '!=', id).execute();
+      await db.updateTable('newsletters').set({ is_default: 1 }).where('id', '=', id).execute();
+    },
+
+    /** Marks the newsletter with this slug as the default when none is (a new site). */
+    markDefaultIfNone: (slug: string) =>
+      db
+        .updateTable('newsletters')
+        .set({ is_default: 1 })
+        .where('slug', '=', slug)
+        .where((eb) => eb.not(eb.exists(eb.selectFrom('newsletters as other').select('other.id').where('other.is_default', '=', 1))))
+        .execute(),
+
+    /** The default newsletter while it is active; otherwise the first active one. */
+    findDefaultNewsletter: () =>
+      db.selectFrom('newsletters').selectAll().where('status', '=', 'active').orderBy('is_default', 'desc').orderBy('position').orderBy('name').limit(1).executeTakeFirst(),
+
     findSubscriberByEmail: (email: string) => db.selectFrom('subscribers').selectAll().where('email', '=', email).executeTakeFirst(),
 
     findSubscriber: (id: string) => db.selectFrom('subscribers').selectAll().where('id', '=', id).executeTakeFirst(),
@@ -38,6 +61,9 @@ export function newsletterRepository(db: Executor) {
 
     linkSubscriberToUser: (subscriberId: string, userId: string, now: string) =>
       db.updateTable('subscribers').set({ user_id: userId, updated_at: now }).where('id', '=', subscriberId).execute(),
+
+    setSubscriberTimeZone: (id: string, timeZone: string | null, now: string) =>
+      db.updateTable('subscribers').set({ time_zone: timeZone, updated_at: now }).where('id', '=', id).execute(),
 
     deleteSubscriber: (id: string) => db.deleteFrom('subscribers').where('id', '=', id).execute(),
 

@@ -193,6 +193,43 @@ describeEachEngine('newsletter pages', (database) => {
     expect((await app.inject({ url: '/newsletters', headers: { cookie } })).body).toContain('لم تشترك بعد');
   });
 
+  it('lets a signed-in reader choose the time zone their scheduled newsletters arrive in, checked against Intl', async () => {
+    const { reader, cookie, csrfToken } = await signedIn();
+    const post = (timeZone: string, token = csrfToken) =>
+      app.inject({
+        method: 'POST',
+        url: '/account/newsletters/time-zone',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ _csrf: token, timeZone }).toString(),
+      });
+    const page = await app.inject({ url: '/newsletters', headers: { cookie } });
+    expect(page.body).toContain('action="/account/newsletters/time-zone"');
+    expect(page.body).toMatch(new RegExp(`<option value(="")? selected(="")?>توقيت الموقع \\(${config.newsletters.timeZone}\\)`));
+
+    const saved = await post('africa/casablanca');
+    expect(saved.statusCode).toBe(303);
+    expect(saved.headers.location).toBe('/newsletters?saved=time-zone');
+    // Spelled as Intl spells it, so readers of one zone share one issue.
+    expect((await newsletterRepository(db()).findSubscriberByUser(reader.id))?.time_zone).toBe('Africa/Casablanca');
+    const after = await app.inject({ url: '/newsletters?saved=time-zone', headers: { cookie } });
+    expect(after.body).toContain('حُفظ توقيتك');
+    expect(after.body).toMatch(/<option value="Africa\/Casablanca" selected/);
+
+    const wrong = await post('Mars/Olympus');
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.body).toContain('اختر منطقتك الزمنية من القائمة.');
+    expect((await newsletterRepository(db()).findSubscriberByUser(reader.id))?.time_zone).toBe('Africa/Casablanca');
+
+    // Back to the site's zone.
+    expect((await post('')).statusCode).toBe(303);
+    expect((await newsletterRepository(db()).findSubscriberByUser(reader.id))?.time_zone).toBeNull();
+    // Without the CSRF token, or signed out, nothing changes.
+    expect((await post('Asia/Dubai', 'forged')).statusCode).toBe(403);
+    const anonymous = await app.inject({ method: 'POST', url: '/account/newsletters/time-zone', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'timeZone=Asia/Dubai' });
+    expect([401, 403]).toContain(anonymous.statusCode);
+    expect((await newsletterRepository(db()).findSubscriberByUser(reader.id))?.time_zone).toBeNull();
+  });
+
   it('lets an editor make an issue, preview it and send a test to themselves; readers may not', async () => {
     const reader = await signedIn('reader');
     expect((await app.inject({ url: '/newsletters/admin', headers: { cookie: reader.cookie } })).statusCode).toBe(403);

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { requireReader } from '../accounts/guards.ts';
 import { timingSafeEqual } from 'node:crypto';
+import type { NewsletterConfig } from '../config.ts';
 import { invalidInput, isSahifaError, notFound } from '../lib/errors.ts';
 import { processInboundMail } from './inbound-mail.ts';
 import { renderDocument, type SiteChrome } from '../web/layout.tsx';
@@ -10,10 +11,12 @@ import { UNSUBSCRIBE_PLACEHOLDER } from './issue-email.ts';
 import { newsletterRepository } from './newsletter.repository.ts';
 import {
   accountNewsletters,
+  accountTimeZone,
   confirmSubscription,
   describeUnsubscribeToken,
   type NewsletterDeps,
   requestSubscription,
+  setAccountTimeZone,
   subscribeAccount,
   unsubscribeAccount,
   unsubscribeWithToken,
@@ -23,6 +26,8 @@ import { sendRepository } from './send.repository.ts';
 import { loadSiteChrome } from '../web/site-chrome.ts';
 
 export interface NewsletterRouteDeps extends Omit<NewsletterDeps, 'secret'> {
+  /** The site's zone, for readers who chose none. */
+  settings: Pick<NewsletterConfig, 'timeZone'>;
   /** The HMAC key, loaded from the database on first use (the app may start before the database is migrated). */
   secret: () => Promise<string>;
   /** Enables POST /newsletters/inbound for the mail server holding this bearer token. */
@@ -36,6 +41,7 @@ const signupBody = z.object({
   email: z.string().max(320).default(''),
   newsletter: z.union([z.string(), z.array(z.string())]).optional(),
 });
+const timeZoneBody = z.object({ timeZone: z.string().trim().max(100).default('') });
 /** Where to go back to after a form: a path on this site only. */
 const nextField = z.object({ next: z.string().regex(/^\/(?!\/)[^\s]*$/).max(500).optional() });
 
@@ -63,10 +69,24 @@ export function newsletterRoutes(app: FastifyInstance, deps: NewsletterRouteDeps
     reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderDocument(page, presentationOf(reply.request)));
   const withSecret = async (): Promise<NewsletterDeps> => ({ ...deps, secret: await deps.secret() });
 
-  const listPage = async (request: FastifyRequest, reply: FastifyReply, status = 200, form: { error?: string; email?: string; chosen?: string[] } = {}) => {
+  const listPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status = 200,
+    form: { error?: string; email?: string; chosen?: string[]; timeZoneError?: boolean; typedTimeZone?: string } = {},
+  ) => {
     const newsletters = await newsletterRepository(deps.db).listNewsletters('active');
     const reader = request.reader;
-    const account = reader ? { email: reader.email, states: await accountNewsletters(deps.db, reader.id) } : undefined;
+    const account = reader
+      ? {
+          email: reader.email,
+          states: await accountNewsletters(deps.db, reader.id),
+          timeZone: form.typedTimeZone ?? (await accountTimeZone(deps.db, reader.id)),
+          siteTimeZone: deps.settings.timeZone,
+          ...(form.timeZoneError ? { timeZoneError: form.timeZoneError } : {}),
+          saved: (request.query as Record<string, string | undefined>).saved === 'time-zone',
+        }
+      : undefined;
     return html(reply, status, <NewslettersPage site={await site()} newsletters={newsletters} csrfToken={request.csrfToken()} {...(account ? { account } : {})} {...form} />);
   };
 
@@ -165,6 +185,19 @@ export function newsletterRoutes(app: FastifyInstance, deps: NewsletterRouteDeps
     await subscribeAccount(deps.db, { userId: reader.id, email: reader.email }, slug, next === '/newsletters' ? 'account' : 'prompt');
     // The prompt's one-click form has no `next`: back to the page it was on.
     return reply.redirect(next ?? sameSitePath(request.headers.referer, deps.siteUrl) ?? '/newsletters', 303);
+  });
+
+  // The reader's own zone for daily and weekly newsletters that go out at the reader's local time.
+  app.post('/account/newsletters/time-zone', { preHandler: requireReader() }, async (request, reply) => {
+    const { timeZone } = timeZoneBody.parse(request.body ?? {});
+    const reader = request.reader!;
+    try {
+      await setAccountTimeZone(deps.db, { userId: reader.id, email: reader.email }, timeZone || null);
+    } catch (error) {
+      if (!isSahifaError(error, 'INVALID_INPUT')) throw error;
+      return listPage(request, reply, 400, { timeZoneError: true, typedTimeZone: timeZone });
+    }
+    return reply.redirect('/newsletters?saved=time-zone', 303);
   });
 
   app.post('/account/newsletters/:slug/unsubscribe', { preHandler: requireReader() }, async (request, reply) => {

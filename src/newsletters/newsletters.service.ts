@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Database, NewsletterCadence, NewsletterContentRule } from '../db/schema.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { SahifaError, invalidInput, notFound } from '../lib/errors.ts';
+import { canonicalTimeZone } from './schedule.ts';
 import { type NewsletterRow, newsletterRepository } from './newsletter.repository.ts';
 import { confirmationEmail } from './confirmation-email.tsx';
 import { hashToken, newConfirmationToken, readUnsubscribeToken } from './tokens.ts';
@@ -19,9 +20,9 @@ export interface NewsletterDeps {
   mailer: Mailer;
 }
 
-/** The newsletter the reader prompt's one-click button subscribes to. */
+/** The seeded daily digest: the default newsletter until an admin makes another one the default. */
 export const DEFAULT_NEWSLETTER_SLUG = 'daily';
-export const DEFAULT_NEWSLETTER_NAME = 'الموجز اليومي';
+const DEFAULT_NEWSLETTER_NAME = 'الموجز اليومي';
 export const BREAKING_NEWSLETTER_SLUG = 'breaking';
 
 /** A confirmation link works this long, once. */
@@ -107,6 +108,7 @@ export async function ensureDefaultNewsletters(db: Kysely<Database>, sender: { n
       updated_at: now,
     });
   }
+  await repository.markDefaultIfNone(DEFAULT_NEWSLETTER_SLUG);
 }
 
 const emailSchema = z
@@ -257,6 +259,25 @@ export async function subscribeAccount(db: Kysely<Database>, reader: AccountRead
     });
     return newsletter!;
   });
+}
+
+/**
+ * Sets the time zone a signed-in reader's daily and weekly newsletters arrive in ('' or null: the site's). The
+ * zone must be one Intl knows; it is stored as Intl spells it. Throws INVALID_INPUT otherwise.
+ */
+export async function setAccountTimeZone(db: Kysely<Database>, reader: AccountReader, zone: string | null): Promise<string | null> {
+  const canonical = zone ? canonicalTimeZone(zone) : null;
+  if (zone && !canonical) throw invalidInput(`timeZone: not a time zone: ${zone.slice(0, 60)}`);
+  await db.transaction().execute(async (trx) => {
+    const subscriber = await subscriberForAccount(trx, reader);
+    await newsletterRepository(trx).setSubscriberTimeZone(subscriber.id, canonical, new Date().toISOString());
+  });
+  return canonical;
+}
+
+/** The time zone a signed-in reader chose for their newsletters; null: the site's. */
+export async function accountTimeZone(db: Kysely<Database>, userId: string): Promise<string | null> {
+  return (await newsletterRepository(db).findSubscriberByUser(userId))?.time_zone ?? null;
 }
 
 /** Unsubscribes a signed-in reader from one newsletter (account page). Idempotent. */

@@ -25,7 +25,7 @@ interface NewslettersPageProps {
   newsletters: NewsletterRow[];
   csrfToken: string;
   /** A signed-in reader: their state per newsletter, with subscribe/unsubscribe buttons instead of the form. */
-  account?: { email: string; states: AccountState[] };
+  account?: { email: string; states: AccountState[] } & TimeZoneChoice;
   /** Shown above the form after a failed attempt, with what was typed. */
   error?: string;
   email?: string;
@@ -34,7 +34,8 @@ interface NewslettersPageProps {
 
 /** `/newsletters`: every newsletter, and the public signup form (double opt-in) or the reader's own switches. */
 export function NewslettersPage({ site, newsletters, csrfToken, account, error, email, chosen }: NewslettersPageProps) {
-  const picked = new Set(chosen ?? ['daily']);
+  // First visit: the default newsletter is offered ticked.
+  const picked = new Set(chosen ?? newsletters.filter((newsletter) => newsletter.is_default).map((newsletter) => newsletter.slug));
   const { text } = usePresentation();
   return (
     <Page site={site} title={text.ourNewsletters}>
@@ -69,6 +70,9 @@ export function NewslettersPage({ site, newsletters, csrfToken, account, error, 
             {text.newslettersGoTo} <bdi>{account.email}</bdi>
           </li>
         </ul>
+      ) : null}
+      {account ? (
+        <TimeZoneForm {...account} csrfToken={csrfToken} />
       ) : (
         <form class="signup" method="post" action="/newsletters/subscribe" novalidate>
           <CsrfField token={csrfToken} />
@@ -104,6 +108,57 @@ export function NewslettersPage({ site, newsletters, csrfToken, account, error, 
         </form>
       )}
     </Page>
+  );
+}
+
+interface TimeZoneChoice {
+  /** The reader's zone (or what they typed, after an error); null: the site's. */
+  timeZone: string | null;
+  siteTimeZone: string;
+  /** The zone posted was not one Intl knows. */
+  timeZoneError?: boolean;
+  saved: boolean;
+}
+
+/** Every zone Intl knows, and UTC (which it lists under no region). */
+const TIME_ZONES = ['UTC', ...Intl.supportedValuesOf('timeZone')];
+
+/** The reader's own zone for the newsletters that arrive at a local time (the daily digest at 07:00 theirs). */
+function TimeZoneForm({ timeZone, siteTimeZone, timeZoneError, saved, csrfToken }: TimeZoneChoice & { csrfToken: string }) {
+  const { text } = usePresentation();
+  const described = ['time-zone-hint', timeZoneError ? 'time-zone-error' : null].filter(Boolean).join(' ');
+  return (
+    <form class="time-zone signup" method="post" action="/account/newsletters/time-zone">
+      <CsrfField token={csrfToken} />
+      <h2>{text.newsletterTimeZone}</h2>
+      {saved ? (
+        <p class="notice" role="status">
+          {text.timeZoneSaved}
+        </p>
+      ) : null}
+      <label class="field">
+        <span>{text.yourTimeZone}</span>
+        <select name="timeZone" dir="ltr" aria-describedby={described} aria-invalid={timeZoneError ? 'true' : undefined}>
+          <option value="" selected={!timeZone}>
+            {text.siteTimeZone(siteTimeZone)}
+          </option>
+          {TIME_ZONES.map((zone) => (
+            <option value={zone} selected={zone === timeZone}>
+              {zone}
+            </option>
+          ))}
+        </select>
+      </label>
+      <p class="fine-print" id="time-zone-hint">
+        {text.timeZoneHint}
+      </p>
+      {timeZoneError ? (
+        <p class="form-error" role="alert" id="time-zone-error">
+          {text.timeZoneInvalid}
+        </p>
+      ) : null}
+      <button type="submit">{text.saveTimeZone}</button>
+    </form>
   );
 }
 

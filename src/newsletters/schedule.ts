@@ -47,3 +47,15 @@ export function dueOccasion(newsletter: Pick<NewsletterRow, 'cadence' | 'send_ti
   if (local.minutes < at || local.minutes >= at + LATE_LIMIT_MINUTES) return null;
   return local.date;
 }
+
+/**
+ * The IANA zone as Intl spells it ("asia/riyadh" → "Asia/Riyadh"), or null when Intl does not know it. Zones are
+ * stored spelled this way: readers of one zone share one issue, so two spellings would make two.
+ */
+export function canonicalTimeZone(value: string): string | null {
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: value }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
+}

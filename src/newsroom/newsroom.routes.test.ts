@@ -106,6 +106,10 @@ describeEachEngine('the newsroom at /admin', (database) => {
       ['GET', '/admin/tags'],
       ['POST', `/admin/tags/${id}`],
       ['POST', `/admin/tags/${id}/delete`],
+      ['GET', '/admin/newsletters'],
+      ['POST', '/admin/newsletters'],
+      ['GET', `/admin/newsletters/${id}`],
+      ['POST', `/admin/newsletters/${id}`],
     ];
     for (const [method, url] of routes) {
       // With the reader's own valid CSRF token, so the 403 comes from the role check and not from CSRF.
@@ -117,10 +121,11 @@ describeEachEngine('the newsroom at /admin', (database) => {
     }
     // Editors are not admins.
     const editor = await signedIn('editor');
-    for (const url of ['/admin/settings', '/admin/audit', '/admin/sections', '/admin/authors', '/admin/tags', '/admin/users']) {
+    for (const url of ['/admin/settings', '/admin/audit', '/admin/sections', '/admin/authors', '/admin/tags', '/admin/users', '/admin/newsletters']) {
       expect((await app.inject({ url, headers: { cookie: editor.cookie } })).statusCode, url).toBe(403);
     }
     expect((await post('/admin/settings', editor, { siteName: 'اسم آخر' })).statusCode).toBe(403);
+    expect((await post('/admin/newsletters', editor, { name: 'نشرة' })).statusCode).toBe(403);
   });
 
   it('refuses a newsroom form without the CSRF token', async () => {

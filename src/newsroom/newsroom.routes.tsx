@@ -43,6 +43,9 @@ import { schedulePoll } from '../jobs/poll-feed.job.ts';
 import { addFeedSource, listFeedSources, pollFeedSource, removeFeedSource } from './feed-sources.service.ts';
 import { listImportRuns, listOpenImportFailures, retryImportFailure } from './import-runs.service.ts';
 import { newsroomRepository } from './newsroom.repository.ts';
+import { newsletterRepository } from '../newsletters/newsletter.repository.ts';
+import { newsletterFormValues, saveNewsletter } from '../newsletters/newsletter-settings.service.ts';
+import { newsletterFields } from '../newsletters/newsletter-settings.fields.ts';
 import { changeRole, peopleOverview, suppressAddress } from './people.service.ts';
 import {
   type AdminChrome,
@@ -476,20 +479,28 @@ export async function newsroomRoutes(app: FastifyInstance, deps: NewsroomDepende
       const collection = (options: {
         basePath: string;
         title: string;
-        fields: FormField[];
+        /** The form's fields, or how to make them when their choices come from the database. */
+        fields: FormField[] | (() => Promise<FormField[]>);
         canCreate: boolean;
+        /** What the "new" form starts with, beyond empty fields. */
+        initial?: () => Promise<Record<string, string>>;
         load: () => Promise<{ items: ListedItem[]; values: Map<string, Record<string, string>> }>;
         save: (id: string | null, form: Record<string, unknown>, actor: Actor) => Promise<unknown>;
         remove?: (id: string, actor: Actor) => Promise<void>;
       }) => {
-        const empty = Object.fromEntries(options.fields.map((field) => [field.name, field.kind === 'number' ? '0' : '']));
+        const fieldsOf = async () => (typeof options.fields === 'function' ? options.fields() : options.fields);
         const page = async (request: FastifyRequest, reply: FastifyReply, id: string | null, form?: Record<string, string>, errors = {}, status = 200) => {
-          const wantsImages = options.fields.some((field) => field.kind === 'image');
+          const fields = await fieldsOf();
+          const wantsImages = fields.some((field) => field.kind === 'image');
           const [chrome, { items, values }, images] = await Promise.all([
             chromeOf(request),
             options.load(),
             wantsImages ? listMedia(db, { limit: IMAGE_CHOICES, offset: 0 }) : Promise.resolve([]),
           ]);
+          const empty = {
+            ...Object.fromEntries(fields.map((field) => [field.name, field.kind === 'number' ? '0' : (field.options?.[0]?.value ?? '')])),
+            ...(id || !options.initial ? {} : await options.initial()),
+          };
           const current = id ? values.get(id) : undefined;
           if (id && !current) throw notFound(`${options.basePath}/${id}`);
           const notice = z.object({ saved: z.literal('1').optional() }).parse(request.query).saved ? 'حُفظ.' : undefined;
@@ -501,7 +512,7 @@ export async function newsroomRoutes(app: FastifyInstance, deps: NewsroomDepende
               title={options.title}
               basePath={options.basePath}
               items={items}
-              fields={options.fields}
+              fields={fields}
               editing={editing}
               canCreate={options.canCreate}
               values={form ?? current ?? empty}
@@ -519,7 +530,7 @@ export async function newsroomRoutes(app: FastifyInstance, deps: NewsroomDepende
             await options.save(id, body, actorOf(request));
           } catch (error) {
             if (!isSahifaError(error, 'INVALID_FIELDS')) throw error;
-            const typed = Object.fromEntries(options.fields.map((field) => [field.name, typeof body[field.name] === 'string' ? (body[field.name] as string) : '']));
+            const typed = Object.fromEntries((await fieldsOf()).map((field) => [field.name, typeof body[field.name] === 'string' ? (body[field.name] as string) : '']));
             return page(request, reply, id, typed, error.details.fields as Record<string, string>, 422);
           }
           return reply.redirect(`${options.basePath}?saved=1`, 303);
@@ -595,6 +606,38 @@ export async function newsroomRoutes(app: FastifyInstance, deps: NewsroomDepende
         },
         save: (id, form, actor) => saveTag(db, id!, form, actor),
         remove: (id, actor) => deleteTag(db, id, actor),
+      });
+
+      collection({
+        basePath: '/admin/newsletters',
+        title: 'النشرات البريدية',
+        canCreate: true,
+        fields: async () => newsletterFields(await listSectionsForAdmin(db)),
+        async initial() {
+          const model = await newsletterRepository(db).findDefaultNewsletter();
+          return { cadence: 'manual', contentRule: 'curated', articleLimit: '8', status: 'active', senderName: model?.sender_name ?? '', senderAddress: model?.sender_address ?? '' };
+        },
+        async load() {
+          const repository = newsletterRepository(db);
+          const rows = await repository.listNewsletters();
+          const counts = await Promise.all(rows.map((row) => repository.countByStatus(row.id)));
+          return {
+            items: rows.map((row, i) => ({
+              id: row.id,
+              title: row.name,
+              detail: [
+                row.is_default ? 'النشرة الأساسية' : null,
+                row.status === 'archived' ? 'مؤرشفة' : null,
+                `${formatCount(counts[i]!.confirmed)} مشتركاً مؤكداً`,
+                `${formatCount(counts[i]!.unconfirmed)} بانتظار التأكيد`,
+              ]
+                .filter(Boolean)
+                .join(' · '),
+            })),
+            values: new Map(rows.map((row) => [row.id, newsletterFormValues(row)])),
+          };
+        },
+        save: (id, form, actor) => saveNewsletter(db, id, form, actor),
       });
 
       const peoplePage = async (request: FastifyRequest, reply: FastifyReply, errors: Record<string, string> = {}, notice?: string, status = 200) => {

@@ -9,7 +9,11 @@ export interface FormField {
   label: string;
   hint?: string;
   /** `image`: an image of the media library, chosen by its thumbnail (the page's `images`). */
-  kind?: 'text' | 'textarea' | 'number' | 'ltr' | 'image';
+  kind?: 'text' | 'textarea' | 'number' | 'ltr' | 'image' | 'select' | 'checkbox';
+  /** The choices of a `select` field. */
+  options?: { value: string; label: string }[];
+  /** Shown only in the form that creates an item (a value that cannot change afterwards). */
+  createOnly?: boolean;
 }
 
 export interface ListedItem {
@@ -54,25 +58,37 @@ export function CollectionPage(props: {
           <h2 id="form-heading">{editing ? `تعديل «${editing.name}»` : 'إضافة'}</h2>
           <form method="post" action={editing ? `${props.basePath}/${editing.id}` : props.basePath}>
             <CsrfInput token={props.chrome.csrfToken} />
-            {props.fields.map((field) =>
-              field.kind === 'image' ? (
-                <ImagePicker name={field.name} label={field.label} value={values[field.name] ?? ''} images={props.images ?? []} error={errors[field.name]} />
-              ) : (
-                <Field name={field.name} label={field.label} hint={field.hint} error={errors[field.name]}>
-                  {(attributes) =>
-                    field.kind === 'textarea' ? (
-                      <textarea {...attributes} rows={4}>
-                        {values[field.name] ?? ''}
-                      </textarea>
-                    ) : field.kind === 'number' ? (
-                      <input {...attributes} type="number" dir="ltr" value={values[field.name] ?? ''} />
-                    ) : (
-                      <input {...attributes} type="text" dir={field.kind === 'ltr' ? 'ltr' : undefined} value={values[field.name] ?? ''} />
-                    )
-                  }
-                </Field>
-              ),
-            )}
+            {props.fields
+              .filter((field) => !(editing && field.createOnly))
+              .map((field) =>
+                field.kind === 'image' ? (
+                  <ImagePicker name={field.name} label={field.label} value={values[field.name] ?? ''} images={props.images ?? []} error={errors[field.name]} />
+                ) : (
+                  <Field name={field.name} label={field.label} hint={field.hint} error={errors[field.name]}>
+                    {(attributes) =>
+                      field.kind === 'select' ? (
+                        <select {...attributes}>
+                          {(field.options ?? []).map((option) => (
+                            <option value={option.value} selected={values[field.name] === option.value}>
+                              {option.label}
+                            </option>
+                          ))}
+                        </select>
+                      ) : field.kind === 'checkbox' ? (
+                        <input {...attributes} type="checkbox" value="1" checked={values[field.name] === '1'} />
+                      ) : field.kind === 'textarea' ? (
+                        <textarea {...attributes} rows={4}>
+                          {values[field.name] ?? ''}
+                        </textarea>
+                      ) : field.kind === 'number' ? (
+                        <input {...attributes} type="number" dir="ltr" value={values[field.name] ?? ''} />
+                      ) : (
+                        <input {...attributes} type="text" dir={field.kind === 'ltr' ? 'ltr' : undefined} value={values[field.name] ?? ''} />
+                      )
+                    }
+                  </Field>
+                ),
+              )}
             <button type="submit">{editing ? 'احفظ' : 'أضف'}</button>
             {editing ? (
               <>

@@ -177,6 +177,13 @@ const ar = {
   newsletters: 'النشرات',
   yourEmail: 'بريدك الإلكتروني',
   confirmationComing: 'سنرسل إليك رسالة فيها رابط لتأكيد الاشتراك؛ لن يصلك شيء قبل أن تؤكده.',
+  newsletterTimeZone: 'توقيت نشراتك',
+  yourTimeZone: 'منطقتك الزمنية',
+  siteTimeZone: (zone: string) => `توقيت الموقع (${zone})`,
+  timeZoneHint: 'النشرات اليومية والأسبوعية التي تُرسل في موعد واحد بتوقيت كل قارئ تصلك في موعدها بهذا التوقيت.',
+  timeZoneSaved: 'حُفظ توقيتك؛ تصلك النشرات اليومية والأسبوعية في موعدها بهذا التوقيت.',
+  timeZoneInvalid: 'اختر منطقتك الزمنية من القائمة.',
+  saveTimeZone: 'احفظ التوقيت',
 };
 
 export type Messages = typeof ar;
@@ -354,6 +361,13 @@ const en: Messages = {
   newsletters: 'Newsletters',
   yourEmail: 'Your email address',
   confirmationComing: 'We will send you a message with a link to confirm; nothing arrives before you confirm.',
+  newsletterTimeZone: 'Your newsletters’ time zone',
+  yourTimeZone: 'Your time zone',
+  siteTimeZone: (zone) => `The site’s time (${zone})`,
+  timeZoneHint: 'Daily and weekly newsletters sent at each reader’s local time reach you at that time in this zone.',
+  timeZoneSaved: 'Saved: daily and weekly newsletters now arrive on time in this zone.',
+  timeZoneInvalid: 'Choose your time zone from the list.',
+  saveTimeZone: 'Save time zone',
 };
 
 export const MESSAGES: Record<'ar' | 'en', Messages> = { ar, en };
