@@ -7,6 +7,7 @@ import { describeEachEngine } from '../../test/engines.ts';
 import { buildApp } from '../app.ts';
 import { saveImportedArticles } from '../articles/article.service.ts';
 import { loadConfig } from '../config.ts';
+import { ensureDefaultNewsletters } from '../newsletters/newsletters.service.ts';
 import { saveArticle } from '../saved/saved.service.ts';
 import type { ReaderPreferences } from './reader.ts';
 import { SESSION_COOKIE } from './session.plugin.ts';
@@ -22,6 +23,8 @@ describeEachEngine('reader preferences on every reader page', (database) => {
   let firstSlug = '';
 
   beforeAll(async () => {
+    // As every start does: the reader prompt offers the default newsletter.
+    await ensureDefaultNewsletters(database.handle.db, { name: 'صحيفة', address: 'newsletters@news.example' }, 'Asia/Riyadh');
     server = await buildApp({ config, database: database.handle });
     // 21 articles in one section: its list has two pages.
     const saved = await saveImportedArticles(
