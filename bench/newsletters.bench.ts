@@ -2,7 +2,7 @@
 // processes through pooled SMTP to a loopback server (in its own process), the senders' peak memory, and the CPU
 // each message cost the senders and the server — the figure that still means something on a busy machine.
 // Run alone: `node --import tsx bench/newsletters.bench.ts` (BENCH_RECIPIENTS, default 100,000; BENCH_SMTP_POOL,
-// default 5; BENCH_SENDERS worker processes, default 1; BENCH_POSTGRES_URL to run on PostgreSQL instead of SQLite).
+// default 5; BENCH_SENDERS worker processes, default 1; BENCH_NEWSLETTERS_POSTGRES_URL to run on PostgreSQL instead of SQLite).
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -62,7 +62,7 @@ function peakRssMiB(pid: number): number {
 }
 
 async function benchDatabase(work: string): Promise<{ target: DatabaseTarget; url: string; drop: () => Promise<void> }> {
-  const postgres = process.env.BENCH_POSTGRES_URL;
+  const postgres = process.env.BENCH_NEWSLETTERS_POSTGRES_URL;
   if (!postgres) {
     const file = path.join(work, 'newsletters.db');
     return { target: { engine: 'sqlite', file }, url: `sqlite:${file}`, drop: async () => {} };

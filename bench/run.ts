@@ -99,8 +99,8 @@ try {
     await scaled.close();
   }
 
-  // 5. Newsletters: recipients materialized/s, messages/s to a loopback SMTP server (its own process) for
-  // BENCH_RECIPIENTS (100,000) recipients, and the sender's peak memory.
+  // 5. Newsletters: recipients materialized/s, messages/s from `sahifa worker` processes to a loopback SMTP server
+  // (its own process) for BENCH_RECIPIENTS (100,000) recipients, CPU per message, and the senders' peak memory.
   if (!skipped.has('newsletters')) figures.newsletters = await newsletterBench(work, Number(process.env.BENCH_RECIPIENTS ?? 100_000), line);
 
   // Sign-in cost: argon2id at Sahifa's parameters, and a whole password sign-in through the app.
