@@ -53,6 +53,9 @@ function ArticleCard({ card, lead = false }: { card: Card; lead?: boolean }) {
   );
 }
 
+/** "Also from" links a card shows; the story link leads to the others. */
+const ALSO_FROM_SHOWN = 4;
+
 /** The same story from other sources, one link each, named by source (by headline when the source says nothing). */
 function AlsoFromLinks({ card }: { card: Card }) {
   const { text, arabic } = usePresentation();
@@ -63,7 +66,7 @@ function AlsoFromLinks({ card }: { card: Card }) {
   return (
     <p class="also-from">
       <span>{text.alsoFrom}</span>
-      {card.alsoFrom.map((other, index) => (
+      {card.alsoFrom.slice(0, ALSO_FROM_SHOWN).map((other, index) => (
         <>
           {index > 0 ? text.listSeparator : null}
           <a href={articlePath(other.slug)} title={other.title} {...arabic}>
