@@ -119,6 +119,18 @@ export function understandingRepository(db: Executor) {
     storyRows: (articleIds: string[]) =>
       articleIds.length === 0 ? Promise.resolve([]) : db.selectFrom('article_stories').selectAll().where('article_id', 'in', articleIds).execute(),
 
+    /** The articles of these stories published inside the window, with what scoring compares. */
+    storyMembers: (storyIds: string[], from: string, to: string) =>
+      storyIds.length === 0
+        ? Promise.resolve([])
+        : db
+            .selectFrom('article_stories')
+            .select(['article_id', 'story_id', 'word_signature'])
+            .where('story_id', 'in', storyIds)
+            .where('published_at', '>=', from)
+            .where('published_at', '<=', to)
+            .execute(),
+
     entityIdsOfArticles: (articleIds: string[]) =>
       articleIds.length === 0
         ? Promise.resolve([])

@@ -14,6 +14,13 @@ export const DUPLICATE_SIMILARITY = 0.6;
 export const STORY_THRESHOLD = 0.1;
 /** Score from which an article that joins one story also brings another story it matches into it. */
 export const STORY_MERGE_THRESHOLD = 0.3;
+/**
+ * Average story score (see storyScore) an article must reach with the articles of a story published within the
+ * window around it to join that story: what stops chaining. Chosen on the labelled days (BENCHMARKS.md).
+ */
+export const STORY_AVERAGE_THRESHOLD = 0.05;
+/** Candidate stories (closest first) whose articles are compared one by one. */
+const STORIES_COMPARED = 5;
 /** Stories merge only while together they hold at most this many articles. */
 const MAX_MERGED_STORY = 40;
 /** How far apart in time two articles of one story may be published to be linked directly. */
@@ -172,6 +179,13 @@ export function storyScore(leadSimilarity: number, sharedEntities: number, entit
   return 0.6 * leadSimilarity + 0.4 * entityOverlap;
 }
 
+/** The entities of each of these articles. */
+async function entitySets(repo: UnderstandingRepository, articleIds: string[]): Promise<Map<string, Set<string>>> {
+  const sets = new Map<string, Set<string>>(articleIds.map((id) => [id, new Set()]));
+  for (const row of await repo.entityIdsOfArticles(articleIds)) sets.get(row.article_id)!.add(row.entity_id);
+  return sets;
+}
+
 async function placeInStory(
   repo: UnderstandingRepository,
   article: ArticleToStore,
@@ -191,42 +205,62 @@ async function placeInStory(
     MAX_CANDIDATES,
   );
   const candidateIds = candidates.map((candidate) => candidate.article_id);
-  const [rows, entityRows] = await Promise.all([repo.storyRows(candidateIds), repo.entityIdsOfArticles(candidateIds)]);
+  const rows = await repo.storyRows(candidateIds);
+  const entityOf = await entitySets(repo, candidateIds);
   // Entities named by many articles (ترامب, العراق) say less about the story than rare ones: weighted like IDF.
-  const articleCounts = await repo.entityArticleCounts([...new Set([...entityIds, ...entityRows.map((row) => row.entity_id)])]);
+  const articleCounts = await repo.entityArticleCounts([...new Set([...entityIds, ...[...entityOf.values()].flatMap((set) => [...set])])]);
   const weight = (id: string) => 1 / Math.log2(2 + (articleCounts.get(id) ?? 0));
-  const entitiesOf = new Map<string, Set<string>>();
-  for (const row of entityRows) {
-    const set = entitiesOf.get(row.article_id) ?? new Set();
-    set.add(row.entity_id);
-    entitiesOf.set(row.article_id, set);
-  }
+  const scoreWith = (other: { article_id: string; word_signature: string }) => {
+    const theirs = entityOf.get(other.article_id) ?? new Set<string>();
+    let shared = 0;
+    let union = 0;
+    for (const id of theirs) if (entityIds.has(id)) shared += weight(id);
+    for (const id of new Set([...theirs, ...entityIds])) union += weight(id);
+    return storyScore(termSimilarity(analysis.leadTerms, other.word_signature.split(' ')), shared, union);
+  };
 
   let duplicate: { of: string; story: string; similarity: number } | null = null;
-  /** The best score of each candidate story. */
-  const stories = new Map<string, number>();
+  /** The best score of each candidate story: how close its closest article is. */
+  const closest = new Map<string, number>();
   for (const row of rows) {
     const shingles = similarity(analysis.shingleSignature, decodeSignature(row.shingle_signature));
     if (shingles >= DUPLICATE_SIMILARITY && (!duplicate || shingles > duplicate.similarity)) {
       duplicate = { of: row.duplicate_of ?? row.article_id, story: row.story_id, similarity: shingles };
     }
-    const theirs = entitiesOf.get(row.article_id) ?? new Set<string>();
-    let shared = 0;
-    let union = 0;
-    for (const id of theirs) if (entityIds.has(id)) shared += weight(id);
-    for (const id of new Set([...theirs, ...entityIds])) union += weight(id);
-    const score = storyScore(termSimilarity(analysis.leadTerms, row.word_signature.split(' ')), shared, union);
-    if (score >= STORY_THRESHOLD && score > (stories.get(row.story_id) ?? 0)) stories.set(row.story_id, score);
+    const score = scoreWith(row);
+    if (score >= STORY_THRESHOLD && score > (closest.get(row.story_id) ?? 0)) closest.set(row.story_id, score);
   }
-  const ranked = [...stories].sort((a, b) => b[1] - a[1]);
-  const best = ranked[0] ? { story: ranked[0][0], score: ranked[0][1] } : null;
-  // An article that belongs as clearly to two stories shows they are one: the others join the best one.
-  const story = duplicate?.story ?? best?.story ?? article.id;
-  for (const [other, score] of ranked) {
-    if (other === story || score < STORY_MERGE_THRESHOLD) continue;
+  // Being close to one article of a story is how stories chain (A~B, B~C, A unrelated to C): an article joins a
+  // story only if it is also close, on average, to the story's articles of its time window (average link).
+  const shortlist = [...closest].sort((a, b) => b[1] - a[1]).slice(0, STORIES_COMPARED);
+  const members = await repo.storyMembers(
+    shortlist.map(([story]) => story),
+    new Date(time - window).toISOString(),
+    new Date(time + window).toISOString(),
+  );
+  const missing = members.map((row) => row.article_id).filter((id) => !entityOf.has(id));
+  for (const [id, set] of await entitySets(repo, missing)) entityOf.set(id, set);
+  const uncounted = new Set(missing.flatMap((id) => [...entityOf.get(id)!]).filter((id) => !articleCounts.has(id)));
+  for (const [id, count] of await repo.entityArticleCounts([...uncounted])) articleCounts.set(id, count);
+  const average = new Map<string, { total: number; count: number }>();
+  for (const member of members) {
+    if (member.article_id === article.id) continue;
+    const sum = average.get(member.story_id) ?? { total: 0, count: 0 };
+    sum.total += scoreWith(member);
+    sum.count++;
+    average.set(member.story_id, sum);
+  }
+  const joinable = shortlist
+    .map(([story, best]) => ({ story, best, average: average.has(story) ? average.get(story)!.total / average.get(story)!.count : best }))
+    .filter((candidate) => candidate.average >= STORY_AVERAGE_THRESHOLD)
+    .sort((a, b) => b.average - a.average);
+  // An article that belongs as clearly to two stories shows they are one: the others join the chosen one.
+  const story = duplicate?.story ?? joinable[0]?.story ?? article.id;
+  for (const other of joinable) {
+    if (other.story === story || other.best < STORY_MERGE_THRESHOLD) continue;
     // Merging is what lets one story swallow a season of loosely related news: only small stories merge.
-    const [mine, theirs] = await Promise.all([repo.storySize(story), repo.storySize(other)]);
-    if (mine + theirs <= MAX_MERGED_STORY) await repo.moveStory(other, story);
+    const [mine, theirs] = await Promise.all([repo.storySize(story), repo.storySize(other.story)]);
+    if (mine + theirs <= MAX_MERGED_STORY) await repo.moveStory(other.story, story);
   }
 
   await repo.insertStory({
