@@ -7,7 +7,10 @@ import { describeEachEngine } from '../../test/engines.ts';
 import { buildApp } from '../app.ts';
 import { saveImportedArticles } from '../articles/article.service.ts';
 import { loadConfig } from '../config.ts';
-import { ensureDefaultNewsletters } from '../newsletters/newsletters.service.ts';
+import { newsletterRepository } from '../newsletters/newsletter.repository.ts';
+import { DEFAULT_NEWSLETTER_SLUG, ensureDefaultNewsletters } from '../newsletters/newsletters.service.ts';
+import { newsletterSecret } from '../newsletters/secret.ts';
+import { unsubscribeToken } from '../newsletters/tokens.ts';
 import { saveArticle } from '../saved/saved.service.ts';
 import type { ReaderPreferences } from './reader.ts';
 import { SESSION_COOKIE } from './session.plugin.ts';
@@ -117,6 +120,36 @@ describeEachEngine('reader preferences on every reader page', (database) => {
     expect((await open('/for-you', cookie)).querySelector('h1')?.textContent).toBe('For you');
     expect((await open('/account', cookie)).querySelector('h1')?.textContent).toBe('My account');
     expect((await open('/newsletters', cookie)).querySelector('h1')?.textContent).toBe('Our newsletters');
+  });
+
+  it('writes the onboarding, feed settings, history and newsletter pages in English for a reader who chose it', async () => {
+    const { cookie } = await readerWith({ digits: 'latn', dateStyle: 'gregorian', language: 'en' });
+    const onboarding = await open('/onboarding', cookie);
+    expect(onboarding.querySelector('h1')?.textContent).toBe('Choose what matters to you');
+    expect(onboarding.querySelector('button[name="skip"]')?.textContent?.trim()).toBe('Skip for now');
+    const feedSettings = await open('/account/feed', cookie);
+    expect(feedSettings.querySelector('#follows-heading')?.textContent).toBe('What you follow');
+    expect(feedSettings.querySelector('form[action="/account/feed/reset"] button')?.textContent).toBe('Forget what you learned about me');
+    const history = await open('/account/history', cookie);
+    expect(history.querySelector('h1')?.textContent).toBe('Reading history');
+
+    const csrfToken = (await open('/newsletters', cookie)).querySelector('input[name="_csrf"]')!.getAttribute('value')!;
+    const signedUp = await server.inject({
+      method: 'POST',
+      url: '/newsletters/subscribe',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `_csrf=${csrfToken}&email=english.reader@example.org&newsletter=${DEFAULT_NEWSLETTER_SLUG}`,
+    });
+    expect(signedUp.statusCode).toBe(200);
+    expect(parseHTML(signedUp.body).document.querySelector('h1')?.textContent).toBe('Check your inbox');
+    expect((await open('/newsletters/confirm/any-token', cookie)).querySelector('form[action^="/newsletters/confirm/"] button')?.textContent).toBe('Confirm my subscription');
+
+    const subscriber = (await newsletterRepository(database.handle.db).findSubscriberByEmail('english.reader@example.org'))!;
+    const daily = (await newsletterRepository(database.handle.db).findNewsletterBySlug(DEFAULT_NEWSLETTER_SLUG))!;
+    const token = unsubscribeToken(await newsletterSecret(database.handle.db), subscriber.id, daily.id);
+    const unsubscribe = await open(`/unsubscribe/${token}`, cookie);
+    expect(unsubscribe.querySelector('h1')?.textContent).toBe('Unsubscribe');
+    expect(unsubscribe.querySelector('form[action^="/unsubscribe/"] button')?.textContent).toBe('Yes, unsubscribe me');
   });
 
   it('keeps each preference variant of a cached page apart, and the anonymous page unchanged', async () => {

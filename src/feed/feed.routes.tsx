@@ -217,7 +217,8 @@ export function forYouRoutes(app: FastifyInstance, deps: FeedRouteDeps) {
     if (!skip && picks.length < ONBOARDING_MINIMUM) {
       // The form again, with the reason, rather than an error page: nothing was saved.
       reply.code(400).type('text/html; charset=utf-8');
-      return onboardingPage(request, `اختر ${ONBOARDING_MINIMUM} مواضيع على الأقل، أو اضغط «تخطَّ الآن».`);
+      const { text, count } = presentationOf(request);
+      return onboardingPage(request, text.onboardingTooFew(count(ONBOARDING_MINIMUM)));
     }
     await completeOnboarding(deps.db, readerId(request), skip ? [] : picks, { skip });
     return reply.redirect('/for-you', 303);

@@ -3,7 +3,6 @@ import { articlePath, sectionPath } from '../articles/slug.ts';
 import { SaveButton } from '../saved/save-button.tsx';
 import { CsrfField } from '../web/csrf-field.tsx';
 import { type SiteChrome, Layout } from '../web/layout.tsx';
-import { formatCount } from '../web/numbers.ts';
 import type { Messages } from '../web/messages.ts';
 import { usePresentation } from '../web/presentation.tsx';
 import { PublishedDate } from '../web/published-date.tsx';
@@ -27,17 +26,9 @@ export function reasonText(reason: Reason, text: Messages): string {
   }
 }
 
-const KIND_NAMES: Record<Target['kind'], string> = {
-  section: 'قسم',
-  tag: 'وسم',
-  author: 'كاتب',
-  entity: 'موضوع',
-  source: 'مصدر',
-  article: 'مقال',
-};
-
-export function targetLabel(target: Target): string {
-  return `${KIND_NAMES[target.kind]}: ${target.name}`;
+/** "قسم: اقتصاد": what a follow or a mute is about, its kind in the reader's language. */
+export function targetLabel(target: Target, text: Messages): string {
+  return text.targetLabel(text.targetKinds[target.kind], target.name);
 }
 
 function excerpt(paragraphs: string, maxWords = 30): string {
@@ -189,10 +180,11 @@ export function ForYouPage(props: ForYouProps) {
 
 /** After sign-up: pick at least three topics to follow, or skip. */
 export function OnboardingPage(props: { site: SiteChrome; topics: Target[]; minimum: number; csrfToken: string; error: string | null }) {
+  const { text, count, arabic } = usePresentation();
   return (
-    <Layout site={props.site} title="اختر ما يهمك">
-      <h1>اختر ما يهمك</h1>
-      <p>اختر {formatCount(props.minimum)} مواضيع على الأقل لنختار لك الأخبار. يمكنك تغيير اختيارك في أي وقت.</p>
+    <Layout site={props.site} title={text.chooseWhatMatters}>
+      <h1>{text.chooseWhatMatters}</h1>
+      <p>{text.onboardingLede(count(props.minimum))}</p>
       {props.error ? (
         <p class="form-error" role="alert">
           {props.error}
@@ -201,21 +193,21 @@ export function OnboardingPage(props: { site: SiteChrome; topics: Target[]; mini
       <form method="post" action="/onboarding" class="onboarding">
         <CsrfField token={props.csrfToken} />
         <fieldset>
-          <legend>المواضيع</legend>
+          <legend>{text.topics}</legend>
           <ul class="topic-choices">
             {props.topics.map((topic) => (
               <li>
                 <label>
-                  <input type="checkbox" name="topic" value={`${topic.kind}:${topic.slug}`} /> {topic.name}
+                  <input type="checkbox" name="topic" value={`${topic.kind}:${topic.slug}`} /> <span {...arabic}>{topic.name}</span>
                 </label>
               </li>
             ))}
           </ul>
         </fieldset>
         <p class="form-actions">
-          <button type="submit">تابِع المواضيع المختارة</button>
+          <button type="submit">{text.followChosenTopics}</button>
           <button type="submit" name="skip" value="1" class="secondary">
-            تخطَّ الآن
+            {text.skipForNow}
           </button>
         </p>
       </form>
@@ -248,54 +240,56 @@ function PostButton(props: { action: string; label: string; csrfToken: string; f
 
 /** The reader's feed settings (part of the account): follows, what was hidden or lowered, the default view, resets. */
 export function FeedSettingsPage(props: FeedSettingsProps) {
+  const { text } = usePresentation();
   return (
-    <Layout site={props.site} title="إعدادات «لك»">
-      <h1>إعدادات «لك»</h1>
+    <Layout site={props.site} title={text.feedSettingsTitle}>
+      <h1>{text.feedSettingsTitle}</h1>
       <section aria-labelledby="follows-heading">
-        <h2 id="follows-heading">ما تتابعه</h2>
-        {props.follows.length === 0 ? <p>لا تتابع شيئاً بعد. <a href="/onboarding">اختر مواضيع</a>.</p> : null}
+        <h2 id="follows-heading">{text.whatYouFollow}</h2>
+        {props.follows.length === 0 ? (
+          <p>
+            {text.followNothingBefore} <a href="/onboarding">{text.chooseTopics}</a>.
+          </p>
+        ) : null}
         <ul class="settings-list">
           {props.follows.map((target) => (
             <li>
-              <span>{targetLabel(target)}</span>
-              <PostButton action="/follows/remove" label="إلغاء المتابعة" csrfToken={props.csrfToken} fields={{ kind: target.kind, slug: target.slug, next: '/account/feed' }} secondary />
+              <span>{targetLabel(target, text)}</span>
+              <PostButton action="/follows/remove" label={text.unfollow} csrfToken={props.csrfToken} fields={{ kind: target.kind, slug: target.slug, next: '/account/feed' }} secondary />
             </li>
           ))}
         </ul>
       </section>
       <section aria-labelledby="mutes-heading">
-        <h2 id="mutes-heading">ما أخفيته أو طلبت أقل منه</h2>
-        {props.mutes.length === 0 ? <p>لم تخفِ شيئاً.</p> : null}
+        <h2 id="mutes-heading">{text.whatYouHid}</h2>
+        {props.mutes.length === 0 ? <p>{text.nothingHidden}</p> : null}
         <ul class="settings-list">
           {props.mutes.map(({ target, mode }) => (
             <li>
               <span>
-                {mode === 'hide' ? 'مخفي' : 'أقل'} — {targetLabel(target)}
+                {mode === 'hide' ? text.hiddenMark : text.fewerMark} — {targetLabel(target, text)}
               </span>
-              <PostButton action="/for-you/unmute" label="تراجع" csrfToken={props.csrfToken} fields={{ kind: target.kind, slug: target.slug }} secondary />
+              <PostButton action="/for-you/unmute" label={text.undo} csrfToken={props.csrfToken} fields={{ kind: target.kind, slug: target.slug }} secondary />
             </li>
           ))}
         </ul>
       </section>
       <section aria-labelledby="view-heading">
-        <h2 id="view-heading">العرض الافتراضي</h2>
-        <p>{props.view === 'latest' ? 'تفتح «لك» على الأحدث أولاً، دون تخصيص.' : 'تفتح «لك» على الأخبار المختارة لك.'}</p>
+        <h2 id="view-heading">{text.defaultView}</h2>
+        <p>{props.view === 'latest' ? text.opensOnLatest : text.opensOnPicked}</p>
         <PostButton
           action="/account/feed/view"
-          label={props.view === 'latest' ? 'اعرض المختارة لي' : 'اعرض الأحدث دون تخصيص'}
+          label={props.view === 'latest' ? text.showPicked : text.showLatest}
           csrfToken={props.csrfToken}
           fields={{ view: props.view === 'latest' ? 'for-you' : 'latest' }}
         />
       </section>
       <section aria-labelledby="learned-heading">
-        <h2 id="learned-heading">ما تعلّمناه من قراءتك</h2>
+        <h2 id="learned-heading">{text.learnedHeading}</h2>
+        <p>{text.learnedExplanation(props.learnedSince !== null)}</p>
+        <PostButton action="/account/feed/reset" label={text.forgetLearning} csrfToken={props.csrfToken} />
         <p>
-          نتعلم اهتماماتك مما تقرأ وتحفظ. {props.learnedSince ? 'أعدت ضبط ذلك من قبل؛ ' : ''}يمكنك أن تطلب نسيان ما تعلّمناه دون حذف سجل القراءة
-          أو المتابعات.
-        </p>
-        <PostButton action="/account/feed/reset" label="انسَ ما تعلّمته عني" csrfToken={props.csrfToken} />
-        <p>
-          <a href="/account/history">سجل القراءة</a> · <a href="/saved">المحفوظات</a>
+          <a href="/account/history">{text.readingHistory}</a> · <a href="/saved">{text.savedArticles}</a>
         </p>
       </section>
     </Layout>
@@ -308,23 +302,32 @@ export function HistoryPage(props: {
   csrfToken: string;
   items: { slug: string; title: string; section_name: string | null; last_read_at: string }[];
 }) {
+  const { text, arabic } = usePresentation();
   return (
-    <Layout site={props.site} title="سجل القراءة">
-      <h1>سجل القراءة</h1>
-      <p>نحفظ ما تقرؤه وأنت مسجّل الدخول لنختار لك الأخبار ولا نعيد عرض ما قرأته. لا نحفظ للزوار إلا أعداد القراءات.</p>
+    <Layout site={props.site} title={text.readingHistory}>
+      <h1>{text.readingHistory}</h1>
+      <p>{text.historyExplanation}</p>
       {props.items.length === 0 ? (
-        <p>سجلك فارغ.</p>
+        <p>{text.historyEmpty}</p>
       ) : (
         <>
           <ol class="history">
             {props.items.map((item) => (
               <li>
-                <a href={articlePath(item.slug)}>{item.title}</a>
-                {item.section_name ? <span class="muted"> — {item.section_name}</span> : null} <PublishedDate iso={item.last_read_at} />
+                <a href={articlePath(item.slug)} {...arabic}>
+                  {item.title}
+                </a>
+                {item.section_name ? (
+                  <span class="muted">
+                    {' — '}
+                    <span {...arabic}>{item.section_name}</span>
+                  </span>
+                ) : null}{' '}
+                <PublishedDate iso={item.last_read_at} />
               </li>
             ))}
           </ol>
-          <PostButton action="/account/history/clear" label="امسح سجل القراءة كله" csrfToken={props.csrfToken} />
+          <PostButton action="/account/history/clear" label={text.clearHistory} csrfToken={props.csrfToken} />
         </>
       )}
     </Layout>

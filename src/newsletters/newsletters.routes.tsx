@@ -99,7 +99,8 @@ export function newsletterRoutes(app: FastifyInstance, deps: NewsletterRouteDeps
       await requestSubscription(await withSecret(), { email: body.email, newsletters: chosen });
     } catch (error) {
       if (!isSahifaError(error, 'INVALID_INPUT')) throw error;
-      const message = error.message.startsWith('email') ? 'اكتب عنوان بريد إلكتروني صحيحًا، مثل name@example.com.' : 'اختر نشرة واحدة على الأقل.';
+      const { text } = presentationOf(request);
+      const message = error.message.startsWith('email') ? text.invalidEmail : text.chooseOneNewsletter;
       return listPage(request, reply, 400, { error: message, email: body.email, chosen });
     }
     return html(reply, 200, <CheckInboxPage site={await site()} />);

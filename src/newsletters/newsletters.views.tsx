@@ -176,52 +176,58 @@ function NewsletterSummary({ newsletter }: { newsletter: NewsletterRow }) {
 
 /** After a signup: the same page whether or not the address was known (it reveals nothing about it). */
 export function CheckInboxPage({ site }: { site: SiteChrome }) {
+  const { text } = usePresentation();
   return (
-    <Page site={site} title="تحقق من بريدك">
-      <h1>تحقق من بريدك</h1>
-      <p>أرسلنا رسالة إلى العنوان الذي كتبته، فيها رابط لتأكيد الاشتراك. افتحها واضغط الرابط ليبدأ وصول النشرات.</p>
-      <p class="fine-print">لم تصلك الرسالة؟ انظر في مجلد الرسائل غير المرغوبة، أو <a href="/newsletters">أعد المحاولة</a>.</p>
+    <Page site={site} title={text.checkYourInbox}>
+      <h1>{text.checkYourInbox}</h1>
+      <p>{text.checkInboxText}</p>
+      <p class="fine-print">
+        {text.noMessageBefore}
+        <a href="/newsletters">{text.tryAgain}</a>.
+      </p>
     </Page>
   );
 }
 
 /** The confirmation link opens a page with a button: mail scanners that open links must not confirm for anyone. */
 export function ConfirmPage({ site, token, csrfToken }: { site: SiteChrome; token: string; csrfToken: string }) {
+  const { text } = usePresentation();
   return (
-    <Page site={site} title="تأكيد الاشتراك">
-      <h1>تأكيد الاشتراك</h1>
-      <p>اضغط الزر لتأكيد اشتراكك. يعمل هذا الرابط مرة واحدة.</p>
+    <Page site={site} title={text.confirmSubscription}>
+      <h1>{text.confirmSubscription}</h1>
+      <p>{text.confirmText}</p>
       <form method="post" action={`/newsletters/confirm/${encodeURIComponent(token)}`}>
         <CsrfField token={csrfToken} />
-        <button type="submit">أكّد اشتراكي</button>
+        <button type="submit">{text.confirmButton}</button>
       </form>
     </Page>
   );
 }
 
 export function ConfirmedPage({ site, newsletters }: { site: SiteChrome; newsletters: NewsletterRow[] }) {
+  const { text } = usePresentation();
   return (
-    <Page site={site} title="تم تأكيد اشتراكك">
-      <h1>تم تأكيد اشتراكك</h1>
-      <p>ستصلك من الآن: {newsletters.map((newsletter) => `«${newsletter.name}»`).join('، ')}.</p>
+    <Page site={site} title={text.subscriptionConfirmed}>
+      <h1>{text.subscriptionConfirmed}</h1>
       <p>
-        <a href="/">عُد إلى الصفحة الرئيسية</a>
+        {text.fromNowYouGet}
+        {newsletters.map((newsletter) => text.quoted(newsletter.name)).join(text.listSeparator)}.
+      </p>
+      <p>
+        <a href="/">{text.returnHome}</a>
       </p>
     </Page>
   );
 }
 
 export function LinkInvalidPage({ site, what }: { site: SiteChrome; what: 'confirm' | 'unsubscribe' }) {
+  const { text } = usePresentation();
   return (
-    <Page site={site} title="الرابط غير صالح">
-      <h1>الرابط غير صالح</h1>
+    <Page site={site} title={text.invalidLink}>
+      <h1>{text.invalidLink}</h1>
+      <p>{what === 'confirm' ? text.invalidConfirmLink : text.invalidUnsubscribeLink}</p>
       <p>
-        {what === 'confirm'
-          ? 'رابط التأكيد هذا مستخدم من قبل أو انتهت مدته أو غير مكتمل. إن لم يكن اشتراكك مؤكدًا فاطلبه من جديد.'
-          : 'رابط إلغاء الاشتراك هذا غير مكتمل. انسخه كاملًا من الرسالة، أو أدر اشتراكاتك من صفحة النشرات.'}
-      </p>
-      <p>
-        <a href="/newsletters">صفحة النشرات</a>
+        <a href="/newsletters">{text.newslettersPage}</a>
       </p>
     </Page>
   );
@@ -234,26 +240,32 @@ export function maskEmail(email: string): string {
 }
 
 export function UnsubscribePage({ site, newsletter, email, token, done }: { site: SiteChrome; newsletter: NewsletterRow; email: string; token: string; done: boolean }) {
+  const { text } = usePresentation();
   return (
-    <Page site={site} title={done ? 'أُلغي اشتراكك' : 'إلغاء الاشتراك'}>
+    <Page site={site} title={done ? text.unsubscribed : text.unsubscribeTitle}>
       {done ? (
         <>
-          <h1>أُلغي اشتراكك</h1>
+          <h1>{text.unsubscribed}</h1>
           <p>
-            لن تصل «{newsletter.name}» بعد الآن إلى <bdi dir="ltr">{maskEmail(email)}</bdi>.
+            {text.noLongerSentBefore(newsletter.name)}
+            <bdi dir="ltr">{maskEmail(email)}</bdi>
+            {text.noLongerSentAfter}
           </p>
           <p>
-            غيّرت رأيك؟ <a href="/newsletters">اشترك من جديد</a>.
+            {text.changedYourMind}
+            <a href="/newsletters">{text.subscribeAgain}</a>.
           </p>
         </>
       ) : (
         <>
-          <h1>إلغاء الاشتراك</h1>
+          <h1>{text.unsubscribeTitle}</h1>
           <p>
-            هل تريد أن تتوقف «{newsletter.name}» عن الوصول إلى <bdi dir="ltr">{maskEmail(email)}</bdi>؟
+            {text.stopSendingBefore(newsletter.name)}
+            <bdi dir="ltr">{maskEmail(email)}</bdi>
+            {text.stopSendingAfter}
           </p>
           <form method="post" action={`/unsubscribe/${encodeURIComponent(token)}`}>
-            <button type="submit">نعم، ألغِ اشتراكي</button>
+            <button type="submit">{text.yesUnsubscribe}</button>
           </form>
         </>
       )}
