@@ -22,6 +22,7 @@ import {
   SignUpPage,
 } from './accounts.views.tsx';
 import { normalizeEmail } from './email-address.ts';
+import { describePasswordProblem } from './password.ts';
 import { requireReader } from './guards.ts';
 import { databaseRateLimitStore } from './rate-limit.store.ts';
 import { signIn, signOut } from './session.plugin.ts';
@@ -106,7 +107,7 @@ export async function accountsRoutes(app: FastifyInstance, deps: AccountsRoutesD
       return page(reply, <SignUpPage site={await site()} csrfToken={request.csrfToken()} problem="عنوان البريد غير صالح." values={body} />, 422);
     }
     const problem = await accounts.signUp(body);
-    if (problem) return page(reply, <SignUpPage site={await site()} csrfToken={request.csrfToken()} problem={problem} values={body} />, 422);
+    if (problem) return page(reply, <SignUpPage site={await site()} csrfToken={request.csrfToken()} problem={describePasswordProblem(problem, presentationOf(request))} values={body} />, 422);
     return page(reply, <CheckEmailPage site={await site()} email={normalizeEmail(body.email)!} why="signup" />);
   });
 
@@ -175,7 +176,7 @@ export async function accountsRoutes(app: FastifyInstance, deps: AccountsRoutesD
     const outcome = await accounts.resetPassword(token, password);
     if (!outcome) return page(reply, <LinkExpiredPage site={await site()} />, 410);
     if ('problem' in outcome) {
-      return page(reply, <NewPasswordPage site={await site()} csrfToken={request.csrfToken()} action={`/account/reset/${token}`} problem={outcome.problem} />, 422);
+      return page(reply, <NewPasswordPage site={await site()} csrfToken={request.csrfToken()} action={`/account/reset/${token}`} problem={describePasswordProblem(outcome.problem, presentationOf(request))} />, 422);
     }
     await signIn(request, reply, sessions, outcome.userId, config);
     return reply.redirect('/account?notice=password', 303);

@@ -6,7 +6,7 @@ import type { Mailer } from '../mail/mailer.ts';
 import { accountEmails } from './account-emails.tsx';
 import { accountsRepository } from './accounts.repository.ts';
 import { normalizeEmail } from './email-address.ts';
-import { hashPassword, passwordProblem, verifyAgainstDecoy, verifyPassword } from './password.ts';
+import { hashPassword, type PasswordProblem, passwordProblem, verifyAgainstDecoy, verifyPassword } from './password.ts';
 import type { PersonalDataSource } from './personal-data.ts';
 import type { ReaderPreferences } from './reader.ts';
 import { hashToken, newToken, type SessionService } from './session.service.ts';
@@ -76,7 +76,7 @@ export function accountsService(deps: AccountsDeps) {
      * Creates an unverified account and emails the verification link; for an address that already has an
      * account, emails that instead. Returns a password problem to show, or null (same either way).
      */
-    async signUp(input: { email: string; password: string; displayName: string }): Promise<string | null> {
+    async signUp(input: { email: string; password: string; displayName: string }): Promise<PasswordProblem | null> {
       const email = emailOrThrow(input.email);
       const displayName = normalizeDisplayName(input.displayName);
       const problem = passwordProblem(input.password, [email, displayName ?? '']);
@@ -159,7 +159,7 @@ export function accountsService(deps: AccountsDeps) {
      * Sets a new password with a reset link: every session ends and every other reset link is spent. Returns the
      * user, a password problem to show (the link stays usable), or null for a spent or expired link.
      */
-    async resetPassword(token: string, password: string): Promise<{ userId: string } | { problem: string } | null> {
+    async resetPassword(token: string, password: string): Promise<{ userId: string } | { problem: PasswordProblem } | null> {
       const problem = passwordProblem(password, []);
       if (problem) return { problem };
       const passwordHash = await hashPassword(password);

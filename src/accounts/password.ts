@@ -1,6 +1,6 @@
 import { hash, verify } from '@node-rs/argon2';
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import { formatCount } from '../web/numbers.ts';
+import type { Presentation } from '../web/presentation.tsx';
 import * as arabic from '@zxcvbn-ts/language-ar';
 import * as common from '@zxcvbn-ts/language-common';
 import * as english from '@zxcvbn-ts/language-en';
@@ -25,7 +25,7 @@ function strengthChecker(): ZxcvbnFactory {
   strength ??= new ZxcvbnFactory({
     dictionary: { ...common.dictionary, ...english.dictionary, ...arabic.dictionary },
     graphs: common.adjacencyGraphs,
-    translations: arabic.translations,
+    // No translations: warnings come back as their keys, written later in the reader's language.
   });
   return strength;
 }
@@ -48,16 +48,28 @@ export async function verifyAgainstDecoy(password: string): Promise<false> {
   return false;
 }
 
+type WarningKey = keyof typeof english.translations.warnings;
+
+/** Why a new password is refused: too short or long, or guessable (with zxcvbn's warning key, when it has one). */
+export type PasswordProblem = { kind: 'short' } | { kind: 'long' } | { kind: 'guessable'; warning: WarningKey | null };
+
 /**
- * Why a new password is refused, in Arabic, or null when it is fine: too short or long, or guessable (common
- * passwords, words, Arabic and English names, keyboard runs, the reader's own email or name).
+ * Why a new password is refused, or null when it is fine: too short or long, or guessable (common passwords,
+ * words, Arabic and English names, keyboard runs, the reader's own email or name).
  */
-export function passwordProblem(password: string, personal: string[]): string | null {
+export function passwordProblem(password: string, personal: string[]): PasswordProblem | null {
   const length = [...password.normalize('NFC')].length;
-  if (length < PASSWORD_MIN_LENGTH) return `كلمة المرور قصيرة: اجعلها ${formatCount(PASSWORD_MIN_LENGTH)} أحرف على الأقل.`;
-  if (length > PASSWORD_MAX_LENGTH) return `كلمة المرور أطول من ${formatCount(PASSWORD_MAX_LENGTH)} حرفاً.`;
+  if (length < PASSWORD_MIN_LENGTH) return { kind: 'short' };
+  if (length > PASSWORD_MAX_LENGTH) return { kind: 'long' };
   const result = strengthChecker().check(password, personal.flatMap((value) => [value, ...value.split(/[@.\s]+/)]).filter(Boolean));
   if (result.score >= MIN_SCORE) return null;
-  const warning = result.feedback.warning ? `${result.feedback.warning} ` : '';
-  return `كلمة المرور سهلة التخمين. ${warning}جرّب عبارة من عدة كلمات لا يعرفها غيرك.`;
+  return { kind: 'guessable', warning: (result.feedback.warning as WarningKey | null) || null };
+}
+
+/** The problem as a sentence in the reader's language and digits. */
+export function describePasswordProblem(problem: PasswordProblem, { lang, text, count }: Presentation): string {
+  if (problem.kind === 'short') return text.passwordTooShort(count(PASSWORD_MIN_LENGTH));
+  if (problem.kind === 'long') return text.passwordTooLong(count(PASSWORD_MAX_LENGTH));
+  const warning = problem.warning ? (lang === 'ar' ? arabic : english).translations.warnings[problem.warning] : '';
+  return text.passwordGuessable(warning ? `${warning} ` : '');
 }

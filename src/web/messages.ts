@@ -243,6 +243,11 @@ const ar = {
   stopSendingBefore: (newsletter: string) => `هل تريد أن تتوقف «${newsletter}» عن الوصول إلى `,
   stopSendingAfter: '؟',
   yesUnsubscribe: 'نعم، ألغِ اشتراكي',
+
+  passwordTooShort: (minimum: string) => `كلمة المرور قصيرة: اجعلها ${minimum} أحرف على الأقل.`,
+  passwordTooLong: (maximum: string) => `كلمة المرور أطول من ${maximum} حرفاً.`,
+  /** `warning`: what makes it guessable, as a sentence ending in a space, or ''. */
+  passwordGuessable: (warning: string) => `كلمة المرور سهلة التخمين. ${warning}جرّب عبارة من عدة كلمات لا يعرفها غيرك.`,
 };
 
 export type Messages = typeof ar;
@@ -486,6 +491,10 @@ const en: Messages = {
   stopSendingBefore: (newsletter) => `Stop sending “${newsletter}” to `,
   stopSendingAfter: '?',
   yesUnsubscribe: 'Yes, unsubscribe me',
+
+  passwordTooShort: (minimum) => `The password is too short: make it at least ${minimum} characters.`,
+  passwordTooLong: (maximum) => `The password is longer than ${maximum} characters.`,
+  passwordGuessable: (warning) => `The password is easy to guess. ${warning}Try a phrase of several words nobody else knows.`,
 };
 
 export const MESSAGES: Record<'ar' | 'en', Messages> = { ar, en };
