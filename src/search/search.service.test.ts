@@ -121,9 +121,11 @@ describeEachEngine('searchArticles', (database) => {
   it('comes out of the tokenizer migration with every published article indexed, and no draft', async () => {
     const { db } = database.handle;
     await saveImportedArticle(db, buildArticle({ title: 'معرض الخط العربي يفتح أبوابه' }), new Date(), 'draft');
-    const before = await titles('الزيتون');
+    // Equally relevant matches may come back in another order: the rebuild gives articles new search rowids.
+    const before = (await titles('الزيتون')).sort();
+    expect(before).toHaveLength(2);
     await rebuildWithAsciiTokens(db);
-    expect(await titles('الزيتون')).toEqual(before);
+    expect((await titles('الزيتون')).sort()).toEqual(before);
     expect(await titles('قافلة')).toEqual(['قافلة الإغاثة تعبر الحدود']);
     expect(await titles('الخط')).toEqual([]);
   });
