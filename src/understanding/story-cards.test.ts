@@ -7,6 +7,7 @@ import { saveImportedArticle } from '../articles/article.service.ts';
 import { loadConfig } from '../config.ts';
 import { collapseStories, type StoryMap } from './story-cards.ts';
 import { understandImported } from './understanding.service.ts';
+import { bridge, bridgeElsewhere } from '../../test/bridge-story.ts';
 
 const item = (id: string) => ({ id, slug: `slug-${id}`, title: `عنوان ${id}` });
 
@@ -34,15 +35,6 @@ describe('collapseStories', () => {
   });
 });
 
-// Our own text: one event reported by three sources (the first twice, from two feeds), and an unrelated article.
-const bridge = [
-  'افتتح محافظ نينوى عادل النعيمي الجسر العتيق في الموصل بعد إعادة بنائه، بحضور ممثلين عن الأمم المتحدة.',
-  'وقال النعيمي في كلمة خلال الافتتاح إن «الجسر يعيد وصل ضفتي المدينة بعد سنوات من الانقطاع».',
-];
-const bridgeElsewhere = [
-  'عاد الجسر العتيق في الموصل إلى الخدمة بعد إعادة بنائه، في حفل حضره محافظ نينوى عادل النعيمي.',
-  'وأشار النعيمي إلى أن الجسر بني بتمويل من الأمم المتحدة وأن العمل فيه استمر عامين.',
-];
 
 describeEachEngine('one card per story on the home and section pages', (database) => {
   const app = () => buildApp({ config: loadConfig({ SITE_URL: 'https://news.example' }), database: database.handle });

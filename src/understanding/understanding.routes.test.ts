@@ -8,18 +8,10 @@ import { saveImportedArticle } from '../articles/article.service.ts';
 import { loadConfig } from '../config.ts';
 import { importFiles } from '../ingest/import.service.ts';
 import { understandImported } from './understanding.service.ts';
+import { bridge, bridgeElsewhere } from '../../test/bridge-story.ts';
 
 const seedPath = path.resolve(import.meta.dirname, '../../../shared/seeds/000_1cf7490bba804225.txt');
 
-// Our own text: one event reported by two sources, the first also arriving from a second feed.
-const bridge = [
-  'افتتح محافظ نينوى عادل النعيمي الجسر العتيق في الموصل بعد إعادة بنائه، بحضور ممثلين عن الأمم المتحدة.',
-  'وقال النعيمي في كلمة خلال الافتتاح إن «الجسر يعيد وصل ضفتي المدينة بعد سنوات من الانقطاع».',
-];
-const bridgeElsewhere = [
-  'عاد الجسر العتيق في الموصل إلى الخدمة بعد إعادة بنائه، في حفل حضره محافظ نينوى عادل النعيمي.',
-  'وأشار النعيمي إلى أن الجسر بني بتمويل من الأمم المتحدة وأن العمل فيه استمر عامين.',
-];
 
 describeEachEngine('entity and story pages, and the article page’s understanding', (database) => {
   const app = () => buildApp({ config: loadConfig({ SITE_URL: 'https://news.example' }), database: database.handle });
