@@ -119,7 +119,8 @@ async function storeArticles(
     byHash.set(row.content_hash, row);
   };
   known.forEach(remember);
-  const slugs = await slugChooser(repo, articles.map((article) => slugify(article.title)));
+  const titleSlugs = articles.map((article) => slugify(article.title));
+  const slugs = await slugChooser(repo, titleSlugs);
   const names = await namedRows(repo, articles);
   const sectionIds = new Map<string, string>();
   const toIndex: IndexableArticle[] = [];
@@ -163,7 +164,7 @@ async function storeArticles(
     } else {
       stored = {
         id: randomUUID(),
-        slug: await slugs.choose(slugify(article.title)),
+        slug: await slugs.choose(titleSlugs[position]!),
         title: article.title,
         content_hash: hash,
         published_at: article.publishedAt ?? timestamp,
