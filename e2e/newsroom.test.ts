@@ -11,7 +11,8 @@ import { SESSION_COOKIE } from '../src/accounts/session.plugin.ts';
 import { sessionService } from '../src/accounts/session.service.ts';
 import { loadConfig } from '../src/config.ts';
 import { type DatabaseHandle, openDatabase } from '../src/db/database.ts';
-import { DEFAULT_TIME_ZONE, utcToZonedTime } from '../src/newsroom/site-settings.service.ts';
+import { utcToZonedTime } from '../src/newsroom/site-settings.service.ts';
+import { DEFAULT_TIME_ZONE } from '../src/web/site-time-zone.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const repoRoot = path.resolve(import.meta.dirname, '..');

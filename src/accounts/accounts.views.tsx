@@ -5,6 +5,7 @@ import { Layout, type SiteChrome } from '../web/layout.tsx';
 import { formatCount } from '../web/numbers.ts';
 import type { Messages } from '../web/messages.ts';
 import { usePresentation } from '../web/presentation.tsx';
+import { Moment } from '../web/published-date.tsx';
 import { PASSWORD_MIN_LENGTH } from './password.ts';
 
 interface PageProps {
@@ -211,7 +212,7 @@ export function ProfilePage({
   currentSessionId,
   notice,
 }: PageProps & { user: UserRow; sessions: SessionView[]; currentSessionId: string; notice?: string | null }) {
-  const { dateTime, text } = usePresentation();
+  const { text } = usePresentation();
   return (
     <AccountPage site={site} title={text.myAccount}>
       {notice ? (
@@ -273,7 +274,7 @@ export function ProfilePage({
                 {session.id === currentSessionId ? <strong>{text.thisDevice}</strong> : null}
               </span>
               <span class="meta">
-                {text.lastSeen} {dateTime(session.last_seen_at)}
+                {text.lastSeen} <Moment iso={session.last_seen_at} />
                 {session.ip ? (
                   <>
                     {text.comma} <bdi dir="ltr">{session.ip}</bdi>

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { Database } from '../db/schema.ts';
 import { notFound } from '../lib/errors.ts';
 import { Layout, renderDocument, type SiteChrome } from '../web/layout.tsx';
-import { presentationOf, usePresentation } from '../web/presentation.tsx';
+import { presentationOf } from '../web/presentation.tsx';
+import { Moment } from '../web/published-date.tsx';
 import { listOutbox, type OutboxSummary, readOutboxMessage } from './outbox.ts';
 import { loadSiteChrome } from '../web/site-chrome.ts';
 
@@ -59,7 +60,6 @@ export function outboxRoutes(
 }
 
 function OutboxPage({ site, messages, mailerKind }: { site: SiteChrome; messages: OutboxSummary[]; mailerKind: 'smtp' | 'outbox' }) {
-  const { dateTime } = usePresentation();
   return (
     <Layout site={site} title="صندوق البريد الصادر">
       <h1>صندوق البريد الصادر</h1>
@@ -82,7 +82,7 @@ function OutboxPage({ site, messages, mailerKind }: { site: SiteChrome; messages
             {messages.map((message) => (
               <tr>
                 <td>
-                  <time datetime={message.sentAt}>{dateTime(message.sentAt)}</time>
+                  <Moment iso={message.sentAt} />
                 </td>
                 <td dir="ltr">{message.to.join(', ')}</td>
                 <td>
@@ -99,7 +99,6 @@ function OutboxPage({ site, messages, mailerKind }: { site: SiteChrome; messages
 
 function OutboxMessagePage({ site, message }: { site: SiteChrome; message: OutboxSummary }) {
   const links = [...new Set(message.text.match(/https?:\/\/[^\s<>"]+/g) ?? [])];
-  const { dateTime } = usePresentation();
   return (
     <Layout site={site} title={message.subject}>
       <p>
@@ -113,7 +112,7 @@ function OutboxMessagePage({ site, message }: { site: SiteChrome; message: Outbo
         <dd dir="ltr">{message.to.join(', ')}</dd>
         <dt>الوقت</dt>
         <dd>
-          <time datetime={message.sentAt}>{dateTime(message.sentAt)}</time>
+          <Moment iso={message.sentAt} />
         </dd>
         <dt>المعرّف</dt>
         <dd dir="ltr">{message.messageId}</dd>

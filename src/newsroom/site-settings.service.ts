@@ -3,10 +3,9 @@ import { z } from 'zod';
 import { pageCacheRepository } from '../articles/page-cache.repository.ts';
 import type { Database } from '../db/schema.ts';
 import { invalidFields } from '../lib/errors.ts';
+import { DEFAULT_TIME_ZONE } from '../web/site-time-zone.ts';
 import { type Actor, audit } from './article-editing.service.ts';
 
-/** The time zone editors schedule in until an admin chooses another. */
-export const DEFAULT_TIME_ZONE = 'Asia/Riyadh';
 
 export interface SiteSettings {
   siteName: string;
@@ -58,12 +57,14 @@ export interface SiteLogo {
   height: number;
 }
 
-/** What readers see of the settings: on every page, in feeds, in emails and in structured data. */
+/** What readers see of the settings: on every page, in feeds, in emails and in structured data, and the zone of their dates. */
 export interface SiteIdentity {
   siteName: string;
   description: string;
   footerText: string;
   logo: SiteLogo | null;
+  /** Readers' dates fall on this zone's calendar days. */
+  timeZone: string;
 }
 
 /**
@@ -80,6 +81,7 @@ export async function getSiteIdentity(db: Kysely<Database>, defaults: { siteName
     description: settings.description,
     footerText: settings.footerText,
     logo: logo ? { mediaId: logo.id, width: logo.width, height: logo.height } : null,
+    timeZone: settings.timeZone,
   };
 }
 

@@ -3,7 +3,7 @@ import { render } from 'preact-render-to-string';
 import { sectionPath } from '../articles/slug.ts';
 import type { SiteLogo } from '../newsroom/site-settings.service.ts';
 import { CsrfField } from './csrf-field.tsx';
-import { type Presentation, PresentationContext, usePresentation } from './presentation.tsx';
+import { type Presentation, PresentationContext, presentationFor, usePresentation } from './presentation.tsx';
 import { ReaderSlot } from './reader-slot.tsx';
 
 export interface SiteChrome {
@@ -14,6 +14,8 @@ export interface SiteChrome {
   description?: string;
   footerText?: string;
   logo?: SiteLogo | null;
+  /** The site's time zone; the page's dates fall on its calendar days (the default zone when absent). */
+  timeZone?: string;
 }
 
 interface LayoutProps {
@@ -26,8 +28,24 @@ interface LayoutProps {
   children: ComponentChildren;
 }
 
-/** Every reader page: the document in the reader's language (RTL Arabic by default), header with sections, the reader prompt, footer. */
+/**
+ * Every reader page: the document in the reader's language (RTL Arabic by default), header with sections, the
+ * reader prompt, footer. Its dates are written in the site's time zone: the page's components read the zone from
+ * the presentation this provides, whichever route rendered them.
+ */
 export function Layout({ site, title, description, head, currentSection, children }: LayoutProps) {
+  const presentation = usePresentation();
+  const zoned = site.timeZone ? presentationFor(presentation.preferences, site.timeZone) : presentation;
+  return (
+    <PresentationContext.Provider value={zoned}>
+      <Document site={site} title={title} description={description} head={head} currentSection={currentSection}>
+        {children}
+      </Document>
+    </PresentationContext.Provider>
+  );
+}
+
+function Document({ site, title, description, head, currentSection, children }: LayoutProps) {
   const { lang, dir, text, arabic } = usePresentation();
   return (
     <html lang={lang} dir={dir}>

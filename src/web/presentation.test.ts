@@ -11,8 +11,20 @@ describe('presentation: dates and numbers in the reader’s digits, calendars an
     expect(defaults.variant).toBe('');
   });
 
-  it('takes the day in UTC, whatever the server time zone', () => {
-    expect(defaults.gregorian('2026-11-25T23:59:59.000Z')).toBe('٢٥ نوفمبر ٢٠٢٦ م');
+  it('takes the day in the site’s zone (Asia/Riyadh until an admin sets another), whatever the server’s zone', () => {
+    expect(defaults.timeZone).toBe('Asia/Riyadh');
+    expect(defaults.gregorian('2026-11-25T20:59:59.000Z')).toBe('٢٥ نوفمبر ٢٠٢٦ م');
+    expect(defaults.gregorian('2026-11-25T21:00:00.000Z')).toBe('٢٦ نوفمبر ٢٠٢٦ م');
+    const casablanca = presentationFor(undefined, 'Africa/Casablanca');
+    expect(casablanca.gregorian('2026-11-25T22:30:00.000Z')).toBe('٢٥ نوفمبر ٢٠٢٦ م');
+    expect(casablanca.hijri('2026-11-25T22:30:00.000Z')).toBe('١٥ جمادى الآخرة ١٤٤٨ هـ');
+    expect(defaults.hijri('2026-11-25T22:30:00.000Z')).toBe('١٦ جمادى الآخرة ١٤٤٨ هـ');
+    expect(presentationFor(undefined, 'Africa/Casablanca')).toBe(casablanca);
+  });
+
+  it('writes a moment with its time in the zone and names the zone', () => {
+    expect(defaults.dateTime('2026-11-25T22:30:00.000Z')).toBe('٢٦ نوفمبر ٢٠٢٦ في ١:٣٠ ص غرينتش+٣');
+    expect(presentationFor({ digits: 'latn', dateStyle: 'both', language: 'en' }, 'UTC').dateTime('2026-11-25T22:30:00.000Z')).toBe('25 November 2026 at 22:30 UTC');
   });
 
   it('writes counts without grouping separators', () => {

@@ -16,3 +16,9 @@ export function PublishedDate({ iso }: { iso: string }) {
     </time>
   );
 }
+
+/** A moment (when a message was sent, a device last seen) with its time, in the site's zone, which it names. */
+export function Moment({ iso }: { iso: string }) {
+  const { dateTime } = usePresentation();
+  return <time datetime={iso}>{dateTime(iso)}</time>;
+}

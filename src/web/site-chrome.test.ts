@@ -88,4 +88,25 @@ describeEachEngine('public pages follow the site settings', (database) => {
     await accounts.requestMagicLink('nobody@example.com');
     expect(sent[0]?.subject).toBe('لا حساب بهذا البريد في صحيفة الغد');
   });
+
+  it('dates articles on the calendar day of the site’s time zone, Gregorian and Hijri, on cached pages and cards', async () => {
+    const late = await saveImportedArticle(database.handle.db, buildArticle({ publishedAt: '2026-11-25T22:30:00.000Z' }), new Date());
+    const settings = { siteName: 'صحيفة الغد', description: '', footerText: '', logoMediaId: '' };
+    const articleUrl = `/article/${encodeURIComponent(late.slug)}`;
+    // The article's own date on its page, its card's date on the home page.
+    const dateOn = async (url: string) => {
+      const document = await page(url);
+      const time = url === '/' ? document.querySelector(`a[href="${articleUrl}"]`)?.closest('.card')?.querySelector('time') : document.querySelector('time.published');
+      return [time?.querySelector('.gregorian')?.textContent, time?.querySelector('.hijri')?.textContent];
+    };
+
+    await saveSettings(database.handle.db, { ...settings, timeZone: 'Asia/Riyadh' }, admin);
+    expect(await dateOn(articleUrl)).toEqual(['٢٦ نوفمبر ٢٠٢٦ م', '١٦ جمادى الآخرة ١٤٤٨ هـ']);
+    expect(await dateOn('/')).toEqual(['٢٦ نوفمبر ٢٠٢٦ م', '١٦ جمادى الآخرة ١٤٤٨ هـ']);
+
+    // The pages just cached in Riyadh's days are retired by the change.
+    await saveSettings(database.handle.db, { ...settings, timeZone: 'Africa/Casablanca' }, admin);
+    expect(await dateOn(articleUrl)).toEqual(['٢٥ نوفمبر ٢٠٢٦ م', '١٥ جمادى الآخرة ١٤٤٨ هـ']);
+    expect(await dateOn('/')).toEqual(['٢٥ نوفمبر ٢٠٢٦ م', '١٥ جمادى الآخرة ١٤٤٨ هـ']);
+  });
 });
