@@ -12,7 +12,8 @@ import { type DatabaseHandle, openDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { importFiles } from '../src/ingest/import.service.ts';
 import { createMailer, type Mailer } from '../src/mail/mailer.ts';
-import { ensureDefaultNewsletters, senderFrom } from '../src/newsletters/newsletters.service.ts';
+import { ensureDefaultNewsletters } from '../src/newsletters/newsletters.service.ts';
+import { parseSender } from '../src/mail/site-sender.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const repoRoot = path.resolve(import.meta.dirname, '..');
@@ -41,7 +42,7 @@ describe.skipIf(!available)('a reader creates an account in Chromium', () => {
     await migrateToLatest(database.db);
     expect((await importFiles(database.db, [demoFeed])).failed).toEqual([]);
     // As `sahifa serve` does on start: the newsletters the prompt's one-click button subscribes to.
-    await ensureDefaultNewsletters(database.db, senderFrom(config.mail.from, config.siteName), config.newsletters.timeZone);
+    await ensureDefaultNewsletters(database.db, parseSender(config.mail.from, config.siteName), config.newsletters.timeZone);
     mailer = createMailer(config.mail);
     server = await buildApp({ config, database, mailer });
     await server.listen({ port, host: '127.0.0.1' });

@@ -17,6 +17,8 @@ import type { DatabaseHandle } from './db/database.ts';
 import { FONT_DIRECTORIES } from './web/fonts.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { outboxRoutes } from './mail/outbox.routes.tsx';
+import { sendingAsSite } from './mail/site-sender.ts';
+import { loadSiteName } from './web/site-chrome.ts';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
 import { secretsRepository } from './accounts/accounts.repository.ts';
@@ -77,8 +79,9 @@ export async function buildApp({ config, database, logger = false, mailer: given
     // Checked every second rather than Node's default 30 s, so a slow client is cut off close to the limit.
     http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: 1_000 },
   });
-  const mailer = givenMailer ?? createMailer(config.mail);
-  if (!givenMailer) app.addHook('onClose', () => mailer.close());
+  const transport = givenMailer ?? createMailer(config.mail);
+  if (!givenMailer) app.addHook('onClose', () => transport.close());
+  const mailer = sendingAsSite(transport, config.mail.from, () => loadSiteName(database.db, config.siteName));
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -7,7 +7,8 @@ import { type DatabaseHandle, openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { startJobWorker } from './jobs/run-worker.ts';
 import type { Worker } from './jobs/worker.ts';
-import { ensureDefaultNewsletters, senderFrom } from './newsletters/newsletters.service.ts';
+import { ensureDefaultNewsletters } from './newsletters/newsletters.service.ts';
+import { parseSender } from './mail/site-sender.ts';
 import { clusterCollector, createMetrics, serveClusterMetrics } from './ops/metrics.ts';
 
 /**
@@ -19,7 +20,7 @@ export async function startServer(config: Config, prepare?: (database: DatabaseH
   if (!cluster.isPrimary) return listen(config, openWebDatabase(config));
   const database = openWebDatabase(config);
   await migrateToLatest(database.db);
-  await ensureDefaultNewsletters(database.db, senderFrom(config.mail.from, config.siteName), config.newsletters.timeZone);
+  await ensureDefaultNewsletters(database.db, parseSender(config.mail.from, config.siteName), config.newsletters.timeZone);
   if (prepare) await prepare(database);
   // On the embedded database the job worker runs here (in the primary when there are web workers), so
   // `npm start` sends scheduled newsletters without a second command.

@@ -6,6 +6,7 @@ import { startSmtpSink, type SmtpSink } from '../../test/smtp-sink.ts';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { createMailer, type Mailer } from '../mail/mailer.ts';
+import { saveSettings } from '../newsroom/site-settings.service.ts';
 import { hashToken } from './session.service.ts';
 
 const STRONG = 'نخلة تحت المطر 2026';
@@ -166,6 +167,20 @@ describeEachEngine('reader accounts', (database) => {
     expect(signedIn.headers.location).toBe('/account');
     expect((await reader.get('/account')).statusCode).toBe(200);
     expect((await browser(app).submit(link, link)).statusCode).toBe(410);
+  });
+
+  it('sends its messages in the site’s name from the settings, at MAIL_FROM’s address', async () => {
+    sink.clear();
+    await browser(app).submit('/account/signin', '/account/magic', { email: 'before@example.com' });
+    const before = (await sink.waitForMessageTo('before@example.com')).parsed.from?.value[0];
+    expect(before).toMatchObject({ name: 'صحيفة', address: 'no-reply@news.example' });
+
+    await saveSettings(database.handle.db, { siteName: 'صحيفة "الغد"', description: '', timeZone: 'Asia/Riyadh', footerText: '', logoMediaId: '' }, { id: null, name: 'مديرة الموقع' });
+    await browser(app).submit('/account/signin', '/account/magic', { email: 'after@example.com' });
+    const after = await sink.waitForMessageTo('after@example.com');
+    expect(after.parsed.from?.value[0]).toMatchObject({ name: 'صحيفة الغد', address: 'no-reply@news.example' });
+    expect(after.subject).toBe('لا حساب بهذا البريد في صحيفة "الغد"');
+    await database.handle.db.deleteFrom('site_settings').execute();
   });
 
   it('resets a forgotten password by link, ending every session, and the old password stops working', async () => {

@@ -12,7 +12,9 @@ import { recordImportRun } from '../newsroom/import-runs.service.ts';
 import { reindexAll } from '../search/search.service.ts';
 import { startServer } from '../server.ts';
 import { startJobWorker } from '../jobs/run-worker.ts';
-import { ensureDefaultNewsletters, senderFrom } from '../newsletters/newsletters.service.ts';
+import { ensureDefaultNewsletters } from '../newsletters/newsletters.service.ts';
+import { parseSender, sendingAsSite } from '../mail/site-sender.ts';
+import { loadSiteName } from '../web/site-chrome.ts';
 import { processInboundMail, splitMailbox } from '../newsletters/inbound-mail.ts';
 import { newsletterSecret } from '../newsletters/secret.ts';
 import pino from 'pino';
@@ -88,7 +90,7 @@ export async function main(argv: string[]): Promise<void> {
       const config = loadConfig();
       const database = openDatabase(config.database);
       await migrateToLatest(database.db);
-      await ensureDefaultNewsletters(database.db, senderFrom(config.mail.from, config.siteName), config.newsletters.timeZone);
+      await ensureDefaultNewsletters(database.db, parseSender(config.mail.from, config.siteName), config.newsletters.timeZone);
       const worker = await startJobWorker(config, database, pino({ level: config.logLevel }));
       await new Promise<void>((resolve) => {
         const stop = () => void worker.stop().then(() => database.close()).then(resolve);
@@ -192,7 +194,8 @@ export async function main(argv: string[]): Promise<void> {
         const result = await withDatabase(async (database) => {
           await migrateToLatest(database.db);
           const sessions = sessionService(database.db, { idleMs: config.accounts.sessionIdleMs, maxMs: config.accounts.sessionMaxMs });
-          const accounts = accountsService({ db: database.db, mailer, sessions, siteName: config.siteName, siteUrl: config.siteUrl, personalData: [] });
+          const asSite = sendingAsSite(mailer, config.mail.from, () => loadSiteName(database.db, config.siteName));
+          const accounts = accountsService({ db: database.db, mailer: asSite, sessions, siteName: config.siteName, siteUrl: config.siteUrl, personalData: [] });
           return accounts.grantRole(options.email, role);
         });
         console.log(`${result.created ? 'created' : 'updated'}: ${options.email.trim().toLowerCase()} is now ${role}`);

@@ -1,6 +1,8 @@
 import type { Config } from '../config.ts';
 import type { DatabaseHandle } from '../db/database.ts';
 import { createMailer } from '../mail/mailer.ts';
+import { sendingAsSite } from '../mail/site-sender.ts';
+import { loadSiteName } from '../web/site-chrome.ts';
 import { newsletterSecret } from '../newsletters/secret.ts';
 import { enqueueJob } from './job.ts';
 import { PRUNE_JOBS_KEY, pruneJobsJob } from './prune-jobs.job.ts';
@@ -16,7 +18,7 @@ import { type Worker, type WorkerLog, createWorker } from './worker.ts';
  */
 export async function startJobWorker(config: Config, database: DatabaseHandle, log: WorkerLog): Promise<Worker> {
   // One mailer (one SMTP pool) per worker process, shared by every job it runs; closed when the worker stops.
-  const mailer = createMailer(config.mail);
+  const mailer = sendingAsSite(createMailer(config.mail), config.mail.from, () => loadSiteName(database.db, config.siteName));
   const services: JobServices = {
     db: database.db,
     config,

@@ -81,12 +81,6 @@ const DEFAULT_NEWSLETTERS: SeedNewsletter[] = [
   },
 ];
 
-/** The sender of the default newsletters: the name and address of MAIL_FROM (`"name" <address>` or a bare address). */
-export function senderFrom(mailFrom: string, siteName: string): { name: string; address: string } {
-  const match = /^\s*"?([^"<]*?)"?\s*<([^>]+)>\s*$/.exec(mailFrom);
-  return match ? { name: match[1]!.trim() || siteName, address: match[2]!.trim() } : { name: siteName, address: mailFrom.trim() };
-}
-
 /**
  * Adds the default newsletters that are missing (by slug); never changes one an editor has edited. Safe to run
  * at every start, from several processes.
