@@ -63,7 +63,7 @@ export function articleRoutes(app: FastifyInstance, deps: { db: Kysely<Database>
         return { section, cards };
       })
       .filter(({ cards }) => cards.length > 0);
-    setLastModified(reply, [...recent, ...rest]);
+    setLastModified(reply, [...recent, ...rest], site.changedAt);
     return renderDocument(<HomePage site={site} latest={latest} bySection={bySection} url={`${deps.siteUrl}/`} />, presentation);
   }));
 
@@ -82,7 +82,7 @@ export function articleRoutes(app: FastifyInstance, deps: { db: Kysely<Database>
       const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
       // A page past the last one does not exist; an empty section still has its first page.
       if (page > pageCount) throw notFound(`page ${page} of section "${slug}"`);
-      setLastModified(reply, articles);
+      setLastModified(reply, articles, site.changedAt);
       // Each article is on exactly one page, as a card or as an "also from" link of its story's card.
       const cards = collapseStories(articles, await loadStoryMap(deps.db, articles.map((item) => item.id)));
       const url = `${deps.siteUrl}${sectionPath(section.slug)}${page > 1 ? `?page=${page}` : ''}`;
@@ -114,7 +114,7 @@ export function articleRoutes(app: FastifyInstance, deps: { db: Kysely<Database>
         ]);
         const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
         if (page > pageCount) throw notFound(`page ${page} of ${kind} "${slug}"`);
-        setLastModified(reply, articles);
+        setLastModified(reply, articles, site.changedAt);
         const cards = collapseStories(articles, await loadStoryMap(deps.db, articles.map((item) => item.id)));
         const url = `${deps.siteUrl}${pathOf(target.slug)}${page > 1 ? `?page=${page}` : ''}`;
         return renderDocument(
@@ -132,7 +132,7 @@ export function articleRoutes(app: FastifyInstance, deps: { db: Kysely<Database>
       const [site, row] = await Promise.all([loadSiteChrome(deps.db, deps.siteName), repo.findPublishedBySlug(slug)]);
       if (!row) throw notFound(`article "${slug}"`);
       const [relations, context] = await Promise.all([repo.relationsOf(row.id), articleContext(deps.db, row.id)]);
-      setLastModified(reply, [row]);
+      setLastModified(reply, [row], site.changedAt);
       const article = {
         slug: row.slug,
         title: row.title,

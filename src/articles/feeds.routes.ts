@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/schema.ts';
@@ -21,8 +21,10 @@ export function feedRoutes(app: FastifyInstance, deps: { db: Kysely<Database>; s
   const repo = articleRepository(deps.db);
   // Feeds carry the site's name and description as an admin set them in /admin/settings.
   const identity = () => getSiteIdentity(deps.db, { siteName: deps.siteName });
-  const siteChannel = async (feedPath: string): Promise<FeedChannel> => {
+  /** The site's feed, Last-Modified set: its newest article's change or the settings', whichever is later. */
+  const siteChannel = async (feedPath: string, reply: FastifyReply): Promise<FeedChannel> => {
     const [site, items] = await Promise.all([identity(), repo.listPublished({ limit: FEED_SIZE })]);
+    setLastModified(reply, items, site.changedAt);
     return {
       title: site.siteName,
       publisher: site.siteName,
@@ -35,18 +37,15 @@ export function feedRoutes(app: FastifyInstance, deps: { db: Kysely<Database>; s
   };
 
   app.get('/feed.xml', async (_request, reply) => {
-    const channel = await siteChannel('/feed.xml');
-    setLastModified(reply, channel.items);
+    const channel = await siteChannel('/feed.xml', reply);
     return reply.type('application/rss+xml; charset=utf-8').send(rssDocument(channel));
   });
   app.get('/atom.xml', async (_request, reply) => {
-    const channel = await siteChannel('/atom.xml');
-    setLastModified(reply, channel.items);
+    const channel = await siteChannel('/atom.xml', reply);
     return reply.type('application/atom+xml; charset=utf-8').send(atomDocument(channel));
   });
   app.get('/feed.json', async (_request, reply) => {
-    const channel = await siteChannel('/feed.json');
-    setLastModified(reply, channel.items);
+    const channel = await siteChannel('/feed.json', reply);
     return reply.type('application/feed+json; charset=utf-8').send(JSON.stringify(jsonFeedDocument(channel)));
   });
 
@@ -55,7 +54,7 @@ export function feedRoutes(app: FastifyInstance, deps: { db: Kysely<Database>; s
     const section = await repo.findSectionBySlug(slug);
     if (!section) throw notFound(`section "${slug}"`);
     const [site, items] = await Promise.all([identity(), repo.listPublished({ sectionId: section.id, limit: FEED_SIZE })]);
-    setLastModified(reply, items);
+    setLastModified(reply, items, site.changedAt);
     const document = rssDocument({
       title: `${section.name} — ${site.siteName}`,
       publisher: site.siteName,

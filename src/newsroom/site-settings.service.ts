@@ -37,10 +37,20 @@ export const settingsFormSchema = z.object({
     .transform((value) => value || null),
 });
 
+/** The `site_settings` row that says when an admin last saved the settings (ISO), beside the settings' own rows. */
+const CHANGED_AT = 'changedAt';
+
+async function storedSettings(db: Kysely<Database>): Promise<Record<string, string | undefined>> {
+  const rows = await db.selectFrom('site_settings').select(['key', 'value']).execute();
+  return Object.fromEntries(rows.map((row) => [row.key, row.value]));
+}
+
 /** The site's settings: stored values over the defaults (the configured site name). */
 export async function getSettings(db: Kysely<Database>, defaults: { siteName: string }): Promise<SiteSettings> {
-  const rows = await db.selectFrom('site_settings').select(['key', 'value']).execute();
-  const stored = Object.fromEntries(rows.map((row) => [row.key, row.value]));
+  return settingsFrom(await storedSettings(db), defaults);
+}
+
+function settingsFrom(stored: Record<string, string | undefined>, defaults: { siteName: string }): SiteSettings {
   return {
     siteName: stored.siteName ?? defaults.siteName,
     description: stored.description ?? '',
@@ -65,6 +75,8 @@ export interface SiteIdentity {
   logo: SiteLogo | null;
   /** Readers' dates fall on this zone's calendar days. */
   timeZone: string;
+  /** When an admin last saved the settings (ISO), null before then: every page that shows them changed then. */
+  changedAt: string | null;
 }
 
 /**
@@ -72,7 +84,8 @@ export interface SiteIdentity {
  * whenever a page, feed or email is made: rendered pages are cached, and saving the settings empties that cache.
  */
 export async function getSiteIdentity(db: Kysely<Database>, defaults: { siteName: string }): Promise<SiteIdentity> {
-  const settings = await getSettings(db, defaults);
+  const stored = await storedSettings(db);
+  const settings = settingsFrom(stored, defaults);
   const logo = settings.logoMediaId
     ? await db.selectFrom('media').select(['id', 'width', 'height']).where('id', '=', settings.logoMediaId).executeTakeFirst()
     : undefined;
@@ -82,6 +95,7 @@ export async function getSiteIdentity(db: Kysely<Database>, defaults: { siteName
     footerText: settings.footerText,
     logo: logo ? { mediaId: logo.id, width: logo.width, height: logo.height } : null,
     timeZone: settings.timeZone,
+    changedAt: stored[CHANGED_AT] ?? null,
   };
 }
 
@@ -102,7 +116,7 @@ export async function saveSettings(db: Kysely<Database>, form: Record<string, un
       const logo = await trx.selectFrom('media').select('id').where('id', '=', settings.logoMediaId).executeTakeFirst();
       if (!logo) throw invalidFields({ logoMediaId: 'لا توجد صورة بهذا المعرّف في مكتبة الصور.' });
     }
-    for (const [key, value] of Object.entries(settings)) {
+    for (const [key, value] of Object.entries({ ...settings, [CHANGED_AT]: now.toISOString() })) {
       await trx
         .insertInto('site_settings')
         .values({ key, value: value ?? '' })

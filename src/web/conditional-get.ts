@@ -45,11 +45,13 @@ export function httpDate(iso: string): string {
 }
 
 /**
- * Last-Modified for a response built from these rows: the newest of their changes. Nothing is set for an empty
- * list, so an empty page is only ever revalidated by its ETag.
+ * Last-Modified for a response built from these rows and, for pages and feeds that show the site's settings
+ * (name, logo, footer, time zone), the settings saved at `settingsChangedAt`: the newest of those changes, so a
+ * client holding a copy from before a settings change gets the new page. Nothing is set when there is neither,
+ * so such a page is only ever revalidated by its ETag.
  */
-export function setLastModified(reply: FastifyReply, rows: { updated_at: string }[]): void {
-  let newest = '';
+export function setLastModified(reply: FastifyReply, rows: { updated_at: string }[], settingsChangedAt: string | null = null): void {
+  let newest = settingsChangedAt ?? '';
   for (const row of rows) if (row.updated_at > newest) newest = row.updated_at;
   if (newest) reply.header('last-modified', httpDate(newest));
 }

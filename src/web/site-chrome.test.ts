@@ -109,4 +109,30 @@ describeEachEngine('public pages follow the site settings', (database) => {
     expect(await dateOn(articleUrl)).toEqual(['٢٥ نوفمبر ٢٠٢٦ م', '١٥ جمادى الآخرة ١٤٤٨ هـ']);
     expect(await dateOn('/')).toEqual(['٢٥ نوفمبر ٢٠٢٦ م', '١٥ جمادى الآخرة ١٤٤٨ هـ']);
   });
+
+  it('moves Last-Modified of pages and feeds when the settings change, so a conditional GET gets the new page', async () => {
+    const old = await saveImportedArticle(database.handle.db, buildArticle({ publishedAt: '2026-11-20T08:00:00.000Z' }), new Date('2026-11-20T09:00:00.000Z'));
+    const settings = { siteName: 'صحيفة الغد', description: '', timeZone: 'Asia/Riyadh', footerText: '', logoMediaId: '' };
+    await saveSettings(database.handle.db, settings, admin, new Date('2026-11-29T10:00:00.000Z'));
+    const section = await database.handle.db.selectFrom('sections').select('slug').where('name', '=', 'ثقافة').executeTakeFirstOrThrow();
+    const urls = [`/article/${encodeURIComponent(old.slug)}`, '/', '/feed.xml', `/section/${encodeURIComponent(section.slug)}/feed.xml`];
+    const since = async (url: string, date: string) => app.inject({ url, headers: { 'if-modified-since': date } });
+
+    const before = new Map<string, string>();
+    for (const url of urls) {
+      const response = await app.inject({ url });
+      expect(response.statusCode, url).toBe(200);
+      before.set(url, String(response.headers['last-modified']));
+      expect((await since(url, before.get(url)!)).statusCode, url).toBe(304);
+    }
+
+    const later = new Date(Date.now() + 60_000);
+    await saveSettings(database.handle.db, { ...settings, footerText: 'تذييل جديد' }, admin, later);
+    for (const url of urls) {
+      const changed = await since(url, before.get(url)!);
+      expect(changed.statusCode, url).toBe(200);
+      expect(changed.headers['last-modified'], url).toBe(later.toUTCString());
+      expect((await since(url, later.toUTCString())).statusCode, url).toBe(304);
+    }
+  });
 });
