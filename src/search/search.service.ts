@@ -66,15 +66,19 @@ const REINDEX_GROUP_SIZE = 500;
 export async function reindexAll(db: Kysely<Database>): Promise<number> {
   return db.transaction().execute(async (trx) => {
     await searchIndexFor(trx).clear();
-    const rows = await searchRepository(trx).listPublishedForIndex();
-    for (let start = 0; start < rows.length; start += REINDEX_GROUP_SIZE) {
-      await indexArticles(trx, rows.slice(start, start + REINDEX_GROUP_SIZE).map((row) => ({
+    let indexed = 0;
+    let lastId: string | null = null;
+    for (;;) {
+      const rows = await searchRepository(trx).listPublishedForIndex(lastId, REINDEX_GROUP_SIZE);
+      if (rows.length === 0) return indexed;
+      await indexArticles(trx, rows.map((row) => ({
         ...row,
         paragraphs: JSON.parse(row.paragraphs) as string[],
         sectionId: row.section_id,
         publishedAt: row.published_at,
       })));
+      indexed += rows.length;
+      lastId = rows.at(-1)!.id;
     }
-    return rows.length;
   });
 }

@@ -1,0 +1,54 @@
+// Where a search's time goes, step by step, on an existing database: node --import tsx bench/search-steps.ts FILE
+import { sql } from 'kysely';
+import { articleRepository } from '../src/articles/article.repository.ts';
+import { openDatabase } from '../src/db/database.ts';
+import { sqliteMatchExpression } from '../src/db/search-index.ts';
+import { searchArticles } from '../src/search/search.service.ts';
+import { parseSearchQuery } from '../src/search/search-query.ts';
+import { highlight, matchKeys, snippet } from '../src/search/snippet.ts';
+import { readCorpus } from './corpus.ts';
+import { queriesFrom } from './search.bench.ts';
+import { percentiles } from './stats.ts';
+
+const file = process.argv[2]!;
+const handle = openDatabase({ engine: 'sqlite', file });
+const db = handle.db;
+const corpus = await readCorpus();
+const steps: Record<string, number[]> = {};
+const matchCounts: number[] = [];
+const timed = async <T>(step: string, work: () => Promise<T> | T): Promise<T> => {
+  const started = performance.now();
+  const result = await work();
+  (steps[step] ??= []).push(performance.now() - started);
+  return result;
+};
+for (const [kind, queries] of Object.entries(queriesFrom(corpus))) {
+  for (const key of Object.keys(steps)) delete steps[key];
+  matchCounts.length = 0;
+  const cpuStart = process.cpuUsage();
+  for (const query of queries) {
+    const parsed = await timed('parse', () => parseSearchQuery(query));
+    const expression = sqliteMatchExpression({ terms: parsed.words, phrases: parsed.phrases, excluded: parsed.excluded });
+    await timed('raw index top 10', () => sql`select rowid from article_search where article_search match ${expression} order by rank limit 10`.execute(db));
+    const n = await timed('count (fts only)', () => sql<{ n: number }>`select count(*) as n from article_search where article_search match ${expression}`.execute(db));
+    matchCounts.push(n.rows[0]!.n);
+    const ranked = await timed('rank all × recency', () => sql<{ id: string }>`select r.article_id as id from article_search s join article_search_rows r on r.search_rowid = s.rowid
+      where article_search match ${expression}
+      order by s.rank * (1 + 0.2 / (1 + max(0, julianday('now') - julianday(r.published_at)) / 30)) limit 10`.execute(db));
+    await timed('sections (join all)', () => sql`select r.section_id, count(*) from article_search s join article_search_rows r on r.search_rowid = s.rowid
+      where article_search match ${expression} group by r.section_id`.execute(db));
+    const ids = ranked.rows.map((row) => row.id);
+    const rows = await timed('fetch 10 articles', () => articleRepository(db).listPublishedByIds(ids));
+    const keys = matchKeys(parsed.words, parsed.phrases);
+    await timed('snippets', () => rows.map((row) => [highlight(row.title, keys), snippet([row.subtitle ?? '', ...(JSON.parse(row.paragraphs) as string[])].filter(Boolean), keys)]));
+    await timed('Sahifa searchArticles', () => searchArticles(db, query));
+  }
+  const cpu = process.cpuUsage(cpuStart);
+  const m = percentiles(matchCounts);
+  console.log(`${kind}: matches p50 ${m.p50} p95 ${m.p95} max ${Math.max(...matchCounts)}; CPU ${((cpu.user + cpu.system) / 1000 / queries.length).toFixed(1)} ms per query (all steps)`);
+  for (const [step, samples] of Object.entries(steps)) {
+    const p = percentiles(samples);
+    console.log(`  ${step.padEnd(24)} p50 ${p.p50.toFixed(2)} p95 ${p.p95.toFixed(2)} p99 ${p.p99.toFixed(2)} ms`);
+  }
+}
+await handle.close();
