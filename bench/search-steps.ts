@@ -1,4 +1,4 @@
-// Where a search's time goes, step by step, on an existing database: node --import tsx bench/search-steps.ts FILE
+// Where a search's time goes, step by step (CPU time of each step, as the machine is shared), on an existing database: node --import tsx bench/search-steps.ts FILE
 import { sql } from 'kysely';
 import { articleRepository } from '../src/articles/article.repository.ts';
 import { openDatabase } from '../src/db/database.ts';
@@ -17,9 +17,10 @@ const corpus = await readCorpus();
 const steps: Record<string, number[]> = {};
 const matchCounts: number[] = [];
 const timed = async <T>(step: string, work: () => Promise<T> | T): Promise<T> => {
-  const started = performance.now();
+  const started = process.cpuUsage();
   const result = await work();
-  (steps[step] ??= []).push(performance.now() - started);
+  const cpu = process.cpuUsage(started);
+  (steps[step] ??= []).push((cpu.user + cpu.system) / 1000);
   return result;
 };
 for (const [kind, queries] of Object.entries(queriesFrom(corpus))) {

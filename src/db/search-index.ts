@@ -54,15 +54,32 @@ export interface SearchIndex {
   upsert(entries: IndexEntry[]): Promise<void>;
   remove(articleId: string): Promise<void>;
   clear(): Promise<void>;
-  /** One page of matching article ids, best first, with the number of matches and their count per section. */
-  search(match: IndexMatch, filters: IndexFilters, limit: number, offset: number): Promise<IndexPage>;
+  /**
+   * One page of matching article ids, best first, with the number of matches and their count per section, both
+   * counted up to countLimit (COUNT_LIMIT) matches.
+   */
+  search(match: IndexMatch, filters: IndexFilters, limit: number, offset: number, countLimit?: number): Promise<IndexPage>;
 }
 
 export interface IndexPage {
   ids: string[];
+  /** How many articles match; the count limit when there are more (totalExact false). */
   total: number;
+  /** False when more articles match than the count limit: the total and the section counts are then lower bounds. */
+  totalExact: boolean;
   sections: { slug: string; name: string; count: number }[];
 }
+
+/**
+ * Matches are counted up to this many, as search engines do (Elasticsearch's track_total_hits is 10,000 by default):
+ * past it the reader reads "more than 10,000 results" and the sections found among the matches counted. Counting
+ * all 200,000 matches of a common word in a million articles cost as much as ranking them; and ten results a page
+ * for at most 1,000 pages never show more than 10,000.
+ */
+export const COUNT_LIMIT = 10_000;
+
+/** How many counted matches each section holds (section_id null: no section). */
+type SectionGroup = { section_id: string | null; count: number | string };
 
 /** Title matches weigh more than body matches, exact forms more than stems. */
 const WEIGHTS = { titleExact: 10, titleStem: 5, bodyExact: 2, bodyStem: 1 };
@@ -74,7 +91,23 @@ export function searchIndexFor(db: Kysely<any>): SearchIndex {
   return engineOf(db) === 'postgres' ? postgresIndex(db) : sqliteIndex(db);
 }
 
-const joinSections = sql`join sections sec on sec.id = a.section_id`;
+/** The total and section facets from the matches counted per section, sections named, the largest first. */
+async function countsFrom(db: Kysely<any>, groups: SectionGroup[], countLimit: number): Promise<Pick<IndexPage, 'total' | 'totalExact' | 'sections'>> {
+  const counts = new Map(groups.flatMap((group) => (group.section_id ? [[group.section_id, Number(group.count)] as const] : [])));
+  const sectionRows = counts.size
+    ? await db.selectFrom('sections').select(['id', 'slug', 'name']).where('id', 'in', [...counts.keys()]).execute()
+    : [];
+  const sections = sectionRows
+    .map((section: { id: string; slug: string; name: string }) => ({ slug: section.slug, name: section.name, count: counts.get(section.id)! }))
+    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
+  const counted = groups.reduce((sum, group) => sum + Number(group.count), 0);
+  return { total: Math.min(counted, countLimit), totalExact: counted <= countLimit, sections };
+}
+
+/** The current time as a Julian day number, SQLite's unit for dates, computed once per query instead of once per match. */
+function julianDayNow(): number {
+  return Date.now() / 86_400_000 + 2_440_587.5;
+}
 
 function filterSql(filters: IndexFilters): RawBuilder<unknown> {
   // No status condition: the index holds published articles only (see indexArticle), and a condition on status,
@@ -133,15 +166,15 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
    */
   const rankedIds = async (match: IndexMatch, filters: IndexFilters, limit: number, offset: number) => {
     const { rows } = await sql<{ id: string }>`select r.article_id as id from ${matches(match, filters)}
-      order by s.rank * (1 + ${RECENCY_BOOST} / (1 + max(0, julianday('now') - julianday(r.published_at)) / ${RECENCY_DAYS}))
+      order by s.rank * (1 + ${RECENCY_BOOST} / (1 + max(0, ${julianDayNow()} - julianday(r.published_at)) / ${RECENCY_DAYS}))
       limit ${limit} offset ${offset}`.execute(db);
     return rows.map((row) => row.id);
   };
 
-  /** How many matches each section holds (null: no section), counted in one pass that sends nothing per match. */
-  const matchesPerSection = async (match: IndexMatch, filters: IndexFilters) =>
-    (await sql<{ section_id: string | null; count: number }>`select r.section_id, count(*) as count
-      from ${matches(match, filters)} group by r.section_id`.execute(db)).rows;
+  /** How many of the first countLimit + 1 matches each section holds, counted in one pass that sends nothing per match. */
+  const matchesPerSection = async (match: IndexMatch, filters: IndexFilters, countLimit: number) =>
+    (await sql<SectionGroup>`select section_id, count(*) as count
+      from (select r.section_id from ${matches(match, filters)} limit ${countLimit + 1}) group by section_id`.execute(db)).rows;
 
   return {
     async upsert(entries) {
@@ -181,16 +214,9 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
       await sql`insert into article_search (article_search) values ('delete-all')`.execute(db);
       await sql`delete from article_search_rows`.execute(db);
     },
-    async search(match, filters, limit, offset) {
-      const [ids, groups] = await Promise.all([rankedIds(match, filters, limit, offset), matchesPerSection(match, filters)]);
-      const counts = new Map(groups.flatMap((group) => (group.section_id ? [[group.section_id, Number(group.count)] as const] : [])));
-      const sectionRows = counts.size
-        ? await db.selectFrom('sections').select(['id', 'slug', 'name']).where('id', 'in', [...counts.keys()]).execute()
-        : [];
-      const sections = sectionRows
-        .map((section: { id: string; slug: string; name: string }) => ({ slug: section.slug, name: section.name, count: counts.get(section.id)! }))
-        .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
-      return { ids, total: groups.reduce((sum, group) => sum + Number(group.count), 0), sections };
+    async search(match, filters, limit, offset, countLimit = COUNT_LIMIT) {
+      const ids = await rankedIds(match, filters, limit, offset);
+      return { ids, ...(await countsFrom(db, await matchesPerSection(match, filters, countLimit), countLimit)) };
     },
   };
 }
@@ -212,9 +238,9 @@ function postgresIndex(db: Kysely<any>): SearchIndex {
   // The matches come from the GIN index first, then their articles by primary key. Written as a fenced subquery
   // (OFFSET 0) because with the tables' statistics missing or stale (right after a bulk import) the planner would
   // rather walk every published article and test each document: seconds instead of milliseconds.
-  const from = (match: IndexMatch, filters: IndexFilters, withSections = false) =>
+  const from = (match: IndexMatch, filters: IndexFilters) =>
     sql`(select article_id, document from article_search where document @@ ${queryText(match)}::tsquery offset 0) s
-      join articles a on a.id = s.article_id ${withSections ? joinSections : sql``}
+      join articles a on a.id = s.article_id
       where ${filterSql(filters)}`;
 
   return {
@@ -231,13 +257,9 @@ function postgresIndex(db: Kysely<any>): SearchIndex {
     async clear() {
       await sql`delete from article_search`.execute(db);
     },
-    async search(match, filters, limit, offset) {
-      const [ids, total, sections] = await Promise.all([
-        rankedIds(match, filters, limit, offset),
-        count(match, filters),
-        sectionCounts(match, filters),
-      ]);
-      return { ids, total, sections };
+    async search(match, filters, limit, offset, countLimit = COUNT_LIMIT) {
+      const [ids, groups] = await Promise.all([rankedIds(match, filters, limit, offset), matchesPerSection(match, filters, countLimit)]);
+      return { ids, ...(await countsFrom(db, groups, countLimit)) };
     },
   };
 
@@ -253,17 +275,12 @@ function postgresIndex(db: Kysely<any>): SearchIndex {
     return result.rows.map((row) => row.id);
   }
 
-  async function count(match: IndexMatch, filters: IndexFilters): Promise<number> {
-    const result = await sql<{ n: string }>`select count(*) as n from ${from(match, filters)}`.execute(db);
-    return Number(result.rows[0]?.n ?? 0);
-  }
-
-  async function sectionCounts(match: IndexMatch, filters: IndexFilters) {
-    const result = await sql<{ slug: string; name: string; count: string }>`
-      select sec.slug, sec.name, count(*) as count
-      from ${from(match, filters, true)}
-      group by sec.slug, sec.name order by count(*) desc, sec.name`.execute(db);
-    return result.rows.map((row) => ({ ...row, count: Number(row.count) }));
+  /** How many of the first countLimit + 1 matches each section holds. */
+  async function matchesPerSection(match: IndexMatch, filters: IndexFilters, countLimit: number): Promise<SectionGroup[]> {
+    const result = await sql<SectionGroup>`select section_id, count(*) as count
+      from (select a.section_id from ${from(match, filters)} limit ${countLimit + 1}) counted
+      group by section_id`.execute(db);
+    return result.rows;
   }
 }
 

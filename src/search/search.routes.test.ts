@@ -26,6 +26,7 @@ describeEachEngine('search routes', (database) => {
     const response = await server.inject({ url: `/api/search?q=${encodeURIComponent('متحف')}` });
     const body = response.json();
     expect(body.total).toBe(1);
+    expect(body.total_exact).toBe(true);
     expect(body.results[0].title).toBe('افتتاح متحف الفنون الإسلامية');
     expect(body.results[0].title_highlighted).toContainEqual({ text: 'متحف', match: true });
     expect(body.sections).toEqual([{ slug: 'ثقافة', name: 'ثقافة', count: 1 }]);

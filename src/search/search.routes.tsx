@@ -35,6 +35,8 @@ export function searchRoutes(app: FastifyInstance, deps: { db: Kysely<Database>;
     return {
       query: q,
       total: results.total,
+      // false: more than `total` articles match (the count stops there), and the section counts are lower bounds.
+      total_exact: results.totalExact,
       page: results.page,
       per_page: results.perPage,
       sections: results.sections,

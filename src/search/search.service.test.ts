@@ -148,6 +148,20 @@ describeEachEngine('searchArticles', (database) => {
     const results = await searchArticles(db, 'الشاهق');
     expect(results.total).toBe(151);
     expect(results.hits[0]?.title).toBe('رحلة الهواة إلى الجبل الجديدة');
+    expect(results.totalExact).toBe(true);
     expect(results.sections).toEqual([{ slug: expect.any(String), name: 'منوعات', count: 151 }]);
+  });
+
+  it('counts matches up to the count limit, then says there are more', async () => {
+    const { db } = database.handle;
+    const atLimit = await searchArticles(db, 'الشاهق', { countLimit: 151 });
+    expect([atLimit.total, atLimit.totalExact]).toEqual([151, true]);
+    const past = await searchArticles(db, 'الشاهق', { countLimit: 100 });
+    expect([past.total, past.totalExact]).toEqual([100, false]);
+    expect(past.sections.map((section) => section.name)).toEqual(['منوعات']);
+    expect(past.sections[0]!.count).toBeLessThanOrEqual(151);
+    // The ranking is not limited: the newest article still comes first, and pages go past the counted matches.
+    expect(past.hits[0]?.title).toBe('رحلة الهواة إلى الجبل الجديدة');
+    expect((await searchArticles(db, 'الشاهق', { countLimit: 100, page: 16 })).hits).toHaveLength(1);
   });
 });

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { articleRepository } from '../articles/article.repository.ts';
 import type { Database } from '../db/schema.ts';
-import { searchIndexFor } from '../db/search-index.ts';
+import { COUNT_LIMIT, searchIndexFor } from '../db/search-index.ts';
 import { hasSearchTerms, parseSearchQuery, type SearchQuery } from './search-query.ts';
 import { highlight, matchKeys, snippet, type TextSegment } from './snippet.ts';
 import { indexArticles } from './search-indexing.ts';
@@ -18,27 +18,33 @@ export interface SearchHit {
 
 export interface SearchResults {
   query: SearchQuery;
+  /** Matching articles, counted up to the count limit (COUNT_LIMIT in src/db/search-index.ts). */
   total: number;
+  /** False when more articles match than were counted: total and section counts are lower bounds. */
+  totalExact: boolean;
   page: number;
   perPage: number;
   hits: SearchHit[];
   sections: { slug: string; name: string; count: number }[];
 }
 
-/** Finds published articles for a reader's query, best first, with highlighted snippets and section facets. */
+/**
+ * Finds published articles for a reader's query, best first, with highlighted snippets and section facets.
+ * Matches are counted up to countLimit (COUNT_LIMIT; see there why).
+ */
 export async function searchArticles(
   db: Kysely<Database>,
   text: string,
-  { page = 1, perPage = 10 }: { page?: number; perPage?: number } = {},
+  { page = 1, perPage = 10, countLimit = COUNT_LIMIT }: { page?: number; perPage?: number; countLimit?: number } = {},
 ): Promise<SearchResults> {
   const query = parseSearchQuery(text);
-  const empty: SearchResults = { query, total: 0, page, perPage, hits: [], sections: [] };
+  const empty: SearchResults = { query, total: 0, totalExact: true, page, perPage, hits: [], sections: [] };
   if (!hasSearchTerms(query)) return empty;
 
   const index = searchIndexFor(db);
   const match = { terms: query.words, phrases: query.phrases, excluded: query.excluded };
   const filters = { section: query.section, tag: query.tag, from: query.from, to: query.to };
-  const { ids, total, sections } = await index.search(match, filters, perPage, (page - 1) * perPage);
+  const { ids, total, totalExact, sections } = await index.search(match, filters, perPage, (page - 1) * perPage, countLimit);
   const rows = await articleRepository(db).listPublishedByIds(ids);
   const byId = new Map(rows.map((row) => [row.id, row]));
   const keys = matchKeys(query.words, query.phrases);
@@ -56,7 +62,7 @@ export async function searchArticles(
       },
     ];
   });
-  return { query, total, page, perPage, hits, sections };
+  return { query, total, totalExact, page, perPage, hits, sections };
 }
 
 /** Articles analyzed and indexed together while rebuilding: many per call is faster, and bounds the memory held. */

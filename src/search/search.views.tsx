@@ -32,7 +32,11 @@ export function SearchPage({ site, text, results }: { site: SiteChrome; text: st
       {results && text ? (
         <section aria-labelledby="results-heading">
           <h2 id="results-heading" aria-live="polite">
-            {results.total === 0 ? say.noResults : say.resultCount(count(results.total))}
+            {results.total === 0
+              ? say.noResults
+              : results.totalExact
+                ? say.resultCount(count(results.total))
+                : say.resultCountAtLeast(count(results.total))}
           </h2>
           {results.sections.length > 1 ? (
             <nav aria-label={say.resultsBySection} class="facets">
@@ -40,7 +44,9 @@ export function SearchPage({ site, text, results }: { site: SiteChrome; text: st
                 {results.sections.map((section) => (
                   <li>
                     <a href={searchLink(`${text} قسم:${section.name}`, 1)}>
-                      <span {...arabic}>{section.name}</span> ({count(section.count)})
+                      <span {...arabic}>{section.name}</span>
+                      {/* Past the count limit a section's count is only what was counted: the sections are listed without it. */}
+                      {results.totalExact ? ` (${count(section.count)})` : null}
                     </a>
                   </li>
                 ))}

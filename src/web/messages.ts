@@ -88,6 +88,7 @@ const ar = {
   searchHelp: 'لعبارة كاملة ضعها بين علامتي تنصيص "…"، ولاستبعاد كلمة اسبقها بعلامة -، وللتصفية: قسم:اسم_القسم، من:2026-11-01، الى:2026-11-30.',
   noResults: 'لا توجد نتائج',
   resultCount: (written: string) => `${written} نتيجة`,
+  resultCountAtLeast: (written: string) => `أكثر من ${written} نتيجة`,
   resultsBySection: 'النتائج حسب القسم',
   resultPages: 'صفحات النتائج',
 
@@ -336,6 +337,7 @@ const en: Messages = {
   searchHelp: 'For an exact phrase put it in quotes "…"; to leave a word out put - before it; to filter: section:name, from:2026-11-01, to:2026-11-30.',
   noResults: 'No results',
   resultCount: (written) => `${written} results`,
+  resultCountAtLeast: (written) => `More than ${written} results`,
   resultsBySection: 'Results by section',
   resultPages: 'Result pages',
 
