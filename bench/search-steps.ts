@@ -36,8 +36,10 @@ for (const [kind, queries] of Object.entries(queriesFrom(corpus))) {
     const ranked = await timed('rank all × recency', () => sql<{ id: string }>`select r.article_id as id from article_search s join article_search_rows r on r.search_rowid = s.rowid
       where article_search match ${expression}
       order by s.rank * (1 + 0.2 / (1 + max(0, julianday('now') - julianday(r.published_at)) / 30)) limit 10`.execute(db));
-    await timed('sections (join all)', () => sql`select r.section_id, count(*) from article_search s join article_search_rows r on r.search_rowid = s.rowid
+    await timed('sections (all matches)', () => sql`select r.section_id, count(*) from article_search s join article_search_rows r on r.search_rowid = s.rowid
       where article_search match ${expression} group by r.section_id`.execute(db));
+    await timed('sections (first 10,001)', () => sql`select section_id, count(*) from (select r.section_id from article_search s join article_search_rows r on r.search_rowid = s.rowid
+      where article_search match ${expression} limit 10001) group by section_id`.execute(db));
     const ids = ranked.rows.map((row) => row.id);
     const rows = await timed('fetch 10 articles', () => articleRepository(db).listPublishedByIds(ids));
     const keys = matchKeys(parsed.words, parsed.phrases);

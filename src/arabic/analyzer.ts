@@ -105,5 +105,10 @@ function analyzeWord(surface: string): WordForms {
 export function foldWord(word: string): string {
   const normalized = normalizeArabic(word);
   if (ARABIC.test(normalized)) return normalized;
+  return foldLatin(normalized);
+}
+
+/** What foldWord adds for Latin words to normalized text: accents removed, ß → ss, ς → σ (character by character). */
+export function foldLatin(normalized: string): string {
   return normalized.normalize('NFKD').replace(MARKS, '').replace(/ß/g, 'ss').replace(/ς/g, 'σ');
 }
