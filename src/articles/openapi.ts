@@ -72,7 +72,7 @@ export function openApiDocument(siteName: string, siteUrl: string) {
         get: {
           summary: 'Search published articles (Arabic-aware): words, "phrase", -excluded, section:, tag:, from:, to:',
           parameters: queryParameters(searchQuerySchema),
-          responses: { 200: { description: 'Ranked results with highlighted snippets and section facets' } },
+          responses: { 200: { description: 'Ranked results with highlighted snippets and section facets; `total` counts matches up to 10,000 (`total_exact` is false past it, and the section counts are then lower bounds)' } },
         },
       },
     },
