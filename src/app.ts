@@ -34,6 +34,7 @@ import { createFeatureCache } from './feed/article-features.ts';
 import { createReadRecorder } from './feed/read-recorder.ts';
 import { savedRoutes } from './saved/saved.routes.tsx';
 import { folderMediaStore } from './newsroom/media-store.ts';
+import { s3MediaStore } from './newsroom/s3-media-store.ts';
 import { newsroomRoutes } from './newsroom/newsroom.routes.tsx';
 import { accountsService } from './accounts/accounts.service.ts';
 import { accountsRoutes } from './accounts/accounts.routes.tsx';
@@ -175,7 +176,8 @@ export async function buildApp({ config, database, logger = false, mailer: given
     settings: { ...DEFAULT_FEED_SETTINGS, windowDays: config.feedWindowDays },
   });
   savedRoutes(app, deps);
-  await newsroomRoutes(app, { ...deps, media: folderMediaStore(path.join(config.dataDir, 'media')) });
+  const media = config.mediaS3 ? s3MediaStore(config.mediaS3) : folderMediaStore(path.join(config.dataDir, 'media'));
+  await newsroomRoutes(app, { ...deps, media });
   await accountsRoutes(app, { db: database.db, siteName: config.siteName, accounts, sessions, config: config.accounts });
   // The newsletter HMAC key is read on first use, like the CSRF key: the app starts before the database may be ready.
   let secret: Promise<string> | null = null;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import type { S3Location } from './newsroom/s3-media-store.ts';
 
 const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -55,6 +56,14 @@ const environmentSchema = z.object({
     .string()
     .refine((zone) => isTimeZone(zone), 'NEWSLETTER_TIME_ZONE must be an IANA time zone such as Asia/Riyadh')
     .default('Asia/Riyadh'),
+  /** Uploaded images in an S3-compatible bucket instead of DATA_DIR/media (endpoint, bucket and both keys together). */
+  MEDIA_S3_ENDPOINT: z.string().url('MEDIA_S3_ENDPOINT must be a URL such as https://s3.eu-central-1.amazonaws.com').optional(),
+  MEDIA_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'MEDIA_S3_BUCKET must be a bucket name').optional(),
+  MEDIA_S3_REGION: z.string().default('us-east-1'),
+  MEDIA_S3_ACCESS_KEY_ID: z.string().optional(),
+  MEDIA_S3_SECRET_ACCESS_KEY: z.string().optional(),
+  /** Where readers fetch the bucket's files directly (its public URL or a CDN); unset: the site serves them. */
+  MEDIA_S3_PUBLIC_URL: z.string().url('MEDIA_S3_PUBLIC_URL must be a URL').optional(),
 });
 
 export type DatabaseTarget =
@@ -86,6 +95,8 @@ export interface Config {
   readonly accounts: AccountsConfig;
   readonly feedWindowDays: number;
   readonly newsletters: NewsletterConfig;
+  /** Where uploaded images are kept: an S3-compatible bucket when set, else `DATA_DIR/media`. */
+  readonly mediaS3?: S3Location;
 }
 
 export interface AccountsConfig {
@@ -179,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeZone: values.NEWSLETTER_TIME_ZONE,
       ...(values.NEWSLETTER_INBOUND_TOKEN ? { inboundToken: values.NEWSLETTER_INBOUND_TOKEN } : {}),
     }),
+    ...mediaS3Config(values),
   });
 }
 
@@ -187,6 +199,24 @@ const DAY_MS = 24 * 60 * 60_000;
 function isPlainLocalhost(siteUrl: string): boolean {
   const url = new URL(siteUrl);
   return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}
+
+/** A bucket needs its endpoint, name and both keys; some of them without the others is a mistake worth stopping for. */
+function mediaS3Config(values: z.infer<typeof environmentSchema>): Pick<Config, 'mediaS3'> {
+  const required = { MEDIA_S3_ENDPOINT: values.MEDIA_S3_ENDPOINT, MEDIA_S3_BUCKET: values.MEDIA_S3_BUCKET, MEDIA_S3_ACCESS_KEY_ID: values.MEDIA_S3_ACCESS_KEY_ID, MEDIA_S3_SECRET_ACCESS_KEY: values.MEDIA_S3_SECRET_ACCESS_KEY };
+  const missing = Object.entries(required).filter(([, value]) => value === undefined).map(([name]) => name);
+  if (missing.length === 4) return {};
+  if (missing.length) throw new Error(`Invalid environment: an S3 media store also needs ${missing.join(', ')}`);
+  return {
+    mediaS3: Object.freeze({
+      endpoint: values.MEDIA_S3_ENDPOINT!,
+      bucket: values.MEDIA_S3_BUCKET!,
+      region: values.MEDIA_S3_REGION,
+      accessKeyId: values.MEDIA_S3_ACCESS_KEY_ID!,
+      secretAccessKey: values.MEDIA_S3_SECRET_ACCESS_KEY!,
+      ...(values.MEDIA_S3_PUBLIC_URL ? { publicUrl: values.MEDIA_S3_PUBLIC_URL } : {}),
+    }),
+  };
 }
 
 /** DKIM signs only with all three settings; one or two of them is a mistake worth stopping for. */

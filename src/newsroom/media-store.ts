@@ -2,8 +2,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 
 /**
- * Where image files live. The embedded default is a folder (`DATA_DIR/media`); another store (an S3-compatible
- * bucket) implements the same three calls.
+ * Where image files live. The embedded default is a folder (`DATA_DIR/media`); an S3-compatible bucket
+ * (`s3-media-store.ts`, chosen by the MEDIA_S3_* settings) implements the same three calls.
  */
 export interface MediaStore {
   put(key: string, data: Buffer): Promise<void>;
@@ -11,6 +11,8 @@ export interface MediaStore {
   get(key: string): Promise<Buffer | null>;
   /** Removes every file under `prefix/`. */
   removeAll(prefix: string): Promise<void>;
+  /** Where readers can fetch a file directly (a bucket's public URL, a CDN); absent: the site serves the bytes. */
+  urlOf?(key: string): string;
 }
 
 /** Files under one directory; keys are relative paths made by the media service (never from a request). */

@@ -119,10 +119,9 @@ export function listMedia(db: Kysely<Database>, options: { limit: number; offset
     .execute();
 }
 
-/** A stored variant's bytes and type, or null. `file` must be one of the names uploadImage writes. */
-export async function readVariant(store: MediaStore, id: string, file: string): Promise<{ data: Buffer; type: string } | null> {
+/** A variant's key in the store and its type, or null when `file` is not one of the names uploadImage writes. */
+export function variantOf(id: string, file: string): { key: string; type: string } | null {
   const match = /^(\d+)\.(avif|webp|jpeg)$/.exec(file);
   if (!match || !/^[0-9a-f-]{36}$/.test(id) || !MEDIA_WIDTHS.includes(Number(match[1]) as never)) return null;
-  const data = await store.get(`${id}/${file}`);
-  return data ? { data, type: `image/${match[2]}` } : null;
+  return { key: `${id}/${file}`, type: `image/${match[2]}` };
 }

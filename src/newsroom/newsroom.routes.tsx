@@ -37,7 +37,7 @@ import {
   unpublishArticle,
 } from './article-editing.service.ts';
 import type { MediaStore } from './media-store.ts';
-import { listMedia, MAX_UPLOAD_BYTES, readVariant, uploadImage } from './media.service.ts';
+import { listMedia, MAX_UPLOAD_BYTES, uploadImage, variantOf } from './media.service.ts';
 import { enqueueBreakingAlert } from '../jobs/breaking-alert.job.ts';
 import { schedulePoll } from '../jobs/poll-feed.job.ts';
 import { addFeedSource, listFeedSources, pollFeedSource, removeFeedSource } from './feed-sources.service.ts';
@@ -119,10 +119,14 @@ export async function newsroomRoutes(app: FastifyInstance, deps: NewsroomDepende
   // Image variants never change under a name: cache them for a year.
   app.get('/media/:id/:file', async (request, reply) => {
     const { id, file } = z.object({ id: z.string(), file: z.string() }).parse(request.params);
-    const variant = await readVariant(deps.media, id, file);
+    const variant = variantOf(id, file);
     if (!variant) throw notFound(`media ${id}/${file}`);
+    // A bucket with a public URL serves its files itself; pages keep linking /media/… so they never change with it.
+    if (deps.media.urlOf) return reply.header('cache-control', 'public, max-age=86400').redirect(deps.media.urlOf(variant.key), 302);
+    const data = await deps.media.get(variant.key);
+    if (!data) throw notFound(`media ${id}/${file}`);
     reply.header('cache-control', 'public, max-age=31536000, immutable').type(variant.type);
-    return variant.data;
+    return data;
   });
   app.get('/media/:id', async (request, reply) => {
     const { id } = idParams.parse(request.params);
