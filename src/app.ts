@@ -46,6 +46,8 @@ import { isAccountSubscribed } from './newsletters/newsletters.service.ts';
 import { newsletterRepository } from './newsletters/newsletter.repository.ts';
 import { newsletterSecret } from './newsletters/secret.ts';
 import { newsletterPersonalData } from './newsletters/personal-data.ts';
+import { hotPages } from './web/hot-pages.ts';
+import { pageCacheRepository } from './articles/page-cache.repository.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -163,6 +165,15 @@ export async function buildApp({ config, database, logger = false, mailer: given
   ];
   const accounts = accountsService({ db: database.db, mailer, sessions, siteName: config.siteName, siteUrl: config.siteUrl, personalData });
   conditionalGet(app);
+  // After conditionalGet: what is kept is the exact body sent, never a 304.
+  hotPages(app, {
+    generation: pageCacheRepository(database.db).generation,
+    routes: [
+      // The route's own inputs, as given: the same text (or list) asks the same question.
+      { url: '/search', key: (request) => JSON.stringify([(request.query as Record<string, unknown>).q, (request.query as Record<string, unknown>).page]) },
+      { url: '/for-you', key: (request) => JSON.stringify((request.query as Record<string, unknown>).view) },
+    ],
+  });
   articleRoutes(app, deps);
   feedRoutes(app, deps);
   apiRoutes(app, deps);

@@ -14,18 +14,24 @@ export interface CachedPage {
  * under the old generation and never served.
  */
 export function pageCacheRepository(db: Executor) {
+  /** The current generation; no row yet means nothing was ever published through this schema: 0. */
+  const generation = async (): Promise<number> => {
+    const current = await db.selectFrom('site_generation').select('generation').where('id', '=', 1).executeTakeFirst();
+    return Number(current?.generation ?? 0);
+  };
+
   return {
+    generation,
+
     async lookup(path: string): Promise<{ generation: number; page: CachedPage | null }> {
-      // No row yet means nothing was ever published through this schema: generation 0.
-      const current = await db.selectFrom('site_generation').select('generation').where('id', '=', 1).executeTakeFirst();
-      const generation = Number(current?.generation ?? 0);
+      const current = await generation();
       const row = await db
         .selectFrom('page_cache')
         .select(['html', 'last_modified'])
         .where('path', '=', path)
-        .where('generation', '=', generation)
+        .where('generation', '=', current)
         .executeTakeFirst();
-      return { generation, page: row ? { html: row.html, lastModified: row.last_modified } : null };
+      return { generation: current, page: row ? { html: row.html, lastModified: row.last_modified } : null };
     },
 
     store: (path: string, generation: number, page: CachedPage) =>
