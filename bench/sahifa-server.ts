@@ -27,12 +27,15 @@ export async function startServer(env: NodeJS.ProcessEnv, port: number): Promise
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  for (let attempt = 0; attempt < 300; attempt++) {
+  // Generous: on a crowded machine, loading the TypeScript sources alone can take a minute.
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
     if (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)) return child;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error('server did not become ready');
+  child.kill('SIGKILL');
+  throw new Error('server did not become ready within 3 minutes');
 }
 
 export async function stopServer(child: ChildProcess): Promise<void> {
