@@ -3,6 +3,8 @@ import type { Kysely, Transaction } from 'kysely';
 import type { ArticleRow, ArticleStatus, Database } from '../db/schema.ts';
 import type { ParsedArticle } from '../ingest/parsed-article.ts';
 import { invalidInput, notFound } from '../lib/errors.ts';
+import { timeOrderedId } from '../lib/ids.ts';
+import { indexedTexts } from '../search/index-text.ts';
 import { type IndexableArticle, indexArticles, unindexArticle } from '../search/search-indexing.ts';
 import { type ArticleRepository, articleRepository } from './article.repository.ts';
 import { pageCacheRepository } from './page-cache.repository.ts';
@@ -119,11 +121,20 @@ async function storeArticles(
     byHash.set(row.content_hash, row);
   };
   known.forEach(remember);
+  // The articles' text is analyzed for the search index (on another thread for a large group) while this one
+  // writes their rows; an article already stored as it is needs none.
+  const changed = articles.flatMap((article, position) => {
+    const stored = article.sourceUrl ? bySourceUrl.get(article.sourceUrl) : byHash.get(hashes[position]!);
+    return stored?.content_hash === hashes[position] ? [] : [position];
+  });
+  const analysis = indexedTexts(changed.map((position) => articles[position]!)).then(
+    (texts) => new Map(changed.map((position, index) => [position, texts[index]!])),
+  );
   const titleSlugs = articles.map((article) => slugify(article.title));
   const slugs = await slugChooser(repo, titleSlugs);
   const names = await namedRows(repo, articles);
   const sectionIds = new Map<string, string>();
-  const toIndex: IndexableArticle[] = [];
+  const toIndex: (IndexableArticle & { position: number })[] = [];
   const results: SaveResult[] = [];
 
   for (const [position, article] of articles.entries()) {
@@ -163,7 +174,7 @@ async function storeArticles(
       await repo.clearRelations(stored.id);
     } else {
       stored = {
-        id: randomUUID(),
+        id: timeOrderedId(),
         slug: await slugs.choose(titleSlugs[position]!),
         title: article.title,
         content_hash: hash,
@@ -177,6 +188,7 @@ async function storeArticles(
     remember(stored);
     await storeRelations(repo, stored.id, article, names);
     toIndex.push({
+      position,
       id: stored.id,
       title: article.title,
       subtitle: article.subtitle,
@@ -187,7 +199,8 @@ async function storeArticles(
     });
     results.push({ outcome: existing ? 'updated' : 'created', slug: stored.slug, title: article.title });
   }
-  await indexArticles(trx, toIndex);
+  const texts = await analysis;
+  await indexArticles(trx, toIndex.map(({ position, ...article }) => ({ ...article, text: texts.get(position) })));
   return results;
 }
 
@@ -250,7 +263,7 @@ async function storeRelations(
   const related = [];
   for (const item of article.relatedHeadlines) {
     related.push({
-      id: randomUUID(),
+      id: timeOrderedId(),
       headline: item.headline,
       url: item.url,
       relatedArticleId: await repo.findPublishedIdByTitle(item.headline),

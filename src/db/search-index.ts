@@ -5,12 +5,16 @@ import { engineOf } from './engine.ts';
 // columns ranked by bm25. PostgreSQL: a tsvector written token by token (weights A–D for the same four parts,
 // no text-search parser involved) in a GIN index, ranked by ts_rank. Both get exactly the analyzer's tokens.
 
-/** Analyzed text of one article: exact forms and stems, word by word (the two lists have the same length). */
+/**
+ * Analyzed text of one article: exact forms and stems, word by word, each list joined by single spaces (analyzed
+ * words hold no spaces, and a joined string is what SQLite stores and what crosses threads cheaply). An exact list
+ * and its stem list have the same number of words.
+ */
 export interface IndexedText {
-  titleExact: string[];
-  titleStem: string[];
-  bodyExact: string[];
-  bodyStem: string[];
+  titleExact: string;
+  titleStem: string;
+  bodyExact: string;
+  bodyStem: string;
 }
 
 export interface IndexTerm {
@@ -202,8 +206,7 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
       for (const rowid of reindexed) await sql`delete from article_search where rowid = ${rowid}`.execute(db);
       for (const [position, { text }] of entries.entries()) {
         await sql`insert into article_search (rowid, title_exact, title_stem, body_exact, body_stem)
-          values (${rowids[position]}, ${text.titleExact.join(' ')}, ${text.titleStem.join(' ')},
-                  ${text.bodyExact.join(' ')}, ${text.bodyStem.join(' ')})`.execute(db);
+          values (${rowids[position]}, ${text.titleExact}, ${text.titleStem}, ${text.bodyExact}, ${text.bodyStem})`.execute(db);
       }
     },
     async remove(articleId) {
@@ -300,10 +303,12 @@ function tsvectorLiteral(text: IndexedText, lexeme: (text: string) => string): s
       list.push(`${position}${weight}`);
       positions.set(word, list);
     });
-  add(text.titleExact, 'A', 0);
-  add(text.titleStem, 'B', 0);
-  const bodyOffset = text.titleExact.length + 1;
-  add(text.bodyExact, 'C', bodyOffset);
-  add(text.bodyStem, 'D', bodyOffset);
+  const words = (joined: string) => (joined ? joined.split(' ') : []);
+  const titleExact = words(text.titleExact);
+  add(titleExact, 'A', 0);
+  add(words(text.titleStem), 'B', 0);
+  const bodyOffset = titleExact.length + 1;
+  add(words(text.bodyExact), 'C', bodyOffset);
+  add(words(text.bodyStem), 'D', bodyOffset);
   return [...positions].map(([word, list]) => `${lexeme(word)}:${list.join(',')}`).join(' ');
 }

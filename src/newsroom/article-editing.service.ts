@@ -6,6 +6,7 @@ import { pageCacheRepository } from '../articles/page-cache.repository.ts';
 import { slugify } from '../articles/slug.ts';
 import type { ArticleRow, Database } from '../db/schema.ts';
 import { editConflict, invalidFields, invalidInput, notFound } from '../lib/errors.ts';
+import { timeOrderedId } from '../lib/ids.ts';
 import { indexArticle, unindexArticle } from '../search/search-indexing.ts';
 import { type EditableArticle, parseStoredContent, relatedSlug } from './article-content.ts';
 import { type AuditEntry, newsroomRepository } from './newsroom.repository.ts';
@@ -46,7 +47,7 @@ export async function createArticle(db: Kysely<Database>, content: EditableArtic
   return db.transaction().execute(async (trx) => {
     const repo = articleRepository(trx);
     const relations = await resolveRelations(trx, content, null);
-    const id = randomUUID();
+    const id = timeOrderedId();
     const slug = await uniqueSlug(trx, content.title);
     await repo.insertArticle({
       id,

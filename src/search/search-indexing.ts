@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import { analyzeForms } from '../arabic/analyzer.ts';
 import type { ArticleStatus } from '../db/schema.ts';
-import { searchIndexFor } from '../db/search-index.ts';
+import { type IndexedText, searchIndexFor } from '../db/search-index.ts';
+import { indexedText } from './index-text.ts';
 
 export interface IndexableArticle {
   id: string;
@@ -11,6 +11,8 @@ export interface IndexableArticle {
   status: ArticleStatus;
   sectionId: string | null;
   publishedAt: string | null;
+  /** The analyzed text when the caller has it already (see indexedTexts); analyzed here otherwise. */
+  text?: IndexedText;
 }
 
 /**
@@ -24,15 +26,11 @@ export async function indexArticles(db: Kysely<any>, articles: IndexableArticle[
   const latest = [...new Map(articles.map((article) => [article.id, article])).values()];
   const published = latest.filter((article) => article.status === 'published');
   for (const article of latest) if (article.status !== 'published') await unindexArticle(db, article.id);
-  await searchIndexFor(db).upsert(published.map((article) => {
-    const title = analyzeForms(article.title);
-    const body = analyzeForms([article.subtitle ?? '', ...article.paragraphs].join('\n'));
-    return {
-      articleId: article.id,
-      text: { titleExact: title.exact, titleStem: title.stem, bodyExact: body.exact, bodyStem: body.stem },
-      placement: { sectionId: article.sectionId, publishedAt: article.publishedAt },
-    };
-  }));
+  await searchIndexFor(db).upsert(published.map((article) => ({
+    articleId: article.id,
+    text: article.text ?? indexedText(article),
+    placement: { sectionId: article.sectionId, publishedAt: article.publishedAt },
+  })));
 }
 
 /** indexArticles for one article. */

@@ -118,6 +118,32 @@ describeEachEngine('searchArticles', (database) => {
     expect(await titles('يخسر')).toEqual([]);
   });
 
+  it('indexes a group large enough for the analysis thread: every new, changed and repeated article as saved last', async () => {
+    const { db } = database.handle;
+    const stored = buildArticle({ title: 'مرصد الفلك يستقبل الزوار ليلا', sourceUrl: 'https://example.org/library' });
+    const moving = buildArticle({ title: 'القطار السريع يصل الميناء', sourceUrl: 'https://example.org/train' });
+    await saveImportedArticles(db, [stored, moving]);
+    const villages = ['الخليل', 'جنين', 'طوباس', 'سلفيت', 'قلقيلية', 'أريحا', 'بيت لحم', 'نابلس', 'رام الله', 'طولكرم'];
+    const fresh = Array.from({ length: 30 }, (_, i) =>
+      buildArticle({ title: `موسم جني التمور في ${villages[i % 10]} رقم ${i + 1}`, paragraphs: [`سجل المزارعون في القرية ${i + 1} محصولا وفيرا.`], sourceUrl: `https://example.org/olive-${i}` }),
+    );
+    const results = await saveImportedArticles(db, [
+      ...fresh.slice(0, 15),
+      stored,
+      { ...moving, title: 'القطار السريع يبلغ المطار' },
+      ...fresh.slice(15),
+      { ...moving, title: 'القطار السريع يعود إلى المحطة' },
+    ]);
+    expect(results.map((result) => (result instanceof Error ? result.message : result.outcome))).toEqual([
+      ...Array(15).fill('created'), 'unchanged', 'updated', ...Array(15).fill('created'), 'updated',
+    ]);
+    expect((await searchArticles(db, 'التمور')).total).toBe(30);
+    expect((await titles('طوباس')).sort()).toEqual(['موسم جني التمور في طوباس رقم 13', 'موسم جني التمور في طوباس رقم 23', 'موسم جني التمور في طوباس رقم 3']);
+    expect(await titles('المحطه')).toEqual(['القطار السريع يعود إلى المحطة']);
+    expect(await titles('المطار')).toEqual([]);
+    expect(await titles('مرصد')).toEqual(['مرصد الفلك يستقبل الزوار ليلا']);
+  });
+
   it('comes out of the tokenizer migration with every published article indexed, and no draft', async () => {
     const { db } = database.handle;
     await saveImportedArticle(db, buildArticle({ title: 'معرض الخط العربي يفتح أبوابه' }), new Date(), 'draft');

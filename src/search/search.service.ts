@@ -4,6 +4,7 @@ import type { Database } from '../db/schema.ts';
 import { COUNT_LIMIT, searchIndexFor } from '../db/search-index.ts';
 import { hasSearchTerms, parseSearchQuery, type SearchQuery } from './search-query.ts';
 import { highlight, matchKeys, snippet, type TextSegment } from './snippet.ts';
+import { indexedTexts } from './index-text.ts';
 import { indexArticles } from './search-indexing.ts';
 import { searchRepository } from './search.repository.ts';
 
@@ -72,19 +73,25 @@ const REINDEX_GROUP_SIZE = 500;
 export async function reindexAll(db: Kysely<Database>): Promise<number> {
   return db.transaction().execute(async (trx) => {
     await searchIndexFor(trx).clear();
-    let indexed = 0;
-    let lastId: string | null = null;
-    for (;;) {
-      const rows = await searchRepository(trx).listPublishedForIndex(lastId, REINDEX_GROUP_SIZE);
-      if (rows.length === 0) return indexed;
-      await indexArticles(trx, rows.map((row) => ({
+    const readGroup = async (afterId: string | null) =>
+      (await searchRepository(trx).listPublishedForIndex(afterId, REINDEX_GROUP_SIZE)).map((row) => ({
         ...row,
         paragraphs: JSON.parse(row.paragraphs) as string[],
         sectionId: row.section_id,
         publishedAt: row.published_at,
-      })));
-      indexed += rows.length;
-      lastId = rows.at(-1)!.id;
+      }));
+    let indexed = 0;
+    let group = await readGroup(null);
+    let analysis = indexedTexts(group);
+    while (group.length > 0) {
+      // The next group is read and analyzed (on the analysis thread) while this one is written.
+      const next = await readGroup(group.at(-1)!.id);
+      const nextAnalysis = indexedTexts(next);
+      const texts = await analysis;
+      await indexArticles(trx, group.map((article, position) => ({ ...article, text: texts[position] })));
+      indexed += group.length;
+      [group, analysis] = [next, nextAnalysis];
     }
+    return indexed;
   });
 }
