@@ -20,6 +20,9 @@ export interface ArticleListItem {
   updated_at: string;
   section_slug: string | null;
   section_name: string | null;
+  /** The publisher it came from (imported articles), shown by the feed and the JSON API. */
+  source_name: string | null;
+  source_url: string | null;
 }
 
 /** What lists of articles (home, sections, feeds, search results) show of each. */
@@ -33,6 +36,8 @@ const LIST_COLUMNS = [
   'articles.updated_at',
   'sections.slug as section_slug',
   'sections.name as section_name',
+  'articles.source_name',
+  'articles.source_url',
 ] as const;
 
 /** A tag or an author, by id: what tag and author pages list the articles of. */

@@ -192,7 +192,7 @@ describeEachEngine('reader pages, feeds and API', (database) => {
     expect(bySection.total).toBe(1);
     const openApi = (await server.inject({ url: '/api/openapi.json' })).json();
     expect(openApi.openapi).toBe('3.1.0');
-    expect(Object.keys(openApi.paths)).toEqual(['/api/articles', '/api/articles/{slug}', '/api/sections', '/api/search']);
+    expect(Object.keys(openApi.paths)).toEqual(['/api/articles', '/api/articles/{slug}', '/api/sections', '/api/search', '/api/feed']);
     expect(openApi.components.schemas.Article.properties.paragraphs.type).toBe('array');
     const perPage = openApi.paths['/api/articles'].get.parameters.find((parameter: { name: string }) => parameter.name === 'per_page');
     expect(perPage).toMatchObject({ in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } });

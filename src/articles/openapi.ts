@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { feedQuery, feedResponse } from '../feed/feed.presenter.ts';
 import { searchQuerySchema } from '../search/search.routes.tsx';
 import { articleResponse, sectionResponse } from './article.presenter.ts';
 
@@ -41,7 +42,7 @@ export function openApiDocument(siteName: string, siteUrl: string) {
   const slugParameter = { name: 'slug', in: 'path', required: true, schema: { type: 'string' }, description: 'Article slug (percent-encoded)' };
   return {
     openapi: '3.1.0',
-    info: { title: `${siteName} API`, version: '1.0.0', description: 'Published articles and sections, in Arabic.' },
+    info: { title: `${siteName} API`, version: '1.0.0', description: 'Published articles and sections, search and the "لك" feed, in Arabic.' },
     servers: [{ url: siteUrl }],
     paths: {
       '/api/articles': {
@@ -75,6 +76,13 @@ export function openApiDocument(siteName: string, siteUrl: string) {
           responses: { 200: { description: 'Ranked results with highlighted snippets and section facets; `total` counts matches up to 10,000 (`total_exact` is false past it, and the section counts are then lower bounds)' } },
         },
       },
+      '/api/feed': {
+        get: {
+          summary: 'The "لك" feed: ranked for the signed-in reader (session cookie) with the reason for each article, or popularity and freshness for anonymous readers; or the latest articles',
+          parameters: queryParameters(feedQuery),
+          responses: { 200: { description: 'The feed', ...json('Feed') } },
+        },
+      },
     },
     components: {
       schemas: {
@@ -82,6 +90,7 @@ export function openApiDocument(siteName: string, siteUrl: string) {
         ArticleList: jsonSchema(articleListResponse),
         Section: jsonSchema(sectionResponse),
         SectionList: jsonSchema(sectionListResponse),
+        Feed: jsonSchema(feedResponse),
         Error: jsonSchema(errorResponse),
       },
     },

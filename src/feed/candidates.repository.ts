@@ -100,6 +100,8 @@ export function candidateRepository(db: Executor) {
           'articles.status',
           'sections.slug as section_slug',
           'sections.name as section_name',
+          'articles.source_name',
+          'articles.source_url',
         ])
         .where('articles.id', 'in', ids)
         .execute();

@@ -237,3 +237,23 @@ describeEachEngine('saved, follows and "لك" over HTTP', (database) => {
     await app.close();
   });
 });
+
+describeEachEngine('the feed API names where each article came from', (database) => {
+  it('gives the source of imported articles (null for the site’s own) in both views, as the OpenAPI document says', async () => {
+    const { db } = database.handle;
+    const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+    const imported = await saveImportedArticle(db, buildArticle({ sourceName: 'وكالة الأنباء', sourceUrl: 'https://agency.example/news/1', publishedAt: hourAgo }));
+    const own = await saveImportedArticle(db, buildArticle({ publishedAt: hourAgo }));
+    const app = await buildApp({ config: loadConfig({ SITE_URL: 'https://news.example' }), database: database.handle });
+    for (const url of ['/api/feed', '/api/feed?view=latest']) {
+      const articles = (await app.inject({ url })).json().articles as { slug: string; source: unknown }[];
+      expect(articles.find((article) => article.slug === imported.slug)?.source, url).toEqual({ name: 'وكالة الأنباء', url: 'https://agency.example/news/1' });
+      expect(articles.find((article) => article.slug === own.slug)?.source, url).toBeNull();
+    }
+    const openApi = (await app.inject({ url: '/api/openapi.json' })).json();
+    expect(openApi.paths['/api/feed'].get.parameters.map((parameter: { name: string }) => parameter.name)).toEqual(['view', 'size']);
+    const card = openApi.components.schemas.Feed.properties.articles.items;
+    expect(Object.keys(card.properties)).toEqual(expect.arrayContaining(['slug', 'url', 'section', 'source', 'published_at', 'reason']));
+    await app.close();
+  });
+});

@@ -3,7 +3,6 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { requireReader } from '../accounts/guards.ts';
 import { articleRepository } from '../articles/article.repository.ts';
-import { articlePath } from '../articles/slug.ts';
 import type { Database } from '../db/schema.ts';
 import { nextPath } from '../saved/saved.routes.tsx';
 import { savedAmong } from '../saved/saved.service.ts';
@@ -11,6 +10,7 @@ import { renderDocument } from '../web/layout.tsx';
 import { presentationFor, presentationOf } from '../web/presentation.tsx';
 import { buildFeed, type FeedSettings } from './feed.service.ts';
 import { FeedSettingsPage, ForYouPage, HistoryPage, OnboardingPage, reasonText } from './feed.views.tsx';
+import { FEED_SIZE, feedQuery, type feedResponse, presentFeedArticle } from './feed.presenter.ts';
 import {
   clearHistory,
   completeOnboarding,
@@ -31,12 +31,7 @@ import type { ReadRecorder } from './read-recorder.ts';
 import { FOLLOWABLE_KINDS, MUTABLE_KINDS } from './targets.ts';
 import { loadSiteChrome } from '../web/site-chrome.ts';
 
-const FEED_SIZE = 30;
 const HISTORY_SIZE = 200;
-const viewQuery = z.object({
-  view: z.enum(['for-you', 'latest']).optional(),
-  size: z.coerce.number().int().min(1).max(100).default(FEED_SIZE),
-});
 const followForm = z.object({ kind: z.enum(FOLLOWABLE_KINDS), slug: z.string().min(1).max(300), next: nextPath });
 const muteForm = z.object({ kind: z.enum(MUTABLE_KINDS), slug: z.string().min(1).max(300), mode: z.enum(['fewer', 'hide']).default('fewer') });
 const unmuteForm = muteForm.pick({ kind: true, slug: true });
@@ -111,7 +106,7 @@ export function forYouRoutes(app: FastifyInstance, deps: FeedRouteDeps) {
   }
 
   app.get('/for-you', async (request, reply) => {
-    const { view: requested } = viewQuery.parse(request.query);
+    const { view: requested } = feedQuery.parse(request.query);
     const [chrome, feed] = await Promise.all([site(), feedFor(request, requested, FEED_SIZE)]);
     const ids = feed.view === 'latest' ? feed.latest.map((a) => a.id) : feed.items.map((item) => item.article.id);
     const saved = request.reader ? await savedAmong(deps.db, request.reader.id, ids) : new Set<string>();
@@ -134,24 +129,17 @@ export function forYouRoutes(app: FastifyInstance, deps: FeedRouteDeps) {
   });
 
   app.get('/api/feed', async (request, reply) => {
-    const { view: requested, size } = viewQuery.parse(request.query);
+    const { view: requested, size } = feedQuery.parse(request.query);
     const feed = await feedFor(request, requested, size);
     reply.header('cache-control', request.reader ? 'private, no-store' : 'public, max-age=60');
-    const present = (article: { slug: string; title: string; section_slug: string | null; section_name: string | null; published_at: string | null }) => ({
-      slug: article.slug,
-      title: article.title,
-      url: `${deps.siteUrl}${articlePath(article.slug)}`,
-      section: article.section_slug && article.section_name ? { slug: article.section_slug, name: article.section_name } : null,
-      published_at: article.published_at,
-    });
-    return {
+    const response: z.infer<typeof feedResponse> = {
       view: feed.view,
       personalized: feed.personalized,
       articles:
         feed.view === 'latest'
-          ? feed.latest.map((article) => ({ ...present(article), reason: null }))
+          ? feed.latest.map((article) => ({ ...presentFeedArticle(article, deps.siteUrl), reason: null }))
           : feed.items.map((item) => ({
-              ...present(item.article),
+              ...presentFeedArticle(item.article, deps.siteUrl),
               reason: {
                 kind: item.reason.kind,
                 // Arabic whatever the reader's interface: the API's text is a promise to its clients.
@@ -163,6 +151,7 @@ export function forYouRoutes(app: FastifyInstance, deps: FeedRouteDeps) {
               },
             })),
     };
+    return response;
   });
 
   app.post('/follows', signedIn, async (request, reply) => {

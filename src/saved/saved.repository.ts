@@ -65,6 +65,8 @@ export function savedRepository(db: Executor) {
           'articles.updated_at',
           'sections.slug as section_slug',
           'sections.name as section_name',
+          'articles.source_name',
+          'articles.source_url',
           'saved_articles.saved_at',
         ])
         .where('saved_articles.reader_id', '=', readerId)
