@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { ArticleRow, ArticleStatus, Database } from '../db/schema.ts';
+import type { IndexedText } from '../db/search-index.ts';
 import type { ParsedArticle } from '../ingest/parsed-article.ts';
 import { invalidInput, notFound } from '../lib/errors.ts';
 import { timeOrderedId } from '../lib/ids.ts';
@@ -46,7 +47,7 @@ export async function saveImportedArticle(
 ): Promise<SaveResult> {
   validate(article);
   return db.transaction().execute(async (trx) => {
-    const [result] = await storeArticles(trx, [article], now.toISOString(), newStatus);
+    const [result] = await storeArticles(trx, [article], now.toISOString(), newStatus, indexedTexts([article]));
     // Any cached page may show this article (lists, related headlines, section navigation).
     if (result!.outcome !== 'unchanged') await pageCacheRepository(trx).bumpGeneration();
     return result!;
@@ -55,6 +56,12 @@ export async function saveImportedArticle(
 
 /** How many articles a bulk import writes per transaction: enough to amortise the commit, small enough to retry. */
 export const BULK_TRANSACTION_SIZE = 200;
+
+/**
+ * How many articles an importer hands saveImportedArticles at once: several transactions' worth, so that each
+ * group's text is analyzed on the analysis thread while the group before it is written.
+ */
+export const IMPORT_BATCH_SIZE = BULK_TRANSACTION_SIZE * 5;
 
 /**
  * Stores many imported articles with the guarantees of saveImportedArticle, faster: the valid articles are written
@@ -78,11 +85,17 @@ export async function saveImportedArticles(
       results[index] = asError(error);
     }
   });
-  for (let start = 0; start < valid.length; start += BULK_TRANSACTION_SIZE) {
-    const group = valid.slice(start, start + BULK_TRANSACTION_SIZE);
+  const groups: number[][] = [];
+  for (let start = 0; start < valid.length; start += BULK_TRANSACTION_SIZE) groups.push(valid.slice(start, start + BULK_TRANSACTION_SIZE));
+  const analyze = (group: number[]) => indexedTexts(group.map((index) => articles[index]!));
+  // Each group's text is analyzed (on the analysis thread) while the group before it is written.
+  let analysis = groups.length ? analyze(groups[0]!) : null;
+  for (const [position, group] of groups.entries()) {
+    const texts = analysis!;
+    analysis = position + 1 < groups.length ? analyze(groups[position + 1]!) : null;
     try {
       const saved = await db.transaction().execute(async (trx) => {
-        const groupResults = await storeArticles(trx, group.map((index) => articles[index]!), now.toISOString());
+        const groupResults = await storeArticles(trx, group.map((index) => articles[index]!), now.toISOString(), 'published', texts);
         if (groupResults.some((result) => result.outcome !== 'unchanged')) await pageCacheRepository(trx).bumpGeneration();
         return groupResults;
       });
@@ -106,7 +119,9 @@ async function storeArticles(
   trx: Transaction<Database>,
   articles: ParsedArticle[],
   timestamp: string,
-  newStatus: ArticleStatus = 'published',
+  newStatus: ArticleStatus,
+  /** The articles' index text (indexedTexts), in their order; awaited only once their rows are written. */
+  analysis: Promise<IndexedText[]>,
 ): Promise<SaveResult[]> {
   const repo = articleRepository(trx);
   const hashes = articles.map(contentHash);
@@ -121,15 +136,6 @@ async function storeArticles(
     byHash.set(row.content_hash, row);
   };
   known.forEach(remember);
-  // The articles' text is analyzed for the search index (on another thread for a large group) while this one
-  // writes their rows; an article already stored as it is needs none.
-  const changed = articles.flatMap((article, position) => {
-    const stored = article.sourceUrl ? bySourceUrl.get(article.sourceUrl) : byHash.get(hashes[position]!);
-    return stored?.content_hash === hashes[position] ? [] : [position];
-  });
-  const analysis = indexedTexts(changed.map((position) => articles[position]!)).then(
-    (texts) => new Map(changed.map((position, index) => [position, texts[index]!])),
-  );
   const titleSlugs = articles.map((article) => slugify(article.title));
   const slugs = await slugChooser(repo, titleSlugs);
   const names = await namedRows(repo, articles);
@@ -200,7 +206,7 @@ async function storeArticles(
     results.push({ outcome: existing ? 'updated' : 'created', slug: stored.slug, title: article.title });
   }
   const texts = await analysis;
-  await indexArticles(trx, toIndex.map(({ position, ...article }) => ({ ...article, text: texts.get(position) })));
+  await indexArticles(trx, toIndex.map(({ position, ...article }) => ({ ...article, text: texts[position] })));
   return results;
 }
 

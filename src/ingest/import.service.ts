@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
-import { BULK_TRANSACTION_SIZE, type SaveOutcome, saveImportedArticles } from '../articles/article.service.ts';
+import { IMPORT_BATCH_SIZE, type SaveOutcome, saveImportedArticles } from '../articles/article.service.ts';
 import type { Database } from '../db/schema.ts';
 import { understandImported } from '../understanding/understanding.service.ts';
 import { decodePage } from './decode.ts';
@@ -71,7 +71,7 @@ export async function importFiles(db: Kysely<Database>, files: string[], now = n
   return report;
 }
 
-/** Parsed articles waiting to be saved together; saved whenever a transaction's worth has gathered. */
+/** Parsed articles waiting to be saved together; saved whenever a batch's worth has gathered. */
 class PendingArticles {
   private files: string[] = [];
   private articles: ParsedArticle[] = [];
@@ -85,7 +85,7 @@ class PendingArticles {
   async add(file: string, article: ParsedArticle): Promise<void> {
     this.files.push(file);
     this.articles.push(article);
-    if (this.articles.length >= BULK_TRANSACTION_SIZE) await this.flush();
+    if (this.articles.length >= IMPORT_BATCH_SIZE) await this.flush();
   }
 
   async flush(): Promise<void> {
