@@ -21,8 +21,9 @@ afterEach(async () => {
 
 /**
  * Starts `sahifa worker` as a child process sending through the sink, with a short lease so a dead one's work is
- * taken over quickly — but not shorter than a batch can take on a crowded machine: a live worker starved of CPU
- * past its lease has its batch rightly taken over and sent again, which these tests would count as duplicates.
+ * taken over quickly — but not so short that a crowded machine starves a live worker past it: such a worker sends
+ * nothing more of its batch, but the messages it had already handed to the mailer may then come twice, which these
+ * tests would count as duplicates.
  */
 function startWorker(database: TestDatabase, sink: CountingSink, env: Record<string, string> = {}): ChildProcess {
   const child = spawn(process.execPath, [SAHIFA_BIN, 'worker'], {

@@ -126,15 +126,22 @@ export function sendRepository(db: Executor) {
       });
     },
 
-    /** Extends the lease on the rows this worker is sending. */
-    renewRecipientLeases: (sendId: string, workerId: string, leaseUntil: string) =>
-      db
+    /**
+     * Extends the lease on the rows this worker is sending whose lease has not lapsed at `now` (a lapsed one may
+     * already be another worker's); returns the subscriber ids of the rows it still holds.
+     */
+    async renewRecipientLeases(sendId: string, workerId: string, leaseUntil: string, now: string): Promise<string[]> {
+      const rows = await db
         .updateTable('send_recipients')
         .set({ locked_until: leaseUntil })
         .where('send_id', '=', sendId)
         .where('status', '=', 'sending')
         .where('locked_by', '=', workerId)
-        .execute(),
+        .where('locked_until', '>', now)
+        .returning('subscriber_id')
+        .execute();
+      return rows.map((row) => row.subscriber_id);
+    },
 
     /**
      * Records a message that was not sent (to retry, failed, skipped), only while this worker holds the row.

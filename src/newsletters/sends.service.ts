@@ -16,6 +16,7 @@ import { deliverSendJob, prepareSendJob } from '../jobs/send-newsletter.job.ts';
 import { type RecipientRow, type SendRow, sendRepository } from './send.repository.ts';
 import { dueOccasion } from './schedule.ts';
 import { type SentRecorder, sentRecorder } from './sent-recorder.ts';
+import { type BatchLease, holdBatchLease } from './batch-lease.ts';
 import { bounceLocalPart, unsubscribeToken } from './tokens.ts';
 import { loadSiteName } from '../web/site-chrome.ts';
 
@@ -326,58 +327,82 @@ export async function deliverSend(deps: SendDeps, sendId: string, run: DeliveryR
   const shared: RenderedIssue = { html: send.html, text: send.text_body };
   // «نشرتك»: each reader with an account gets their own feed's articles, rendered for them; others the shared issue.
   const issueFor = newsletter.content_rule === 'personalized' ? (row: RecipientRow) => personalIssue(deps, send, newsletter, row, run.workerId, shared) : async () => shared;
-  const leaseUntil = () => new Date(Date.now() + run.leaseMs).toISOString();
   const stats = { attempted: 0, permanent: 0 };
   const recorder = sentRecorder((messages) => sends.recordSent(sendId, run.workerId, messages));
-  // Rows in flight stay leased however slowly the server answers.
-  const renew = setInterval(() => void sends.renewRecipientLeases(sendId, run.workerId, leaseUntil()).catch(() => {}), Math.max(50, run.leaseMs / 3));
-  try {
-    for (;;) {
-      if (run.signal.aborted) return {};
-      // An editor may pause or cancel at any time; it takes effect at the next batch.
-      if ((await sends.sendStatus(sendId)) !== 'sending') return {};
-      const batch = await sends.claimRecipients({ sendId, workerId: run.workerId, now: new Date().toISOString(), leaseUntil: leaseUntil(), limit: deps.settings.batchSize });
-      if (!batch.length) {
-        const left = await sends.unfinished(sendId);
-        if (!left.retryAt && !left.leaseEndsAt) {
-          await finishSend(deps.db, sendId);
-          return {};
-        }
-        // A retry due soon is waited for here; anything later, or rows another worker is sending, is looked at
-        // again once due (then the rows of a worker that died are claimable, or the send is finished).
-        const retryIn = left.retryAt ? Date.parse(left.retryAt) - Date.now() : Infinity;
-        if (retryIn <= COME_BACK_AFTER_MS) {
-          await sleep(Math.max(retryIn, 20), run.signal);
-          continue;
-        }
-        return { runAgainAt: new Date(Math.min(retryIn === Infinity ? Infinity : Date.parse(left.retryAt!), left.leaseEndsAt ? Date.parse(left.leaseEndsAt) : Infinity)) };
-      }
-      const unreachable = await sends.noLongerReachable(newsletter.id, batch.map((row) => ({ subscriberId: row.subscriber_id, email: row.email })));
-      const outcomes = await Promise.all(
-        batch.map((row) =>
-          unreachable.has(row.subscriber_id)
-            ? sends.recordRecipient(sendId, row.subscriber_id, run.workerId, { status: 'skipped', error: 'unsubscribed or suppressed since the audience was frozen' }).then(() => 'skipped' as const)
-            : issueFor(row).then((issue) => deliverOne(deps, send, newsletter, issue, row, run.workerId, recorder)),
-        ),
-      );
-      stats.attempted += outcomes.filter((outcome) => outcome !== 'skipped').length;
-      stats.permanent += outcomes.filter((outcome) => outcome === 'permanent').length;
-      // Many refusals hurt the sender's reputation with every provider: stop and let an editor look.
-      if (stats.attempted >= 100 && stats.permanent / stats.attempted > 0.2) {
-        await sends.transition(sendId, ['sending'], 'paused', { error: `paused: ${stats.permanent} of ${stats.attempted} messages were refused for good`, updated_at: new Date().toISOString() });
+  for (;;) {
+    if (run.signal.aborted) return {};
+    // An editor may pause or cancel at any time; it takes effect at the next batch.
+    if ((await sends.sendStatus(sendId)) !== 'sending') return {};
+    const heldUntil = Date.now() + run.leaseMs;
+    const batch = await sends.claimRecipients({ sendId, workerId: run.workerId, now: new Date().toISOString(), leaseUntil: new Date(heldUntil).toISOString(), limit: deps.settings.batchSize });
+    if (!batch.length) {
+      const left = await sends.unfinished(sendId);
+      if (!left.retryAt && !left.leaseEndsAt) {
+        await finishSend(deps.db, sendId);
         return {};
       }
-      // The server is unreachable or refusing everything for now: the rows wait for their retry time.
-      if (outcomes.every((outcome) => outcome === 'temporary')) {
-        return { runAgainAt: new Date(Date.now() + deps.settings.retryBaseMs) };
+      // A retry due soon is waited for here; anything later, or rows another worker is sending, is looked at
+      // again once due (then the rows of a worker that died are claimable, or the send is finished).
+      const retryIn = left.retryAt ? Date.parse(left.retryAt) - Date.now() : Infinity;
+      if (retryIn <= COME_BACK_AFTER_MS) {
+        await sleep(Math.max(retryIn, 20), run.signal);
+        continue;
       }
+      return { runAgainAt: new Date(Math.min(retryIn === Infinity ? Infinity : Date.parse(left.retryAt!), left.leaseEndsAt ? Date.parse(left.leaseEndsAt) : Infinity)) };
     }
-  } finally {
-    clearInterval(renew);
+    const lease = holdBatchLease({
+      subscriberIds: batch.map((row) => row.subscriber_id),
+      heldUntil,
+      leaseMs: run.leaseMs,
+      renew: (leaseUntil, now) => sends.renewRecipientLeases(sendId, run.workerId, leaseUntil, now),
+    });
+    let outcomes: Outcome[];
+    try {
+      const unreachable = await sends.noLongerReachable(newsletter.id, batch.map((row) => ({ subscriberId: row.subscriber_id, email: row.email })));
+      outcomes = await eachInFlight(batch, MESSAGES_IN_FLIGHT_PER_LANE, (row) =>
+        unreachable.has(row.subscriber_id)
+          ? sends.recordRecipient(sendId, row.subscriber_id, run.workerId, { status: 'skipped', error: 'unsubscribed or suppressed since the audience was frozen' }).then(() => 'skipped' as const)
+          : issueFor(row).then((issue) => deliverOne(deps, send, newsletter, issue, row, run.workerId, recorder, lease)),
+      );
+    } finally {
+      lease.end();
+    }
+    stats.attempted += outcomes.filter((outcome) => outcome !== 'skipped' && outcome !== 'withheld').length;
+    stats.permanent += outcomes.filter((outcome) => outcome === 'permanent').length;
+    // Many refusals hurt the sender's reputation with every provider: stop and let an editor look.
+    if (stats.attempted >= 100 && stats.permanent / stats.attempted > 0.2) {
+      await sends.transition(sendId, ['sending'], 'paused', { error: `paused: ${stats.permanent} of ${stats.attempted} messages were refused for good`, updated_at: new Date().toISOString() });
+      return {};
+    }
+    // The server is unreachable or refusing everything for now: the rows wait for their retry time.
+    if (outcomes.every((outcome) => outcome === 'temporary')) {
+      return { runAgainAt: new Date(Date.now() + deps.settings.retryBaseMs) };
+    }
   }
 }
 
-type Outcome = 'sent' | 'temporary' | 'permanent' | 'skipped';
+/** `withheld`: not sent, nothing recorded, because the lane no longer held the row's lease (batch-lease.ts). */
+type Outcome = 'sent' | 'temporary' | 'permanent' | 'skipped' | 'withheld';
+
+/**
+ * Messages of a batch handed to the mailer and not yet answered, per lane. Each is checked against the lease right
+ * before it is handed over, so a mailer queue holding the whole batch would send messages checked long before.
+ */
+const MESSAGES_IN_FLIGHT_PER_LANE = 10;
+
+/** Runs `work` on every item, at most `limit` at once; the results in the items' order. */
+async function eachInFlight<Item, Result>(items: readonly Item[], limit: number, work: (item: Item) => Promise<Result>): Promise<Result[]> {
+  const results = new Array<Result>(items.length);
+  let next = 0;
+  const runner = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, runner));
+  return results;
+}
 
 /**
  * A personalized recipient's issue: the articles of their feed (src/feed), chosen once and kept in their row so a
@@ -397,8 +422,19 @@ async function personalIssue(deps: SendDeps, send: SendRow, newsletter: Newslett
   return (await renderSendIssue(deps, { ...send, article_ids: JSON.stringify(ids) })) ?? shared;
 }
 
-async function deliverOne(deps: SendDeps, send: SendRow, newsletter: NewsletterRow, issue: RenderedIssue, row: RecipientRow, workerId: string, recorder: SentRecorder): Promise<Outcome> {
+async function deliverOne(
+  deps: SendDeps,
+  send: SendRow,
+  newsletter: NewsletterRow,
+  issue: RenderedIssue,
+  row: RecipientRow,
+  workerId: string,
+  recorder: SentRecorder,
+  lease: BatchLease,
+): Promise<Outcome> {
   const sends = sendRepository(deps.db);
+  // The lease lapsed (the lane was held off the CPU, the database did not answer): the row may be another lane's.
+  if (!lease.holds(row.subscriber_id)) return 'withheld';
   let result;
   try {
     result = await deps.mailer.send(recipientMessage(deps, send, newsletter, issue, row));
