@@ -16,6 +16,7 @@ import { saveImportedArticle } from '../src/articles/article.service.ts';
 import { type DatabaseTarget, loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
+import { createBulkMailer } from '../src/mail/bulk-mailer.ts';
 import { createMailer } from '../src/mail/mailer.ts';
 import { newsletterRepository } from '../src/newsletters/newsletter.repository.ts';
 import { BREAKING_NEWSLETTER_SLUG, ensureDefaultNewsletters, importSubscribers } from '../src/newsletters/newsletters.service.ts';
@@ -114,7 +115,7 @@ export async function newsletterBench(work: string, recipients: number, line: (t
     const { send } = await createIssue(db, { newsletterId: breaking.id, articleIds: [articleId] });
     await scheduleIssue(db, send.id);
     const mailer = createMailer(config.mail);
-    const deps = { db, siteName: config.siteName, siteUrl: config.siteUrl, secret: await newsletterSecret(db), mailer, settings: config.newsletters };
+    const deps = { db, siteName: config.siteName, siteUrl: config.siteUrl, secret: await newsletterSecret(db), mailer, bulkMailer: createBulkMailer(config.mail, mailer), settings: config.newsletters };
     started = performance.now();
     await prepareSend(deps, send.id);
     const materializeSeconds = (performance.now() - started) / 1000;

@@ -4,6 +4,7 @@ import type { Database } from '../src/db/schema.ts';
 import type { JobServices } from '../src/jobs/services.ts';
 import { jobDefinitions } from '../src/jobs/registry.ts';
 import { createWorker, type Worker, type WorkerLog } from '../src/jobs/worker.ts';
+import { type BulkMailer, createBulkMailer } from '../src/mail/bulk-mailer.ts';
 import type { Mailer } from '../src/mail/mailer.ts';
 import type { SendDeps } from '../src/newsletters/sends.service.ts';
 import { sendRepository } from '../src/newsletters/send.repository.ts';
@@ -12,10 +13,21 @@ export const TEST_SECRET = 'test-secret-not-for-production';
 
 export const quietLog: WorkerLog = { info() {}, warn() {}, error() {} };
 
-/** Sending dependencies for a test: the site of `loadConfig(env)`, a fixed secret, fast retries. */
-export function testSendDeps(db: Kysely<Database>, mailer: Mailer, env: Record<string, string> = {}): SendDeps {
+/**
+ * Sending dependencies for a test: the site of `loadConfig(env)`, a fixed secret, fast retries. Newsletters go
+ * through `bulkMailer` (e.g. `createBulkMailer` on an SMTP sink), else through `mailer`.
+ */
+export function testSendDeps(db: Kysely<Database>, mailer: Mailer, env: Record<string, string> = {}, bulkMailer?: BulkMailer): SendDeps {
   const config = loadConfig({ SITE_URL: 'https://news.example', NEWSLETTER_RETRY_SECONDS: '0.05', ...env });
-  return { db, siteName: config.siteName, siteUrl: config.siteUrl, secret: TEST_SECRET, mailer, settings: config.newsletters };
+  return {
+    db,
+    siteName: config.siteName,
+    siteUrl: config.siteUrl,
+    secret: TEST_SECRET,
+    mailer,
+    bulkMailer: bulkMailer ?? createBulkMailer(config.mail, mailer),
+    settings: config.newsletters,
+  };
 }
 
 /** A job worker running every registered job kind with these newsletter dependencies. */

@@ -41,14 +41,27 @@ export interface SmtpSink {
   refuseRecipient(address: string, refusal: SinkRefusal): void;
   /** Accept `address` again. */
   acceptRecipient(address: string): void;
+  /** From now on, take a message to `address` in full and answer it (after DATA) with `refusal`. */
+  refuseMessageTo(address: string, refusal: SinkRefusal): void;
+  /** From now on, take a message to `address` in full, then close the connection without answering it. */
+  dropConnectionOnMessageTo(address: string): void;
+  /** Runs `hook` on each message once taken in full, before answering it (e.g. to starve the sender then). */
+  beforeAnswer(hook: (mail: ReceivedMail) => Promise<void> | void): void;
   /** Forget the messages received so far (refusals stay). */
   clear(): void;
   close(): Promise<void>;
 }
 
+export interface SmtpSinkOptions {
+  /** Offer PIPELINING (RFC 2920) in the EHLO answer; default true, as smtp-server does. */
+  pipelining?: boolean;
+  /** Require AUTH (PLAIN or LOGIN, over plain TCP) with these credentials before MAIL FROM. */
+  credentials?: { user: string; password: string };
+}
+
 /**
  * Starts a real SMTP server on loopback in this process: a random free port, no TLS, no authentication required
- * (credentials in the URL are accepted and ignored). Messages are parsed with mailparser as they arrive.
+ * unless `credentials` are given (otherwise credentials in the URL are accepted and ignored). Messages are parsed with mailparser as they arrive.
  *
  * ```ts
  * const sink = await startSmtpSink();
@@ -58,9 +71,11 @@ export interface SmtpSink {
  * await sink.close();
  * ```
  */
-export async function startSmtpSink(): Promise<SmtpSink> {
+export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
   const messages: ReceivedMail[] = [];
   const refusals = new Map<string, SinkRefusal>();
+  const messageRefusals = new Map<string, SinkRefusal | 'drop'>();
+  let hook: (mail: ReceivedMail) => Promise<void> | void = () => {};
   const waiters = new Set<() => void>();
   let connectionCount = 0;
   const notify = () => {
@@ -69,23 +84,25 @@ export async function startSmtpSink(): Promise<SmtpSink> {
 
   const server = new SMTPServer({
     secure: false,
-    authOptional: true,
+    authOptional: !options.credentials,
+    allowInsecureAuth: true,
+    hidePIPELINING: options.pipelining === false,
     disabledCommands: ['STARTTLS'],
     logger: false,
     onConnect(_session, callback) {
       connectionCount++;
       callback();
     },
-    onAuth(_auth, _session, callback) {
-      callback(null, { user: 'sink' });
+    onAuth(auth, _session, callback) {
+      const expected = options.credentials;
+      if (expected && (auth.username !== expected.user || auth.password !== expected.password)) {
+        return callback(Object.assign(new Error('invalid credentials'), { responseCode: 535 }));
+      }
+      callback(null, { user: auth.username ?? 'sink' });
     },
     onRcptTo(address: SMTPServerAddress, _session, callback) {
       const refusal = refusals.get(address.address.toLowerCase());
-      if (!refusal) return callback();
-      const error = Object.assign(new Error(refusal.message ?? (refusal.code >= 500 ? 'mailbox unavailable' : 'try again later')), {
-        responseCode: refusal.code,
-      });
-      callback(error);
+      callback(refusal ? refusalError(refusal) : undefined);
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
@@ -93,26 +110,33 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       stream.on('error', callback);
       stream.on('end', () => {
         const raw = Buffer.concat(chunks);
-        simpleParser(raw).then(
-          (parsed) => {
+        const to = session.envelope.rcptTo.map((recipient) => recipient.address.toLowerCase());
+        const refusal = to.map((address) => messageRefusals.get(address)).find((found) => found !== undefined);
+        if (refusal === 'drop') {
+          for (const connection of (server as unknown as { connections: Set<{ id: string; _socket: { destroy(): void } }> }).connections) {
+            if (connection.id === session.id) connection._socket.destroy();
+          }
+          return;
+        }
+        if (refusal) return callback(refusalError(refusal));
+        simpleParser(raw)
+          .then(async (parsed) => {
             const text = parsed.text ?? '';
-            messages.push({
-              envelope: {
-                from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-                to: session.envelope.rcptTo.map((recipient) => recipient.address.toLowerCase()),
-              },
+            const mail: ReceivedMail = {
+              envelope: { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to },
               subject: parsed.subject ?? '',
               text,
               html: typeof parsed.html === 'string' ? parsed.html : '',
               links: text.match(/https?:\/\/[^\s<>"]+/g) ?? [],
               parsed,
               raw,
-            });
+            };
+            await hook(mail);
+            messages.push(mail);
             callback();
             notify();
-          },
-          (error: Error) => callback(error),
-        );
+          })
+          .catch((error: Error) => callback(error));
       });
     },
   });
@@ -153,7 +177,14 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       waitUntil(() => messages.find((mail) => mail.envelope.to.includes(address.toLowerCase())), timeoutMs, `a message to ${address}`),
     refuseRecipient: (address, refusal) => void refusals.set(address.toLowerCase(), refusal),
     acceptRecipient: (address) => void refusals.delete(address.toLowerCase()),
+    refuseMessageTo: (address, refusal) => void messageRefusals.set(address.toLowerCase(), refusal),
+    dropConnectionOnMessageTo: (address) => void messageRefusals.set(address.toLowerCase(), 'drop'),
+    beforeAnswer: (next) => void (hook = next),
     clear: () => void messages.splice(0, messages.length),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+function refusalError(refusal: SinkRefusal): Error {
+  return Object.assign(new Error(refusal.message ?? (refusal.code >= 500 ? 'mailbox unavailable' : 'try again later')), { responseCode: refusal.code });
 }

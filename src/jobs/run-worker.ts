@@ -1,5 +1,6 @@
 import type { Config } from '../config.ts';
 import type { DatabaseHandle } from '../db/database.ts';
+import { createBulkMailer } from '../mail/bulk-mailer.ts';
 import { createMailer } from '../mail/mailer.ts';
 import { sendingAsSite } from '../mail/site-sender.ts';
 import { loadSiteName } from '../web/site-chrome.ts';
@@ -17,8 +18,10 @@ import { type Worker, type WorkerLog, createWorker } from './worker.ts';
  * used by `sahifa worker` and, on the embedded database, by `sahifa serve`. Stop it with `worker.stop()`.
  */
 export async function startJobWorker(config: Config, database: DatabaseHandle, log: WorkerLog): Promise<Worker> {
-  // One mailer (one SMTP pool) per worker process, shared by every job it runs; closed when the worker stops.
+  // One mailer and one bulk mailer (one SMTP pool each) per worker process, shared by every job it runs; closed
+  // when the worker stops.
   const mailer = sendingAsSite(createMailer(config.mail), config.mail.from, () => loadSiteName(database.db, config.siteName));
+  const bulkMailer = createBulkMailer(config.mail, mailer);
   const services: JobServices = {
     db: database.db,
     config,
@@ -29,6 +32,7 @@ export async function startJobWorker(config: Config, database: DatabaseHandle, l
       siteUrl: config.siteUrl,
       secret: await newsletterSecret(database.db),
       mailer,
+      bulkMailer,
       settings: config.newsletters,
     },
   };
@@ -44,7 +48,7 @@ export async function startJobWorker(config: Config, database: DatabaseHandle, l
     pollIntervalMs: config.jobs.pollIntervalMs,
     leaseMs: config.jobs.leaseMs,
     log,
-    afterStop: () => mailer.close(),
+    afterStop: () => Promise.all([mailer.close(), bulkMailer.close()]).then(() => {}),
   });
   worker.start();
   log.info({ worker: worker.id, kinds: jobDefinitions.map((d) => d.kind) }, 'job worker started');

@@ -7,6 +7,7 @@ import { articleRepository } from '../articles/article.repository.ts';
 import { saveImportedArticle } from '../articles/article.service.ts';
 import { loadConfig } from '../config.ts';
 import { jobRepository } from '../jobs/job.repository.ts';
+import { type BulkMailer, createBulkMailer } from '../mail/bulk-mailer.ts';
 import { createMailer, type Mailer } from '../mail/mailer.ts';
 import { newsletterRepository } from './newsletter.repository.ts';
 import { BREAKING_NEWSLETTER_SLUG, DEFAULT_NEWSLETTER_SLUG, ensureDefaultNewsletters, importSubscribers, subscribeAccount, unsubscribeWithToken } from './newsletters.service.ts';
@@ -19,8 +20,10 @@ import { newsletterPersonalData } from './personal-data.ts';
 describeEachEngine('newsletter delivery', (database) => {
   let sink: SmtpSink;
   let mailer: Mailer;
+  // Newsletters go out through the lean pipelined client, as in a worker with SMTP_URL set.
+  let bulkMailer: BulkMailer;
   const db = () => database.handle.db;
-  const deps = () => testSendDeps(db(), mailer);
+  const deps = () => testSendDeps(db(), mailer, {}, bulkMailer);
   const newsletter = async (slug: string) => (await newsletterRepository(db()).findNewsletterBySlug(slug))!;
   let counter = 0;
   /** A fresh newsletter audience for each test: its own addresses on the daily digest. */
@@ -38,10 +41,12 @@ describeEachEngine('newsletter delivery', (database) => {
   beforeAll(async () => {
     sink = await startSmtpSink();
     mailer = createMailer({ ...loadConfig({}).mail, smtpUrl: sink.url });
+    bulkMailer = createBulkMailer({ ...loadConfig({}).mail, smtpUrl: sink.url }, mailer);
     await ensureDefaultNewsletters(db(), { name: 'صحيفة', address: 'newsletters@news.example' }, 'Asia/Riyadh');
   });
   afterAll(async () => {
     await mailer.close();
+    await bulkMailer.close();
     await sink.close();
   });
 
@@ -73,6 +78,8 @@ describeEachEngine('newsletter delivery', (database) => {
     const listUnsubscribe = mail.raw.toString().match(/^List-Unsubscribe: (.*?)\r?$/m)?.[1] ?? '';
     expect(listUnsubscribe).toMatch(/^<https:\/\/news\.example\/unsubscribe\/[^>]+>, <mailto:unsubscribe@news\.example\?subject=unsubscribe%20[^>]+>$/);
     expect(mail.raw.toString()).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r?$/m);
+    expect(mail.raw.toString()).toMatch(new RegExp(`^Feedback-ID: ${send.id.slice(0, 8)}:daily:newsletter:sahifa\r?$`, 'm'));
+    expect(mail.parsed.headers.get('precedence')).toBe('bulk');
     expect(mail.parsed.messageId).toMatch(new RegExp(`^<${send.id}\\.[0-9a-f-]{36}@news\\.example>$`));
     // The envelope sender names the reader, for bounces that come back without saying whom they concern.
     const subscriber = await newsletterRepository(db()).findSubscriberByEmail(mail.envelope.to[0]!);
@@ -94,7 +101,7 @@ describeEachEngine('newsletter delivery', (database) => {
     const { send } = await createIssue(db(), { newsletterId: daily.id, articleIds: [await article('مهرجان الكتاب يفتح أبوابه')] });
     await scheduleIssue(db(), send.id);
     // Retries wait a second here, so the worker runs in the background while the test watches the rows.
-    const worker = testWorker(testSendDeps(db(), mailer, { NEWSLETTER_RETRY_SECONDS: '1' }));
+    const worker = testWorker(testSendDeps(db(), mailer, { NEWSLETTER_RETRY_SECONDS: '1' }, bulkMailer));
     worker.start();
     const row = (email: string) => db().selectFrom('send_recipients').selectAll().where('send_id', '=', send.id).where('email', '=', email).executeTakeFirst();
     try {

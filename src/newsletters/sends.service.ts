@@ -8,6 +8,7 @@ import type { Database } from '../db/schema.ts';
 import { enqueueJob } from '../jobs/job.ts';
 import { invalidInput, notFound, SahifaError } from '../lib/errors.ts';
 import { isSahifaError } from '../lib/errors.ts';
+import type { BulkMailer } from '../mail/bulk-mailer.ts';
 import type { MailMessage } from '../mail/mailer.ts';
 import { type IssueArticle, personalize, type RenderedIssue, renderIssue } from './issue-email.ts';
 import { type NewsletterRow, newsletterRepository } from './newsletter.repository.ts';
@@ -20,9 +21,11 @@ import { type BatchLease, holdBatchLease } from './batch-lease.ts';
 import { bounceLocalPart, unsubscribeToken } from './tokens.ts';
 import { loadSiteName } from '../web/site-chrome.ts';
 
-/** What sending needs beyond the subscription rules: the delivery settings. */
+/** What sending needs beyond the subscription rules: the delivery settings and the worker's bulk mailer. */
 export interface SendDeps extends NewsletterDeps {
   settings: NewsletterConfig;
+  /** One per worker process (one SMTP pool), shared by its lanes. */
+  bulkMailer: BulkMailer;
 }
 
 /** Breaking alerts: at most one per reader in this window (a frequency cap), however many stories break. */
@@ -283,7 +286,13 @@ export interface DeliveryRun {
 const encodedWord = (text: string) => (/^[\x20-\x7e]*$/.test(text) ? `"${text.replace(/["\\]/g, '')}"` : `=?UTF-8?B?${Buffer.from(text).toString('base64')}?=`);
 
 /** The message one recipient gets: their copy of the issue and the list headers that name them. */
-export function recipientMessage(deps: SendDeps, send: SendRow, newsletter: NewsletterRow, issue: RenderedIssue, recipient: Pick<RecipientRow, 'subscriber_id' | 'email'>): MailMessage {
+export function recipientMessage(
+  deps: SendDeps,
+  send: SendRow,
+  newsletter: NewsletterRow,
+  issue: RenderedIssue,
+  recipient: Pick<RecipientRow, 'subscriber_id' | 'email'>,
+): MailMessage & { to: string } {
   const host = new URL(deps.siteUrl).hostname;
   const token = unsubscribeToken(deps.secret, recipient.subscriber_id, newsletter.id);
   const unsubscribeUrl = `${deps.siteUrl}/unsubscribe/${token}`;
@@ -385,8 +394,9 @@ export async function deliverSend(deps: SendDeps, sendId: string, run: DeliveryR
 type Outcome = 'sent' | 'temporary' | 'permanent' | 'skipped' | 'withheld';
 
 /**
- * Messages of a batch handed to the mailer and not yet answered, per lane. Each is checked against the lease right
- * before it is handed over, so a mailer queue holding the whole batch would send messages checked long before.
+ * Messages of a batch handed to the bulk mailer and not yet answered, per lane: enough to keep its connections busy,
+ * few enough that a lane's messages do not wait behind a whole batch (each is checked against the lease when its
+ * turn comes; with the outbox, when it is handed over).
  */
 const MESSAGES_IN_FLIGHT_PER_LANE = 10;
 
@@ -433,11 +443,12 @@ async function deliverOne(
   lease: BatchLease,
 ): Promise<Outcome> {
   const sends = sendRepository(deps.db);
-  // The lease lapsed (the lane was held off the CPU, the database did not answer): the row may be another lane's.
-  if (!lease.holds(row.subscriber_id)) return 'withheld';
   let result;
   try {
-    result = await deps.mailer.send(recipientMessage(deps, send, newsletter, issue, row));
+    // Checked right before the message leaves: once the lease lapsed (the lane was held off the CPU, the database
+    // did not answer) the row may be another lane's, and it sends it.
+    result = await deps.bulkMailer.send(recipientMessage(deps, send, newsletter, issue, row), () => lease.holds(row.subscriber_id));
+    if (result === 'withheld') return 'withheld';
   } catch (error) {
     const permanent = isSahifaError(error, 'MAIL_PERMANENT_FAILURE');
     const temporary = isSahifaError(error, 'MAIL_TEMPORARY_FAILURE');
