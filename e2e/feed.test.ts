@@ -30,6 +30,8 @@ describe.skipIf(!available)('a signed-in reader saves, follows and reads "لك" 
   let browser: Browser;
   let baseUrl: string;
   let token: string;
+  /** A second reader, who has followed nothing when the tag-and-author journey starts. */
+  let newcomerToken: string;
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sahifa-e2e-feed-'));
@@ -39,7 +41,9 @@ describe.skipIf(!available)('a signed-in reader saves, follows and reads "لك" 
     await migrateToLatest(database.db);
     expect((await importFiles(database.db, [demoFeed])).failed).toEqual([]);
     const reader = await insertReader(database.db, { display_name: 'سلمى' });
-    token = (await sessionService(database.db, { idleMs: config.accounts.sessionIdleMs, maxMs: config.accounts.sessionMaxMs }).start(reader.id, {})).token;
+    const sessions = sessionService(database.db, { idleMs: config.accounts.sessionIdleMs, maxMs: config.accounts.sessionMaxMs });
+    token = (await sessions.start(reader.id, {})).token;
+    newcomerToken = (await sessions.start((await insertReader(database.db, { display_name: 'نادر' })).id, {})).token;
     server = await buildApp({ config, database });
     await server.listen({ port: 0, host: '127.0.0.1' });
     const address = server.server.address();
@@ -58,9 +62,9 @@ describe.skipIf(!available)('a signed-in reader saves, follows and reads "لك" 
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function signedInPage(width: number): Promise<Page> {
+  async function signedInPage(width: number, as = token): Promise<Page> {
     const context = await browser.newContext({ viewport: { width, height: 900 } });
-    await context.addCookies([{ name: SESSION_COOKIE, value: token, url: baseUrl }]);
+    await context.addCookies([{ name: SESSION_COOKIE, value: as, url: baseUrl }]);
     return context.newPage();
   }
 
@@ -112,4 +116,66 @@ describe.skipIf(!available)('a signed-in reader saves, follows and reads "لك" 
     expect(await seriousViolations(desktop)).toEqual([]);
     await desktop.screenshot({ path: path.join(artifacts, 'feed-settings-desktop.png'), fullPage: true });
   });
+
+  it('goes from an article to its tag and its author, follows the tag, and finds it in what it follows', async () => {
+    const phone = await signedInPage(390, newcomerToken);
+    await phone.goto(`${baseUrl}/`);
+    await phone.locator('.card h2 a, .card h3 a').first().click();
+    const tag = phone.locator('ul.tags a').first();
+    const tagName = (await tag.textContent())!.trim();
+    await tag.click();
+    await phone.waitForURL(/\/tag\//);
+    expect(await phone.locator('h1').textContent()).toBe(tagName);
+    expect(await phone.locator('.card').count()).toBeGreaterThan(0);
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await seriousViolations(phone)).toEqual([]);
+    await phone.screenshot({ path: path.join(artifacts, 'feed-tag-phone.png'), fullPage: true });
+    const desktop = await signedInPage(1280, newcomerToken);
+    await desktop.goto(phone.url());
+    await desktop.screenshot({ path: path.join(artifacts, 'feed-tag-desktop.png'), fullPage: true });
+
+    // The author page, from the byline of one of the tag's articles.
+    await phone.locator('.card h2 a, .card h3 a').first().click();
+    const author = phone.locator('.byline a').first();
+    const authorName = (await author.textContent())!.trim();
+    await author.click();
+    await phone.waitForURL(/\/author\//);
+    expect(await phone.locator('h1').textContent()).toBe(authorName);
+    await expect(phone.locator('.follow-button').getAttribute('aria-pressed')).resolves.toBe('false');
+    await phone.screenshot({ path: path.join(artifacts, 'feed-author-phone.png'), fullPage: true });
+
+    // Follow the tag from its page: the button says so when the page comes back.
+    await phone.goBack();
+    await phone.goBack();
+    await phone.waitForURL(/\/tag\//);
+    await phone.getByRole('button', { name: `تابِع ${tagName}` }).click();
+    await expect.poll(() => phone.locator('.follow-button').getAttribute('aria-pressed')).toBe('true');
+    expect(await phone.locator('.follow-button').textContent()).toBe(`تتابع ${tagName} ✓`);
+
+    // What it follows lists the tag, with its undo. (Its articles this reader opened are read, so "لك" leaves them out.)
+    await phone.goto(`${baseUrl}/account/feed`);
+    const followed = phone.locator('section[aria-labelledby="follows-heading"] .settings-list li');
+    expect(await followed.count()).toBe(1);
+    expect(await followed.locator('span').textContent()).toContain(tagName);
+    await phone.screenshot({ path: path.join(artifacts, 'feed-follows-phone.png'), fullPage: true });
+  });
+
+  it('shows every section and Search on a phone in the English interface (the navigation wraps)', async () => {
+    const englishNames: Record<string, string> = { سياسة: 'Politics', اقتصاد: 'Economy', رياضة: 'Sports', ثقافة: 'Culture', تقنية: 'Technology' };
+    for (const [name, nameEn] of Object.entries(englishNames)) await database.db.updateTable('sections').set({ name_en: nameEn }).where('name', '=', name).execute();
+    const reader = await insertReader(database.db, { display_name: 'Nora', language: 'en', digits: 'latn' });
+    const sessions = sessionService(database.db, { idleMs: 60_000, maxMs: 60_000 });
+    const phone = await signedInPage(390, (await sessions.start(reader.id, {})).token);
+    await phone.goto(`${baseUrl}/`);
+    expect(await phone.evaluate(() => document.documentElement.lang)).toBe('en');
+    const links = phone.locator('.sections-nav a');
+    expect(await links.allTextContents()).toEqual(expect.arrayContaining(['Politics', 'Technology', 'Search']));
+    for (const box of await Promise.all((await links.all()).map((link) => link.boundingBox()))) {
+      expect(box!.x).toBeGreaterThanOrEqual(0);
+      expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+    }
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await phone.screenshot({ path: path.join(artifacts, 'feed-home-english-phone.png') });
+  });
 });
+
