@@ -7,6 +7,8 @@ import iconv from 'iconv-lite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeEachEngine } from '../../test/engines.ts';
 import { articleRepository } from '../articles/article.repository.ts';
+import { openDatabase } from '../db/database.ts';
+import { searchArticles } from '../search/search.service.ts';
 import { expandPaths, importFiles } from './import.service.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -176,6 +178,23 @@ describe('sahifa import (command line)', { timeout: 120_000 }, () => {
   const dataDir = path.join(scratch, 'cli-data');
   const sahifa = (...args: string[]) =>
     run(process.execPath, [path.join(repoRoot, 'bin/sahifa.js'), ...args], { env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' } });
+
+  it('runs from any directory, and imports a large feed through the analysis thread', async () => {
+    const items = Array.from({ length: 30 }, (_, i) => `<item><title>مهرجان الربيع يفتتح دورته رقم ${i + 1}</title>
+      <link>https://example.org/spring-${i + 1}</link><description>افتتح المهرجان دورته بعروض للفرق الشعبية في الساحة ${i + 1}.</description></item>`);
+    const feed = writeScratch('cli-spring.xml', `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>مهرجانات</title>${items.join('')}</channel></rss>`);
+    const { stdout } = await run(process.execPath, [path.join(repoRoot, 'bin/sahifa.js'), 'import', feed], {
+      cwd: os.tmpdir(),
+      env: { ...process.env, DATA_DIR: path.join(scratch, 'cli-elsewhere'), DATABASE_URL: '' },
+    });
+    expect(stdout).toContain('import: 30 created, 0 updated, 0 unchanged, 0 failed');
+    const { db, close } = openDatabase({ engine: 'sqlite', file: path.join(scratch, 'cli-elsewhere', 'sahifa.db') });
+    try {
+      expect((await searchArticles(db, 'الشعبيه')).total).toBe(30);
+    } finally {
+      await close();
+    }
+  });
 
   it('imports the seed and says where to read it', async () => {
     const { stdout } = await sahifa('import', seedPath);
