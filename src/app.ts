@@ -172,6 +172,8 @@ export async function buildApp({ config, database, logger = false, mailer: given
       // The route's own inputs, as given: the same text (or list) asks the same question.
       { url: '/search', key: (request) => JSON.stringify([(request.query as Record<string, unknown>).q, (request.query as Record<string, unknown>).page]) },
       { url: '/for-you', key: (request) => JSON.stringify((request.query as Record<string, unknown>).view) },
+      // Also in the page cache, but after each publish every reader of the moment would render it again at once.
+      { url: '/', key: () => '' },
     ],
   });
   articleRoutes(app, deps);

@@ -96,15 +96,17 @@ describe('hot pages', () => {
 });
 
 describeEachEngine('hot pages in the app', (database) => {
-  it('shows a newly published article in search results and the anonymous feed right away', async () => {
+  it('shows a newly published article in search results, the anonymous feed and the home page right away', async () => {
     const app = await buildApp({ config: loadConfig({}), database: database.handle });
     const search = () => app.inject({ url: `/search?q=${encodeURIComponent('القنطرة')}` });
     expect((await search()).body).not.toContain('ترميم القنطرة الحجرية');
     const latest = (await app.inject({ url: '/for-you?view=latest' })).body;
     expect(latest).not.toContain('ترميم القنطرة الحجرية');
+    expect((await app.inject({ url: '/' })).body).not.toContain('ترميم القنطرة الحجرية');
     await saveImportedArticle(database.handle.db, buildArticle({ title: 'ترميم القنطرة الحجرية في البلدة القديمة' }));
     expect((await search()).body).toContain('ترميم <mark>القنطرة</mark> الحجرية');
     expect((await app.inject({ url: '/for-you?view=latest' })).body).toContain('ترميم القنطرة الحجرية');
+    expect((await app.inject({ url: '/' })).body).toContain('ترميم القنطرة الحجرية');
     await app.close();
   });
 });
