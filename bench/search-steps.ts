@@ -1,4 +1,5 @@
-// Where a search's time goes, step by step (CPU time of each step, as the machine is shared), on an existing database: node --import tsx bench/search-steps.ts FILE
+// Where a search's time goes, step by step (CPU time of each step, as the machine is shared), on an existing
+// SQLite database such as the one BENCH_SEARCH_DB keeps: node --import tsx bench/search-steps.ts FILE
 import { sql } from 'kysely';
 import { articleRepository } from '../src/articles/article.repository.ts';
 import { openDatabase } from '../src/db/database.ts';
@@ -13,6 +14,8 @@ import { percentiles } from './stats.ts';
 const file = process.argv[2]!;
 const handle = openDatabase({ engine: 'sqlite', file });
 const db = handle.db;
+// e.g. SQLITE_PRAGMA='cache_size = -65536' to see what a larger page cache changes.
+if (process.env.SQLITE_PRAGMA) await sql.raw(`pragma ${process.env.SQLITE_PRAGMA}`).execute(db);
 const corpus = await readCorpus();
 const steps: Record<string, number[]> = {};
 const matchCounts: number[] = [];
