@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildArticle } from '../../test/build-article.ts';
 import { describeEachEngine } from '../../test/engines.ts';
 import { TEST_SECRET, runSendToEnd, testSendDeps, testWorker } from '../../test/newsletters.ts';
+import { freePort } from '../../test/run-sahifa.ts';
 import { type SmtpSink, startSmtpSink } from '../../test/smtp-sink.ts';
 import { articleRepository } from '../articles/article.repository.ts';
 import { saveImportedArticle } from '../articles/article.service.ts';
@@ -129,6 +130,35 @@ describeEachEngine('newsletter delivery', (database) => {
     const rows = await db().selectFrom('send_recipients').select('email').where('send_id', '=', next.send.id).execute();
     expect(rows.map((row) => row.email)).not.toContain(gone);
     expect(rows.map((row) => row.email)).toContain(fine);
+  });
+
+  it('keeps the messages waiting, at no cost to the readers, while the mail server cannot be reached, then sends them', async () => {
+    sink.clear();
+    const emails = await audience(2);
+    const daily = await newsletter(DEFAULT_NEWSLETTER_SLUG);
+    const { send } = await createIssue(db(), { newsletterId: daily.id, articleIds: [await article('افتتاح معرض الزهور في الحديقة')] });
+    await scheduleIssue(db(), send.id);
+    const closedPort = await freePort();
+    const unreachable = createBulkMailer({ ...loadConfig({}).mail, smtpUrl: `smtp://127.0.0.1:${closedPort}` }, mailer);
+    // One attempt allowed: were a connection failure charged to the reader, the first one would fail them.
+    const settings = { NEWSLETTER_RETRY_SECONDS: '1', NEWSLETTER_MAX_ATTEMPTS: '1' };
+    const rows = () => db().selectFrom('send_recipients').selectAll().where('send_id', '=', send.id).where('email', 'in', emails).execute();
+    const offline = testWorker(testSendDeps(db(), mailer, settings, unreachable));
+    offline.start();
+    try {
+      await expect.poll(async () => (await rows()).every((row) => row.error?.includes('could not connect')), { timeout: 10_000, interval: 20 }).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+    } finally {
+      await offline.stop();
+      await unreachable.close();
+    }
+    for (const row of await rows()) expect(row).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(await db().selectFrom('email_bounces').selectAll().where('email', 'in', emails).execute()).toEqual([]);
+
+    const online = testWorker(testSendDeps(db(), mailer, settings, bulkMailer));
+    await runSendToEnd(online, db(), send.id);
+    for (const row of await rows()) expect(row.status).toBe('sent');
+    expect(sink.messages.map((mail) => mail.envelope.to[0]).filter((to) => emails.includes(to!)).sort()).toEqual([...emails].sort());
   });
 
   it('skips a reader who unsubscribed after the audience was frozen', async () => {

@@ -151,7 +151,9 @@ export function sendRepository(db: Executor) {
       sendId: string,
       subscriberId: string,
       workerId: string,
-      outcome: { status: 'pending'; nextAttemptAt: string; error: string } | { status: 'failed' | 'skipped'; error: string },
+      outcome:
+        | { status: 'pending'; nextAttemptAt: string; error: string; /** false: the server never answered about this address */ countsAsAttempt?: boolean }
+        | { status: 'failed' | 'skipped'; error: string },
     ): Promise<boolean> {
       const changes =
         outcome.status === 'pending'
@@ -159,7 +161,7 @@ export function sendRepository(db: Executor) {
           : { status: outcome.status, error: outcome.error, locked_until: null };
       const result = await db
         .updateTable('send_recipients')
-        .set((eb) => ({ ...changes, attempts: outcome.status === 'skipped' ? eb.ref('attempts') : eb('attempts', '+', 1) }))
+        .set((eb) => ({ ...changes, attempts: outcome.status === 'skipped' || (outcome.status === 'pending' && outcome.countsAsAttempt === false) ? eb.ref('attempts') : eb('attempts', '+', 1) }))
         .where('send_id', '=', sendId)
         .where('subscriber_id', '=', subscriberId)
         .where('status', '=', 'sending')

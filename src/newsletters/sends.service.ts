@@ -9,7 +9,7 @@ import { enqueueJob } from '../jobs/job.ts';
 import { invalidInput, notFound, SahifaError } from '../lib/errors.ts';
 import { isSahifaError } from '../lib/errors.ts';
 import type { BulkMailer } from '../mail/bulk-mailer.ts';
-import type { MailMessage } from '../mail/mailer.ts';
+import type { MailDeliveryError, MailMessage } from '../mail/mailer.ts';
 import { type IssueArticle, personalize, type RenderedIssue, renderIssue } from './issue-email.ts';
 import { type NewsletterRow, newsletterRepository } from './newsletter.repository.ts';
 import { BREAKING_NEWSLETTER_SLUG, type NewsletterDeps } from './newsletters.service.ts';
@@ -455,6 +455,13 @@ async function deliverOne(
     const message = error instanceof Error ? error.message : String(error);
     const attempts = row.attempts + 1;
     const now = new Date();
+    // No answer about this address at all (the mail server could not be reached or logged in to, the connection
+    // broke): the reader is not at fault, so it costs them no attempt and no soft bounce however long it lasts.
+    if (temporary && (error as MailDeliveryError).responseCode === undefined) {
+      const nextAttemptAt = new Date(now.getTime() + deps.settings.retryBaseMs).toISOString();
+      await sends.recordRecipient(send.id, row.subscriber_id, workerId, { status: 'pending', nextAttemptAt, error: message, countsAsAttempt: false });
+      return 'temporary';
+    }
     if (temporary && attempts < deps.settings.maxAttempts) {
       const nextAttemptAt = new Date(now.getTime() + deps.settings.retryBaseMs * 4 ** (attempts - 1)).toISOString();
       await sends.recordRecipient(send.id, row.subscriber_id, workerId, { status: 'pending', nextAttemptAt, error: message });
