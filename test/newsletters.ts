@@ -59,3 +59,24 @@ export async function runSendToEnd(worker: Worker, db: Kysely<Database>, sendId:
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/** The admin form of a newsletter sent only when an editor says so (no daily or weekly plan adds issues of its own). */
+export function manualNewsletterForm(name: string, slug: string) {
+  return {
+    name,
+    slug,
+    description: 'نشرة يرسلها المحررون',
+    cadence: 'manual',
+    sendTime: '',
+    sendWeekday: '',
+    timeZone: '',
+    contentRule: 'curated',
+    sectionId: '',
+    articleLimit: '5',
+    senderName: 'صحيفة',
+    senderAddress: 'newsletters@news.example',
+    replyTo: '',
+    status: 'active',
+    position: '10',
+  };
+}

@@ -4,6 +4,7 @@ import { buildArticle } from '../../test/build-article.ts';
 import { type CountingSink, startCountingSink } from '../../test/counting-smtp-sink.ts';
 import { databaseUrlOf, describeEachEngine, type TestDatabase } from '../../test/engines.ts';
 import { SAHIFA_BIN } from '../../test/run-sahifa.ts';
+import { waitFor } from '../../test/wait-for.ts';
 import { articleRepository } from '../articles/article.repository.ts';
 import { saveImportedArticle } from '../articles/article.service.ts';
 import { newsletterRepository } from './newsletter.repository.ts';
@@ -64,16 +65,6 @@ async function prepareSend(database: TestDatabase, recipients: number, tag: stri
   const { send } = await createIssue(db, { newsletterId: daily.id, articleIds: [article.id] });
   await scheduleIssue(db, send.id);
   return { sendId: send.id, emails };
-}
-
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describeEachEngine('newsletter delivery survives kill -9', (database) => {

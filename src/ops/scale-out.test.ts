@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildArticle } from '../../test/build-article.ts';
 import { databaseUrlOf, freshPostgresSchema } from '../../test/engines.ts';
+import { manualNewsletterForm } from '../../test/newsletters.ts';
 import { type RunningSahifa, startSahifa } from '../../test/run-sahifa.ts';
 import { type SmtpSink, startSmtpSink } from '../../test/smtp-sink.ts';
 import { saveImportedArticle } from '../articles/article.service.ts';
@@ -68,23 +69,7 @@ describe.runIf(postgresUrl)('scale-out: 2 web and 2 worker processes on one Post
       const newsletterId = await saveNewsletter(
         db,
         null,
-        {
-          name: 'نشرة الاختبار',
-          slug: 'scale-out',
-          description: 'نشرة يرسلها المحررون',
-          cadence: 'manual',
-          sendTime: '',
-          sendWeekday: '',
-          timeZone: '',
-          contentRule: 'curated',
-          sectionId: '',
-          articleLimit: '5',
-          senderName: 'صحيفة',
-          senderAddress: 'newsletters@news.example',
-          replyTo: '',
-          status: 'active',
-          position: '10',
-        },
+        manualNewsletterForm('نشرة الاختبار', 'scale-out'),
         EDITOR,
       );
 

@@ -2,8 +2,10 @@ import { expect, it } from 'vitest';
 import { buildArticle } from '../../test/build-article.ts';
 import { startCountingSink } from '../../test/counting-smtp-sink.ts';
 import { databaseUrlOf, describeEachEngine } from '../../test/engines.ts';
+import { manualNewsletterForm } from '../../test/newsletters.ts';
 import { type RunningSahifa, startSahifa } from '../../test/run-sahifa.ts';
 import { startTcpGate } from '../../test/tcp-gate.ts';
+import { waitFor } from '../../test/wait-for.ts';
 import { saveImportedArticle } from '../articles/article.service.ts';
 import { importSubscribers } from '../newsletters/newsletters.service.ts';
 import { saveNewsletter } from '../newsletters/newsletter-settings.service.ts';
@@ -13,16 +15,6 @@ import { createIssue, scheduleIssue } from '../newsletters/sends.service.ts';
 // what it could not hand over, loses nothing, sends nothing twice, and finishes the send without a restart.
 
 const RECIPIENTS = 600;
-
-async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describeEachEngine('SMTP server down during a send', (database) => {
   it('retries every message the server did not accept, once it is back, and sends none twice', { timeout: 240_000 }, async () => {
@@ -34,23 +26,7 @@ describeEachEngine('SMTP server down during a send', (database) => {
       const newsletterId = await saveNewsletter(
         db,
         null,
-        {
-          name: 'نشرة الانقطاع',
-          slug: 'outage',
-          description: 'نشرة يرسلها المحررون',
-          cadence: 'manual',
-          sendTime: '',
-          sendWeekday: '',
-          timeZone: '',
-          contentRule: 'curated',
-          sectionId: '',
-          articleLimit: '5',
-          senderName: 'صحيفة',
-          senderAddress: 'newsletters@news.example',
-          replyTo: '',
-          status: 'active',
-          position: '10',
-        },
+        manualNewsletterForm('نشرة الانقطاع', 'outage'),
         { id: null, name: 'الاختبار' },
       );
       const emails = Array.from({ length: RECIPIENTS }, (_, i) => `reader${i}@outage.example.org`);
