@@ -87,12 +87,11 @@ export async function saveImportedArticles(
   });
   const groups: number[][] = [];
   for (let start = 0; start < valid.length; start += BULK_TRANSACTION_SIZE) groups.push(valid.slice(start, start + BULK_TRANSACTION_SIZE));
-  const analyze = (group: number[]) => indexedTexts(group.map((index) => articles[index]!));
-  // Each group's text is analyzed (on the analysis thread) while the group before it is written.
-  let analysis = groups.length ? analyze(groups[0]!) : null;
+  // All groups are handed to the analysis thread at once; it answers them in order, each while the groups before
+  // it are written.
+  const analyses = groups.map((group) => indexedTexts(group.map((index) => articles[index]!)));
   for (const [position, group] of groups.entries()) {
-    const texts = analysis!;
-    analysis = position + 1 < groups.length ? analyze(groups[position + 1]!) : null;
+    const texts = analyses[position]!;
     try {
       const saved = await db.transaction().execute(async (trx) => {
         const groupResults = await storeArticles(trx, group.map((index) => articles[index]!), now.toISOString(), 'published', texts);
