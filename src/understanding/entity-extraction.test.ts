@@ -87,4 +87,20 @@ describe('extractEntities rules', () => {
       'organisation:الحكومة الأردنية',
     ]);
   });
+
+  // A common noun after a title or an organisation's head is what someone did or what a group holds, not a name
+  // (the demo's sports article showed «هدفين» as a person).
+  it.each([
+    ['no dual after a title and its description', 'وسجل المهاجم الشاب هدفين في الشوط الأول.', []],
+    ['no feminine dual after a title', 'وفاز اللاعب مرتين بالبطولة.', []],
+    ['no sound plural after a title', 'وبحث الوزير الأول انتخابات البلدية مع المعارضة.', []],
+    ['no plural behind a preposition after a title', 'ورحب الرئيس بمفاوضات السلام.', []],
+    ['no plural after a group’s head', 'وأصدرت مجموعة قرارات تنظم السوق.', []],
+    ['no future verb after a title', 'وقال إن الرئيس سيكون في الرياض.', []],
+    ['but a one-word name with a long vowel is a name', 'وأشاد المدرب شاهين باللاعبين، وقال الحارس غافين إن الفوز مستحق.', ['person:شاهين', 'person:غافين']],
+    ['but a short family name in ات is a name', 'واستقبل الرئيس عرفات الوفد.', ['person:عرفات']],
+  ])('names %s', (_case, text, expected) => {
+    const { entities } = extractEntities('', [text]);
+    expect(entities.filter((entity) => entity.type !== 'place').map((entity) => `${entity.type}:${entity.name}`)).toEqual(expected);
+  });
 });

@@ -164,7 +164,8 @@ function rulePass(block: Block, blockIndex: number): RawMention[] {
       const start = skipTitleLinks(block, i + 1);
       const firstForm = nameStartForm(tokens[start]);
       const end = nameEnd(block, start, firstForm, false);
-      if (end >= start) {
+      // "وسجل المهاجم الشاب هدفين": a lone plural or dual after a title is what the person did, not who they are.
+      if (end >= start && !(end === start && looksLikePluralOrDual(tokens[start]!.norm))) {
         mentions.push(personMention(block, blockIndex, start, end, firstForm));
         i = end;
       }
@@ -401,6 +402,18 @@ function looksLikePresentVerb(word: string): boolean {
   return word.startsWith('ي') && word.length >= 4 && !word.startsWith('يو') && !word.startsWith('يا');
 }
 
+/**
+ * A common noun's sound feminine plural ("انتخابات", "لإيرادات") or dual ("هدفين", "مرتين"), which a one-word
+ * name after a title almost never is. Short plurals (بركات، عرفات) and duals whose stem holds a long vowel (شاهين،
+ * بوتين، دارين) are family and first names, so they are left alone.
+ */
+function looksLikePluralOrDual(word: string): boolean {
+  if (word.endsWith('ات') && word.length >= 6) return true;
+  if (/^[^اوي]{3}ين$/.test(word)) return true;
+  // Behind a preposition ("بتعيين", "بمفاوضات"), as canContinueName reads it.
+  return /^[لبك]/.test(word) && /(ات|ين|ون)$/.test(word) && word.length >= 6;
+}
+
 function canContinueName(word: string, surface: string, arabicName: boolean): boolean {
   if (word.length < 2 || isFunctionWord(word) || TITLES.has(word) || SPEECH_VERBS.has(word) || TITLE_LINKS.has(word)) return false;
   if (word.startsWith('ال')) {
@@ -471,6 +484,8 @@ function isProperWord(token: TextToken, first: boolean): boolean {
   if (word.length < (first ? 3 : 2) || isFunctionWord(word) || TITLES.has(word) || SPEECH_VERBS.has(word) || TITLE_LINKS.has(word)) return false;
   if (/[\u064B-\u064D]/.test(token.surface) || looksLikePresentVerb(word)) return false;
   if (word.startsWith('و') && word.length >= 4) return false;
+  // "مجموعة قرارات", "شركة استشارات": a plural after the head is what the group holds or the company sells.
+  if (first && word.endsWith('ات') && word.length >= 6) return false;
   if (cliticForms(word).some((form) => isFunctionWord(form))) return false;
   return !word.endsWith('ه') && !word.endsWith('ي');
 }
