@@ -110,6 +110,21 @@ describe('mailer over SMTP', () => {
       await mailer.close();
     }
   });
+
+  it('reports a refused login (535) as a temporary failure of the connection, not as a refusal of the reader', async () => {
+    const guarded = await startSmtpSink({ credentials: { user: 'sahifa', password: 'right' } });
+    const mailer = createMailer(mailConfig({ SMTP_URL: `smtp://sahifa:wrong@127.0.0.1:${guarded.port}` }));
+    try {
+      const error = await mailer.send(welcome('reader@example.com')).catch((caught: unknown) => caught);
+      expect(isSahifaError(error, 'MAIL_TEMPORARY_FAILURE')).toBe(true);
+      // No response code: the sends service then keeps the reader pending, with no attempt and no bounce counted.
+      expect((error as MailDeliveryError).responseCode).toBeUndefined();
+      expect((error as MailDeliveryError).message).toContain('535');
+    } finally {
+      await mailer.close();
+      await guarded.close();
+    }
+  });
 });
 
 describe('mailer without SMTP_URL', () => {

@@ -184,10 +184,18 @@ function isPermanent(error: NodemailerFailure): boolean {
   return error.responseCode !== undefined && error.responseCode >= 500 && error.responseCode !== 503;
 }
 
+/** nodemailer's codes for an answer about the message or its recipients; every other code is about the connection. */
+const ANSWERS_ABOUT_THE_MESSAGE = new Set(['EENVELOPE', 'EMESSAGE']);
+
 function deliveryError(error: NodemailerFailure): MailDeliveryError {
   // When every recipient is refused, the per-recipient answer says more than the envelope error wrapping it.
   const cause = error.rejectedErrors?.[0] ?? error;
-  const permanent = error.responseCode !== undefined || cause.responseCode !== undefined ? isPermanent(cause) : false;
   const detail = cause.response ?? cause.code ?? cause.message;
+  // A refused login (EAUTH, 535), TLS or greeting failure says nothing about the reader: temporary, and without the
+  // server's code, so a send keeps the reader waiting for the mail server instead of counting a bounce.
+  if (cause.code !== undefined && !ANSWERS_ABOUT_THE_MESSAGE.has(cause.code)) {
+    return new MailDeliveryError(false, `mail not delivered: ${detail}`);
+  }
+  const permanent = error.responseCode !== undefined || cause.responseCode !== undefined ? isPermanent(cause) : false;
   return new MailDeliveryError(permanent, `mail not delivered: ${detail}`, cause.responseCode, cause.response);
 }
