@@ -8,6 +8,8 @@ import { sessionService } from '../accounts/session.service.ts';
 import { buildApp } from '../app.ts';
 import { saveImportedArticle } from '../articles/article.service.ts';
 import { loadConfig } from '../config.ts';
+import { presentationFor } from '../web/presentation.tsx';
+import { DEFAULT_TIME_ZONE } from '../web/site-time-zone.ts';
 
 describeEachEngine('saved, follows and "لك" over HTTP', (database) => {
   const config = loadConfig({ SITE_URL: 'https://news.example' });
@@ -91,7 +93,11 @@ describeEachEngine('saved, follows and "لك" over HTTP', (database) => {
     expect(exported.headers['content-disposition']).toContain('attachment');
     expect(exported.json().articles).toHaveLength(2);
     const html = await app.inject({ url: '/saved/export.html', headers: { cookie } });
-    expect(parseHTML(html.body).document.querySelectorAll('li a')).toHaveLength(2);
+    const exportedHtml = parseHTML(html.body).document;
+    expect(exportedHtml.querySelectorAll('li a')).toHaveLength(2);
+    // Dated as the site dates everything: its calendar day in its zone, in words, not an ISO string.
+    const savedAt = exportedHtml.querySelector('li time')!;
+    expect(savedAt.textContent).toBe(presentationFor(undefined, DEFAULT_TIME_ZONE).gregorian(savedAt.getAttribute('datetime')!));
     const removed = await app.inject({ method: 'DELETE', url: `/api/saved/${encodeURIComponent(slugs[1]!)}`, headers: { cookie, 'x-csrf-token': csrf } });
     expect(removed.statusCode).toBe(204);
     expect((await app.inject({ url: '/api/saved', headers: { cookie } })).json().total).toBe(1);

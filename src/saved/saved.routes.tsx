@@ -5,7 +5,8 @@ import { requireReader } from '../accounts/guards.ts';
 import { articlePath } from '../articles/slug.ts';
 import type { Database } from '../db/schema.ts';
 import { renderDocument } from '../web/layout.tsx';
-import { presentationOf } from '../web/presentation.tsx';
+import { presentationFor, presentationOf } from '../web/presentation.tsx';
+import { getSiteIdentity } from '../newsroom/site-settings.service.ts';
 import { exportSaved, listSaved, saveArticle, unsaveArticle } from './saved.service.ts';
 import { SavedExportDocument, SavedPage } from './saved.views.tsx';
 import { loadSiteChrome, loadSiteName } from '../web/site-chrome.ts';
@@ -84,7 +85,10 @@ export function savedRoutes(app: FastifyInstance, deps: { db: Kysely<Database>; 
     const items = await exportSaved(deps.db, readerId(request), deps.siteUrl);
     reply.header('content-disposition', 'attachment; filename="saved-articles.html"');
     reply.type('text/html; charset=utf-8');
-    return renderDocument(<SavedExportDocument siteName={await loadSiteName(deps.db, deps.siteName)} items={items} />, presentationOf(request));
+    const site = await getSiteIdentity(deps.db, { siteName: deps.siteName });
+    // Saved on the site's calendar day, as every date the site shows (the file is read offline, with no layout).
+    const presentation = presentationFor(request.reader?.preferences, site.timeZone);
+    return renderDocument(<SavedExportDocument siteName={site.siteName} items={items} />, presentation);
   });
 
   app.get('/api/saved', reader, async (request) => {

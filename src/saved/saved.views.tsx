@@ -80,6 +80,7 @@ export function SavedPage(props: SavedPageProps) {
 
 /** A standalone HTML file of the reader's saved articles with links, to keep or open offline. */
 export function SavedExportDocument(props: { siteName: string; items: { title: string; url: string; section: string | null; saved_at: string }[] }) {
+  const { gregorian } = usePresentation();
   return (
     <html lang="ar" dir="rtl">
       <head>
@@ -92,7 +93,7 @@ export function SavedExportDocument(props: { siteName: string; items: { title: s
           {props.items.map((item) => (
             <li>
               <a href={item.url}>{item.title}</a>
-              {item.section ? ` — ${item.section}` : ''} (<time datetime={item.saved_at}>{item.saved_at.slice(0, 10)}</time>)
+              {item.section ? ` — ${item.section}` : ''} (<time datetime={item.saved_at}>{gregorian(item.saved_at)}</time>)
             </li>
           ))}
         </ol>
