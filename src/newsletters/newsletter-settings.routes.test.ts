@@ -12,6 +12,7 @@ import { loadConfig } from '../config.ts';
 import type { Role } from '../db/schema.ts';
 import { newsletterRepository } from './newsletter.repository.ts';
 import { ensureDefaultNewsletters } from './newsletters.service.ts';
+import { type FormSession, postForm } from '../../test/post-form.ts';
 
 describeEachEngine('admins define newsletters at /admin/newsletters', (database) => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sahifa-newsletter-settings-'));
@@ -38,13 +39,7 @@ describeEachEngine('admins define newsletters at /admin/newsletters', (database)
     return { cookie, csrf };
   }
 
-  const post = (url: string, who: { cookie: string; csrf: string }, form: Record<string, string>) =>
-    app.inject({
-      method: 'POST',
-      url,
-      headers: { cookie: who.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ _csrf: who.csrf, ...form }).toString(),
-    });
+  const post = (url: string, who: FormSession, form: Record<string, string>) => postForm(app, url, who, form);
 
   const form = (overrides: Record<string, string> = {}) => ({
     name: 'الرياضة الأسبوعية',

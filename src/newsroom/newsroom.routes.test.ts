@@ -18,6 +18,7 @@ import { recordImportRun } from './import-runs.service.ts';
 import { folderMediaStore } from './media-store.ts';
 import { uploadImage } from './media.service.ts';
 import { newsroomRepository } from './newsroom.repository.ts';
+import { type FormSession, postForm } from '../../test/post-form.ts';
 
 describeEachEngine('the newsroom at /admin', (database) => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sahifa-newsroom-'));
@@ -43,13 +44,7 @@ describeEachEngine('the newsroom at /admin', (database) => {
     return { user, cookie, csrf };
   }
 
-  const post = (url: string, who: { cookie: string; csrf: string }, form: Record<string, string>) =>
-    app.inject({
-      method: 'POST',
-      url,
-      headers: { cookie: who.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ _csrf: who.csrf, ...form }).toString(),
-    });
+  const post = (url: string, who: FormSession, form: Record<string, string>) => postForm(app, url, who, form);
 
   const articleForm = (overrides: Record<string, string> = {}) => ({
     title: 'افتتاح جسر المشاة فوق النهر',
