@@ -1,8 +1,9 @@
 // Where a search's time goes, step by step (CPU time of each step, as the machine is shared), on an existing
-// SQLite database such as the one BENCH_SEARCH_DB keeps: node --import tsx bench/search-steps.ts FILE
+// SQLite database such as the one BENCH_SEARCH_DB keeps, migrated first: node --import tsx bench/search-steps.ts FILE
 import { sql } from 'kysely';
 import { articleRepository } from '../src/articles/article.repository.ts';
 import { openDatabase } from '../src/db/database.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
 import { sqliteMatchExpression } from '../src/db/search-index.ts';
 import { searchArticles } from '../src/search/search.service.ts';
 import { parseSearchQuery } from '../src/search/search-query.ts';
@@ -14,6 +15,7 @@ import { percentiles } from './stats.ts';
 const file = process.argv[2]!;
 const handle = openDatabase({ engine: 'sqlite', file });
 const db = handle.db;
+await migrateToLatest(db);
 // e.g. SQLITE_PRAGMA='cache_size = -65536' to see what a larger page cache changes.
 if (process.env.SQLITE_PRAGMA) await sql.raw(`pragma ${process.env.SQLITE_PRAGMA}`).execute(db);
 const corpus = await readCorpus();
@@ -39,14 +41,20 @@ for (const [kind, allQueries] of Object.entries(queriesFrom(corpus))) {
     await timed('raw index top 10', () => sql`select rowid from article_search where article_search match ${expression} order by rank limit 10`.execute(db));
     const n = await timed('count (fts only)', () => sql<{ n: number }>`select count(*) as n from article_search where article_search match ${expression}`.execute(db));
     matchCounts.push(n.rows[0]!.n);
-    const ranked = await timed('rank all × recency', () => sql<{ id: string }>`select r.article_id as id from article_search s join article_search_rows r on r.search_rowid = s.rowid
+    await timed('rank all × recency (before: date string of article_search_rows)', () => sql`select r.article_id as id from article_search s join article_search_rows r on r.search_rowid = s.rowid
       where article_search match ${expression}
       order by s.rank * (1 + 0.2 / (1 + max(0, julianday('now') - julianday(r.published_at)) / 30)) limit 10`.execute(db));
-    await timed('sections (all matches)', () => sql`select r.section_id, count(*) from article_search s join article_search_rows r on r.search_rowid = s.rowid
-      where article_search match ${expression} group by r.section_id`.execute(db));
-    await timed('sections (first 10,001)', () => sql`select section_id, count(*) from (select r.section_id from article_search s join article_search_rows r on r.search_rowid = s.rowid
+    const ranked = await timed('rank all × recency (now: Julian day of article_search_placements)', () => sql<{ rowid: number }>`select s.rowid from article_search s
+      join article_search_placements p on p.search_rowid = s.rowid where article_search match ${expression}
+      order by s.rank * coalesce(1 + 0.2 / (1 + max(0, julianday('now') - p.published_day) / 30), 1), s.rowid desc limit 10`.execute(db));
+    await timed('sections, first 10,001 (before: article_search_rows)', () => sql`select section_id, count(*) from (select r.section_id from article_search s join article_search_rows r on r.search_rowid = s.rowid
       where article_search match ${expression} limit 10001) group by section_id`.execute(db));
-    const ids = ranked.rows.map((row) => row.id);
+    await timed('sections, first 10,001 (now: article_search_placements)', () => sql`select section_id, count(*) from (select p.section_id from article_search s join article_search_placements p on p.search_rowid = s.rowid
+      where article_search match ${expression} limit 10001) group by section_id`.execute(db));
+    const rowids = ranked.rows.map((row) => row.rowid);
+    const ids = rowids.length
+      ? (await sql<{ id: string }>`select article_id as id from article_search_rows where search_rowid in (${sql.join(rowids)})`.execute(db)).rows.map((row) => row.id)
+      : [];
     const rows = await timed('fetch 10 articles', () => articleRepository(db).listPublishedByIds(ids));
     const keys = matchKeys(parsed.words, parsed.phrases);
     await timed('snippets', () => rows.map((row) => [highlight(row.title, keys), snippet([row.subtitle ?? '', ...(JSON.parse(row.paragraphs) as string[])].filter(Boolean), keys)]));
@@ -57,7 +65,7 @@ for (const [kind, allQueries] of Object.entries(queriesFrom(corpus))) {
   console.log(`${kind}: matches p50 ${m.p50} p95 ${m.p95} max ${Math.max(...matchCounts)}; CPU ${((cpu.user + cpu.system) / 1000 / queries.length).toFixed(1)} ms per query (all steps)`);
   for (const [step, samples] of Object.entries(steps)) {
     const p = percentiles(samples);
-    console.log(`  ${step.padEnd(24)} p50 ${p.p50.toFixed(2)} p95 ${p.p95.toFixed(2)} p99 ${p.p99.toFixed(2)} ms`);
+    console.log(`  ${step.padEnd(70)} p50 ${p.p50.toFixed(2)} p95 ${p.p95.toFixed(2)} p99 ${p.p99.toFixed(2)} ms`);
   }
 }
 await handle.close();

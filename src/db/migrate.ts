@@ -14,6 +14,7 @@ import * as newsroomFeeds from './migrations/0008-newsroom-feeds.ts';
 import * as accounts from './migrations/0004-accounts.ts';
 import * as feedIndexes from './migrations/0010-feed-indexes.ts';
 import * as newslettersDefault from './migrations/0010-newsletters-default.ts';
+import * as searchPlacements from './migrations/0011-search-placements.ts';
 
 /**
  * Every migration, in order. Landed migrations are never edited: add a new file instead.
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '0004-accounts': accounts,
   '0010-feed-indexes': feedIndexes,
   '0010-newsletters-default': newslettersDefault,
+  '0011-search-placements': searchPlacements,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -113,6 +113,11 @@ function julianDayNow(): number {
   return Date.now() / 86_400_000 + 2_440_587.5;
 }
 
+/** The recency boost of an article published on a Julian day (SQLite), in (1, 1 + RECENCY_BOOST]; an undated article gets none. */
+function boostSql(publishedDay: RawBuilder<unknown>, now: number): RawBuilder<unknown> {
+  return sql`coalesce(1 + ${RECENCY_BOOST} / (1 + max(0, ${now} - ${publishedDay}) / ${RECENCY_DAYS}), 1)`;
+}
+
 function filterSql(filters: IndexFilters): RawBuilder<unknown> {
   // No status condition: the index holds published articles only (see indexArticle), and a condition on status,
   // one value for nearly every row, misleads PostgreSQL's planner into walking every article.
@@ -142,12 +147,13 @@ export function sqliteMatchExpression(match: IndexMatch): string {
 }
 
 function sqliteIndex(db: Kysely<any>): SearchIndex {
-  // article_search_rows (r) holds each match's article id, section and date: the articles table is only read for
-  // a tag filter.
+  // Each match is joined to its placement (p: section and Julian day, a narrow table that stays in the page
+  // cache); article_search_rows (r: article id, section, date string) is read for the ten results, and for every
+  // match only under a tag or date filter.
   const filterConditions = (filters: IndexFilters) => {
     const conditions: RawBuilder<unknown>[] = [];
     if (filters.section) {
-      conditions.push(sql`r.section_id in (select id from sections where slug = ${filters.section} or name = ${filters.section})`);
+      conditions.push(sql`p.section_id in (select id from sections where slug = ${filters.section} or name = ${filters.section})`);
     }
     if (filters.tag) {
       conditions.push(sql`exists (select 1 from article_tags at join tags t on t.id = at.tag_id
@@ -158,27 +164,31 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
     if (filters.to) conditions.push(sql`r.published_at <= ${`${filters.to}T~`}`);
     return conditions;
   };
-  const where = (match: IndexMatch, filters: IndexFilters) =>
-    sql.join([sql`article_search match ${sqliteMatchExpression(match)}`, ...filterConditions(filters)], sql` and `);
-  const matches = (match: IndexMatch, filters: IndexFilters) =>
-    sql`article_search s join article_search_rows r on r.search_rowid = s.rowid where ${where(match, filters)}`;
+  const matches = (match: IndexMatch, filters: IndexFilters) => {
+    const rows = filters.tag || filters.from || filters.to ? sql`join article_search_rows r on r.search_rowid = s.rowid` : sql``;
+    const conditions = [sql`article_search match ${sqliteMatchExpression(match)}`, ...filterConditions(filters)];
+    return sql`article_search s join article_search_placements p on p.search_rowid = s.rowid ${rows} where ${sql.join(conditions, sql` and `)}`;
+  };
+  const articleIds = async (rowids: number[]) => {
+    if (!rowids.length) return [];
+    const { rows } = await sql<{ search_rowid: number; article_id: string }>`select search_rowid, article_id from article_search_rows
+      where search_rowid in (${sql.join(rowids)})`.execute(db);
+    const byRowid = new Map(rows.map((row) => [row.search_rowid, row.article_id]));
+    return rowids.flatMap((rowid) => byRowid.get(rowid) ?? []);
+  };
 
-  /**
-   * One page of matching ids, best first: bm25 (rank: negative, lower is better) times the recency boost. Every
-   * match is ranked with its date; re-ranking only the best bm25 matches was tried and needed the full ranking
-   * anyway on most queries (scores of the top hundred matches are often within the boost of each other).
-   */
-  const rankedIds = async (match: IndexMatch, filters: IndexFilters, limit: number, offset: number) => {
-    const { rows } = await sql<{ id: string }>`select r.article_id as id from ${matches(match, filters)}
-      order by s.rank * (1 + ${RECENCY_BOOST} / (1 + max(0, ${julianDayNow()} - julianday(r.published_at)) / ${RECENCY_DAYS}))
+  /** The search rowids of one page of matches, best first: bm25 (rank: negative, lower is better) times the recency boost, ties to the later indexed. */
+  const rankedRowids = async (match: IndexMatch, filters: IndexFilters, limit: number, offset: number) => {
+    const { rows } = await sql<{ rowid: number }>`select s.rowid as rowid from ${matches(match, filters)}
+      order by s.rank * ${boostSql(sql`p.published_day`, julianDayNow())}, s.rowid desc
       limit ${limit} offset ${offset}`.execute(db);
-    return rows.map((row) => row.id);
+    return rows.map((row) => row.rowid);
   };
 
   /** How many of the first countLimit + 1 matches each section holds, counted in one pass that sends nothing per match. */
   const matchesPerSection = async (match: IndexMatch, filters: IndexFilters, countLimit: number) =>
     (await sql<SectionGroup>`select section_id, count(*) as count
-      from (select r.section_id from ${matches(match, filters)} limit ${countLimit + 1}) group by section_id`.execute(db)).rows;
+      from (select p.section_id from ${matches(match, filters)} limit ${countLimit + 1}) group by section_id`.execute(db)).rows;
 
   return {
     async upsert(entries) {
@@ -202,6 +212,9 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
           reindexed.push(rowid);
         }
         rowids.push(rowid);
+        await sql`insert into article_search_placements (search_rowid, section_id, published_day)
+          values (${rowid}, ${placement.sectionId}, julianday(${placement.publishedAt}))
+          on conflict (search_rowid) do update set section_id = excluded.section_id, published_day = excluded.published_day`.execute(db);
       }
       for (const rowid of reindexed) await sql`delete from article_search where rowid = ${rowid}`.execute(db);
       for (const [position, { text }] of entries.entries()) {
@@ -210,15 +223,18 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
       }
     },
     async remove(articleId) {
-      await sql`delete from article_search where rowid = (select search_rowid from article_search_rows where article_id = ${articleId})`.execute(db);
+      const rowid = sql`(select search_rowid from article_search_rows where article_id = ${articleId})`;
+      await sql`delete from article_search where rowid = ${rowid}`.execute(db);
+      await sql`delete from article_search_placements where search_rowid = ${rowid}`.execute(db);
       await sql`delete from article_search_rows where article_id = ${articleId}`.execute(db);
     },
     async clear() {
       await sql`insert into article_search (article_search) values ('delete-all')`.execute(db);
       await sql`delete from article_search_rows`.execute(db);
+      await sql`delete from article_search_placements`.execute(db);
     },
     async search(match, filters, limit, offset, countLimit = COUNT_LIMIT) {
-      const ids = await rankedIds(match, filters, limit, offset);
+      const ids = await articleIds(await rankedRowids(match, filters, limit, offset));
       return { ids, ...(await countsFrom(db, await matchesPerSection(match, filters, countLimit), countLimit)) };
     },
   };

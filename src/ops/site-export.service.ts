@@ -24,6 +24,7 @@ export const NOT_EXPORTED = new Set([
   'site_generation',
   'article_search',
   'article_search_rows',
+  'article_search_placements',
   'sessions',
   'account_tokens',
   'rate_limits',
