@@ -15,6 +15,7 @@ import * as accounts from './migrations/0004-accounts.ts';
 import * as feedIndexes from './migrations/0010-feed-indexes.ts';
 import * as newslettersDefault from './migrations/0010-newsletters-default.ts';
 import * as searchPlacements from './migrations/0011-search-placements.ts';
+import * as postgresSearchPlacement from './migrations/0012-postgres-search-placement.ts';
 
 /**
  * Every migration, in order. Landed migrations are never edited: add a new file instead.
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '0010-feed-indexes': feedIndexes,
   '0010-newsletters-default': newslettersDefault,
   '0011-search-placements': searchPlacements,
+  '0012-postgres-search-placement': postgresSearchPlacement,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

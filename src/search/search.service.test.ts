@@ -1,11 +1,15 @@
+import { sql } from 'kysely';
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildArticle } from '../../test/build-article.ts';
-import { describeEachEngine } from '../../test/engines.ts';
+import { describeEachEngine, engines, freshPostgresSchema } from '../../test/engines.ts';
 import { deleteArticle, saveImportedArticle, saveImportedArticles } from '../articles/article.service.ts';
 import { parseTextPage } from '../ingest/text-page.ts';
+import { openDatabase } from '../db/database.ts';
+import { migrateToLatest } from '../db/migrate.ts';
 import { up as rebuildWithAsciiTokens } from '../db/migrations/0010-search-index-ascii-tokens.ts';
+import { up as addPostgresSearchPlacement } from '../db/migrations/0012-postgres-search-placement.ts';
 import { reindexAll, searchArticles } from './search.service.ts';
 
 const seedPath = path.resolve(import.meta.dirname, '../../../shared/seeds/000_1cf7490bba804225.txt');
@@ -191,3 +195,27 @@ describeEachEngine('searchArticles', (database) => {
     expect((await searchArticles(db, 'الشاهق', { countLimit: 100, page: 16 })).hits).toHaveLength(1);
   });
 });
+
+// PostgreSQL only: migration 0012 moves each indexed article's section and date beside its document.
+if (engines.includes('postgres')) {
+  describe('search index placements, migrated [postgres]', () => {
+    it('keeps finding, filtering and counting by section after each placement moves into the index', async () => {
+      const fresh = await freshPostgresSchema(process.env.TEST_DATABASE_URL!);
+      const { db, close } = openDatabase(fresh.target);
+      try {
+        await migrateToLatest(db);
+        await saveImportedArticle(db, buildArticle({ title: 'مهرجان الشعر يختتم دورته', sectionName: 'ثقافة', publishedAt: '2026-09-01T00:00:00.000Z' }));
+        // As an index written before 0012: documents only.
+        await sql`alter table article_search drop column section_id, drop column published_at`.execute(db);
+        await addPostgresSearchPlacement(db);
+        const found = await searchArticles(db, 'الشعر section:ثقافة');
+        expect(found.hits.map((hit) => hit.title)).toEqual(['مهرجان الشعر يختتم دورته']);
+        expect(found.sections.map((section) => section.name)).toEqual(['ثقافة']);
+        expect((await searchArticles(db, 'الشعر to:2026-08-31')).hits).toEqual([]);
+      } finally {
+        await close();
+        await fresh.drop();
+      }
+    });
+  });
+}
