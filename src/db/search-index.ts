@@ -168,20 +168,18 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
     const conditions = [sql`article_search match ${sqliteMatchExpression(match)}`, ...filterConditions(filters)];
     return sql`article_search s join article_search_placements p on p.search_rowid = s.rowid ${rows} where ${sql.join(conditions, sql` and `)}`;
   };
-  const articleIds = async (rowids: number[]) => {
-    if (!rowids.length) return [];
-    const { rows } = await sql<{ search_rowid: number; article_id: string }>`select search_rowid, article_id from article_search_rows
-      where search_rowid in (${sql.join(rowids)})`.execute(db);
-    const byRowid = new Map(rows.map((row) => [row.search_rowid, row.article_id]));
-    return rowids.flatMap((rowid) => byRowid.get(rowid) ?? []);
-  };
 
-  /** The search rowids of one page of matches, best first: bm25 (rank: negative, lower is better) times the recency boost, ties to the later indexed. */
-  const rankedRowids = async (match: IndexMatch, filters: IndexFilters, limit: number, offset: number) => {
-    const { rows } = await sql<{ rowid: number }>`select s.rowid as rowid from ${matches(match, filters)}
-      order by s.rank * ${boostSql(sql`p.published_day`, julianDayNow())}, s.rowid desc
-      limit ${limit} offset ${offset}`.execute(db);
-    return rows.map((row) => row.rowid);
+  /**
+   * One page of matching ids, best first: bm25 (rank: negative, lower is better) times the recency boost, ties to
+   * the later indexed. The article ids are read for the page only.
+   */
+  const rankedIds = async (match: IndexMatch, filters: IndexFilters, limit: number, offset: number) => {
+    const { rows } = await sql<{ id: string }>`select r.article_id as id
+      from (select s.rowid as rowid, s.rank * ${boostSql(sql`p.published_day`, julianDayNow())} as score from ${matches(match, filters)}
+        order by score, s.rowid desc limit ${limit} offset ${offset}) page
+      join article_search_rows r on r.search_rowid = page.rowid
+      order by page.score, page.rowid desc`.execute(db);
+    return rows.map((row) => row.id);
   };
 
   /** How many of the first countLimit + 1 matches each section holds, counted in one pass that sends nothing per match. */
@@ -233,7 +231,7 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
       await sql`delete from article_search_placements`.execute(db);
     },
     async search(match, filters, limit, offset, countLimit = COUNT_LIMIT) {
-      const ids = await articleIds(await rankedRowids(match, filters, limit, offset));
+      const ids = await rankedIds(match, filters, limit, offset);
       return { ids, ...(await countsFrom(db, await matchesPerSection(match, filters, countLimit), countLimit)) };
     },
   };
