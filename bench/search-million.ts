@@ -25,7 +25,9 @@ export async function buildMillionFile(file: string, articles: Iterable<ParsedAr
   const insertArticle = db.prepare(`insert into articles (id, slug, title, subtitle, paragraphs, section_id, language, status,
       source_url, content_hash, published_at, created_at, updated_at) values (?, ?, ?, ?, ?, ?, 'ar', 'published', ?, ?, ?, ?, ?)`);
   const insertRow = db.prepare('insert into article_search_rows (article_id, section_id, published_at) values (?, ?, ?)');
-  const insertPlacement = db.prepare('insert into article_search_placements (search_rowid, section_id, published_day) values (?, ?, julianday(?))');
+  const insertSectionNumber = db.prepare('insert into article_search_sections (section_id) values (?)');
+  const insertPlacement = db.prepare('insert into article_search_placements (search_rowid, published_day, section_number) values (?, julianday(?), ?)');
+  const sectionNumbers = new Map<string, number>();
   const insertText = db.prepare('insert into article_search (rowid, title_exact, title_stem, body_exact, body_stem) values (?, ?, ?, ?, ?)');
   const sectionIds = new Map<string, string>();
   const analyzedParagraphs = new Map<string, { exact: string; stem: string }>();
@@ -48,13 +50,14 @@ export async function buildMillionFile(file: string, articles: Iterable<ParsedAr
       if (name && !sectionIds.has(name)) {
         sectionIds.set(name, randomUUID());
         insertSection.run(sectionIds.get(name), `section-${sectionIds.size}`, name, sectionIds.size);
+        sectionNumbers.set(name, Number(insertSectionNumber.run(sectionIds.get(name)).lastInsertRowid));
       }
       const id = randomUUID();
       const sectionId = name ? sectionIds.get(name)! : null;
       insertArticle.run(id, `article-${count}`, article.title, article.subtitle, JSON.stringify(article.paragraphs), sectionId,
         article.sourceUrl, `bench-${count}`, article.publishedAt, now, now);
       const rowid = Number(insertRow.run(id, sectionId, article.publishedAt).lastInsertRowid);
-      insertPlacement.run(rowid, sectionId, article.publishedAt);
+      insertPlacement.run(rowid, article.publishedAt, name ? sectionNumbers.get(name)! : null);
       rowids.push(rowid);
     }
     // Full-text inserts back to back, as the index's upsert does (another write in between flushes a segment).

@@ -49,8 +49,8 @@ for (const [kind, allQueries] of Object.entries(queriesFrom(corpus))) {
       order by s.rank * coalesce(1 + 0.2 / (1 + max(0, julianday('now') - p.published_day) / 30), 1), s.rowid desc limit 10`.execute(db));
     await timed('sections, first 10,001 (before: article_search_rows)', () => sql`select section_id, count(*) from (select r.section_id from article_search s join article_search_rows r on r.search_rowid = s.rowid
       where article_search match ${expression} limit 10001) group by section_id`.execute(db));
-    await timed('sections, first 10,001 (now: article_search_placements)', () => sql`select section_id, count(*) from (select p.section_id from article_search s join article_search_placements p on p.search_rowid = s.rowid
-      where article_search match ${expression} limit 10001) group by section_id`.execute(db));
+    await timed('sections, first 10,001 (now: article_search_placements)', () => sql`select section_number, count(*) from (select p.section_number from article_search s join article_search_placements p on p.search_rowid = s.rowid
+      where article_search match ${expression} limit 10001) group by section_number`.execute(db));
     const rowids = ranked.rows.map((row) => row.rowid);
     const ids = rowids.length
       ? (await sql<{ id: string }>`select article_id as id from article_search_rows where search_rowid in (${sql.join(rowids)})`.execute(db)).rows.map((row) => row.id)

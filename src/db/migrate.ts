@@ -16,6 +16,7 @@ import * as feedIndexes from './migrations/0010-feed-indexes.ts';
 import * as newslettersDefault from './migrations/0010-newsletters-default.ts';
 import * as searchPlacements from './migrations/0011-search-placements.ts';
 import * as postgresSearchPlacement from './migrations/0012-postgres-search-placement.ts';
+import * as searchSectionNumbers from './migrations/0013-search-section-numbers.ts';
 
 /**
  * Every migration, in order. Landed migrations are never edited: add a new file instead.
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   '0010-newsletters-default': newslettersDefault,
   '0011-search-placements': searchPlacements,
   '0012-postgres-search-placement': postgresSearchPlacement,
+  '0013-search-section-numbers': searchSectionNumbers,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -146,13 +146,14 @@ export function sqliteMatchExpression(match: IndexMatch): string {
 }
 
 function sqliteIndex(db: Kysely<any>): SearchIndex {
-  // Each match is joined to its placement (p: section and Julian day, a narrow table that stays in the page
-  // cache); article_search_rows (r: article id, section, date string) is read for the ten results, and for every
-  // match only under a tag or date filter.
+  // Each match is joined to its placement (p: Julian day and section number, a narrow table that stays in the page
+  // cache; article_search_sections numbers the sections); article_search_rows (r: article id, section, date
+  // string) is read for the ten results, and for every match only under a tag or date filter.
   const filterConditions = (filters: IndexFilters) => {
     const conditions: RawBuilder<unknown>[] = [];
     if (filters.section) {
-      conditions.push(sql`p.section_id in (select id from sections where slug = ${filters.section} or name = ${filters.section})`);
+      conditions.push(sql`p.section_number in (select number from article_search_sections
+        where section_id in (select id from sections where slug = ${filters.section} or name = ${filters.section}))`);
     }
     if (filters.tag) {
       conditions.push(sql`exists (select 1 from article_tags at join tags t on t.id = at.tag_id
@@ -184,8 +185,8 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
 
   /** How many of the first countLimit + 1 matches each section holds, counted in one pass that sends nothing per match. */
   const matchesPerSection = async (match: IndexMatch, filters: IndexFilters, countLimit: number) =>
-    (await sql<SectionGroup>`select section_id, count(*) as count
-      from (select p.section_id from ${matches(match, filters)} limit ${countLimit + 1}) group by section_id`.execute(db)).rows;
+    (await sql<SectionGroup>`select (select section_id from article_search_sections where number = section_number) as section_id, count(*) as count
+      from (select p.section_number from ${matches(match, filters)} limit ${countLimit + 1}) group by section_number`.execute(db)).rows;
 
   return {
     async upsert(entries) {
@@ -209,9 +210,12 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
           reindexed.push(rowid);
         }
         rowids.push(rowid);
-        await sql`insert into article_search_placements (search_rowid, section_id, published_day)
-          values (${rowid}, ${placement.sectionId}, julianday(${placement.publishedAt}))
-          on conflict (search_rowid) do update set section_id = excluded.section_id, published_day = excluded.published_day`.execute(db);
+        if (placement.sectionId) {
+          await sql`insert into article_search_sections (section_id) values (${placement.sectionId}) on conflict (section_id) do nothing`.execute(db);
+        }
+        await sql`insert into article_search_placements (search_rowid, published_day, section_number)
+          values (${rowid}, julianday(${placement.publishedAt}), (select number from article_search_sections where section_id = ${placement.sectionId}))
+          on conflict (search_rowid) do update set published_day = excluded.published_day, section_number = excluded.section_number`.execute(db);
       }
       for (const rowid of reindexed) await sql`delete from article_search where rowid = ${rowid}`.execute(db);
       for (const [position, { text }] of entries.entries()) {

@@ -25,6 +25,7 @@ export const NOT_EXPORTED = new Set([
   'article_search',
   'article_search_rows',
   'article_search_placements',
+  'article_search_sections',
   'sessions',
   'account_tokens',
   'rate_limits',
