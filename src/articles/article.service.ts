@@ -1,11 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { ArticleRow, ArticleStatus, Database } from '../db/schema.ts';
-import type { IndexedText } from '../db/search-index.ts';
 import type { ParsedArticle } from '../ingest/parsed-article.ts';
 import { invalidInput, notFound } from '../lib/errors.ts';
 import { timeOrderedId } from '../lib/ids.ts';
-import { indexedTexts } from '../search/index-text.ts';
+import { type Analysis, startAnalysis } from '../search/index-text.ts';
 import { type IndexableArticle, indexArticles, unindexArticle } from '../search/search-indexing.ts';
 import { type ArticleRepository, articleRepository } from './article.repository.ts';
 import { pageCacheRepository } from './page-cache.repository.ts';
@@ -47,7 +46,7 @@ export async function saveImportedArticle(
 ): Promise<SaveResult> {
   validate(article);
   return db.transaction().execute(async (trx) => {
-    const [result] = await storeArticles(trx, [article], now.toISOString(), newStatus, indexedTexts([article]));
+    const [result] = await storeArticles(trx, [article], now.toISOString(), newStatus, startAnalysis([article]));
     // Any cached page may show this article (lists, related headlines, section navigation).
     if (result!.outcome !== 'unchanged') await pageCacheRepository(trx).bumpGeneration();
     return result!;
@@ -87,9 +86,9 @@ export async function saveImportedArticles(
   });
   const groups: number[][] = [];
   for (let start = 0; start < valid.length; start += BULK_TRANSACTION_SIZE) groups.push(valid.slice(start, start + BULK_TRANSACTION_SIZE));
-  // All groups are handed to the analysis thread at once; it answers them in order, each while the groups before
-  // it are written.
-  const analyses = groups.map((group) => indexedTexts(group.map((index) => articles[index]!)));
+  // Every group's analysis starts at once: the analysis thread works through them in order while the groups before
+  // are written, and each group's writer analyzes what the thread has not reached by the time it needs the texts.
+  const analyses = groups.map((group) => startAnalysis(group.map((index) => articles[index]!)));
   for (const [position, group] of groups.entries()) {
     const texts = analyses[position]!;
     try {
@@ -119,8 +118,8 @@ async function storeArticles(
   articles: ParsedArticle[],
   timestamp: string,
   newStatus: ArticleStatus,
-  /** The articles' index text (indexedTexts), in their order; awaited only once their rows are written. */
-  analysis: Promise<IndexedText[]>,
+  /** The articles' index text, in their order; asked for only once their rows are written. */
+  analysis: Analysis,
 ): Promise<SaveResult[]> {
   const repo = articleRepository(trx);
   const hashes = articles.map(contentHash);
@@ -204,7 +203,7 @@ async function storeArticles(
     });
     results.push({ outcome: existing ? 'updated' : 'created', slug: stored.slug, title: article.title });
   }
-  const texts = await analysis;
+  const texts = await analysis.texts();
   await indexArticles(trx, toIndex.map(({ position, ...article }) => ({ ...article, text: texts[position] })));
   return results;
 }

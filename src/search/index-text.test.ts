@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { AnalysisThread, indexedText, indexedTexts } from './index-text.ts';
+import { AnalysisThread, claimForHelper, indexedText, startAnalysis } from './index-text.ts';
 
 const articles = Array.from({ length: 60 }, (_, i) => ({
   title: `الرئيس يستقبل وفد الكويت رقم ${i}`,
@@ -20,10 +20,26 @@ describe('the analysis thread', () => {
 
   it('gives exactly what the same analysis gives on this thread, in order, for requests made together', async () => {
     const [first, second] = await Promise.all([thread.analyze(articles.slice(0, 30)), thread.analyze(articles.slice(30))]);
-    expect([...first, ...second]).toEqual(articles.map(indexedText));
+    expect([...first!, ...second!]).toEqual(articles.map(indexedText));
   });
 
-  it('is what indexedTexts uses for a large group, with the same answer', async () => {
-    expect(await indexedTexts(articles)).toEqual(articles.map(indexedText));
+  it('leaves a chunk that was claimed elsewhere first', async () => {
+    const claimed = new Int32Array(new SharedArrayBuffer(4));
+    const free = new Int32Array(new SharedArrayBuffer(4));
+    expect(claimForHelper(claimed)).toBe(true);
+    expect(await thread.analyze(articles.slice(0, 5), claimed)).toBeNull();
+    expect(await thread.analyze(articles.slice(0, 5), free)).toEqual(articles.slice(0, 5).map(indexedText));
+  });
+});
+
+describe('startAnalysis', () => {
+  it('gives the same texts in order whether this thread takes over every chunk or the analysis thread does them all', async () => {
+    const expected = articles.map(indexedText);
+    // Asked at once: the analysis thread has started at most a chunk, this thread analyzes the rest.
+    expect(await startAnalysis(articles).texts()).toEqual(expected);
+    // Asked later: the analysis thread has done them all.
+    const analysis = startAnalysis(articles);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await analysis.texts()).toEqual(expected);
   });
 });

@@ -11,7 +11,7 @@ export interface IndexableArticle {
   status: ArticleStatus;
   sectionId: string | null;
   publishedAt: string | null;
-  /** The analyzed text when the caller has it already (see indexedTexts); analyzed here otherwise. */
+  /** The analyzed text when the caller has it already (see startAnalysis); analyzed here otherwise. */
   text?: IndexedText;
 }
 

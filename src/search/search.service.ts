@@ -4,7 +4,7 @@ import type { Database } from '../db/schema.ts';
 import { COUNT_LIMIT, searchIndexFor } from '../db/search-index.ts';
 import { hasSearchTerms, parseSearchQuery, type SearchQuery } from './search-query.ts';
 import { highlight, matchKeys, snippet, type TextSegment } from './snippet.ts';
-import { indexedTexts } from './index-text.ts';
+import { startAnalysis } from './index-text.ts';
 import { indexArticles } from './search-indexing.ts';
 import { searchRepository } from './search.repository.ts';
 
@@ -82,12 +82,12 @@ export async function reindexAll(db: Kysely<Database>): Promise<number> {
       }));
     let indexed = 0;
     let group = await readGroup(null);
-    let analysis = indexedTexts(group);
+    let analysis = startAnalysis(group);
     while (group.length > 0) {
       // The next group is read and analyzed (on the analysis thread) while this one is written.
       const next = await readGroup(group.at(-1)!.id);
-      const nextAnalysis = indexedTexts(next);
-      const texts = await analysis;
+      const nextAnalysis = startAnalysis(next);
+      const texts = await analysis.texts();
       await indexArticles(trx, group.map((article, position) => ({ ...article, text: texts[position] })));
       indexed += group.length;
       [group, analysis] = [next, nextAnalysis];
