@@ -1,6 +1,7 @@
 // Import throughput: Sahifa's save path (the one `sahifa import` uses: groups of BULK_TRANSACTION_SIZE articles per
 // transaction, relations, search index) against the raw engine inserting the same rows and full text with prepared
 // statements in transactions of the same size.
+import fs from 'node:fs';
 import SQLite from 'better-sqlite3';
 import { BULK_TRANSACTION_SIZE, IMPORT_BATCH_SIZE, saveImportedArticles } from '../src/articles/article.service.ts';
 import type { DatabaseHandle } from '../src/db/database.ts';
@@ -14,10 +15,18 @@ export interface ImportFigures {
   /** Time to save one group of BULK_TRANSACTION_SIZE articles, in ms (for Sahifa: a batch's time over its groups). */
   p50: number;
   p95: number;
+  /**
+   * CPU time per article in ms, for Sahifa: the whole process (both threads, and V8's helpers), and the main thread
+   * alone (Linux only). Unlike throughput, these hardly change with what else the machine runs.
+   */
+  cpuMsPerArticle?: number;
+  mainThreadCpuMsPerArticle?: number;
 }
 
 export async function sahifaImport(handle: DatabaseHandle, articles: Iterable<ParsedArticle>): Promise<ImportFigures> {
   const samples: number[] = [];
+  const cpuBefore = process.cpuUsage();
+  const mainThreadBefore = mainThreadCpuMs();
   const started = performance.now();
   let count = 0;
   // As `sahifa import` does: IMPORT_BATCH_SIZE articles per call, written BULK_TRANSACTION_SIZE per transaction.
@@ -29,7 +38,25 @@ export async function sahifaImport(handle: DatabaseHandle, articles: Iterable<Pa
     if (failed) throw failed;
     samples.push((performance.now() - before) / Math.ceil(batch.length / BULK_TRANSACTION_SIZE));
   }
-  return figures(count, samples, performance.now() - started);
+  const result = figures(count, samples, performance.now() - started);
+  const cpu = process.cpuUsage(cpuBefore);
+  const mainThreadAfter = mainThreadCpuMs();
+  return {
+    ...result,
+    cpuMsPerArticle: (cpu.user + cpu.system) / 1000 / count,
+    mainThreadCpuMsPerArticle: mainThreadBefore === undefined || mainThreadAfter === undefined ? undefined : (mainThreadAfter - mainThreadBefore) / count,
+  };
+}
+
+/** CPU time of the main thread so far, in ms (utime + stime of its /proc entry, in clock ticks of 10 ms); Linux only. */
+function mainThreadCpuMs(): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
 }
 
 function* groups(articles: Iterable<ParsedArticle>, size = BULK_TRANSACTION_SIZE): Generator<ParsedArticle[]> {

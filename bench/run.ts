@@ -47,7 +47,8 @@ try {
   ] as const) {
     line(
       `import ${label}: ${sahifa.articles} articles in ${sahifa.seconds.toFixed(1)} s = ${sahifa.perSecond.toFixed(0)} articles/s ` +
-        `(group of ${BULK_TRANSACTION_SIZE} p50 ${ms(sahifa.p50)}, p95 ${ms(sahifa.p95)}, peak RSS ${peak} MiB) | raw better-sqlite3 ${raw.perSecond.toFixed(0)} articles/s | ratio ${(raw.perSecond / sahifa.perSecond).toFixed(1)}× slower`,
+        `(group of ${BULK_TRANSACTION_SIZE} p50 ${ms(sahifa.p50)}, p95 ${ms(sahifa.p95)}, peak RSS ${peak} MiB; ` +
+        `CPU per article ${sahifa.cpuMsPerArticle!.toFixed(3)} ms, main thread ${sahifa.mainThreadCpuMsPerArticle?.toFixed(3) ?? '?'} ms) | raw better-sqlite3 ${raw.perSecond.toFixed(0)} articles/s | ratio ${(raw.perSecond / sahifa.perSecond).toFixed(1)}× slower`,
     );
   }
   figures.import = { real: { ...real.result, peakRssMiB: real.peakRssMiB }, generated: { ...generated.result, peakRssMiB: generated.peakRssMiB }, rawReal, rawGenerated };
