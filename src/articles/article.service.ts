@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
+import { withBulkWriteSettings } from '../db/bulk-write.ts';
 import type { ArticleRow, ArticleStatus, Database } from '../db/schema.ts';
 import type { ParsedArticle } from '../ingest/parsed-article.ts';
 import { invalidInput, notFound } from '../lib/errors.ts';
@@ -89,19 +90,22 @@ export async function saveImportedArticles(
   // Every group's analysis starts at once: the analysis thread works through them in order while the groups before
   // are written, and each group's writer analyzes what the thread has not reached by the time it needs the texts.
   const analyses = groups.map((group) => startAnalysis(group.map((index) => articles[index]!)));
-  for (const [position, group] of groups.entries()) {
-    const texts = analyses[position]!;
-    try {
-      const saved = await db.transaction().execute(async (trx) => {
-        const groupResults = await storeArticles(trx, group.map((index) => articles[index]!), now.toISOString(), 'published', texts);
-        if (groupResults.some((result) => result.outcome !== 'unchanged')) await pageCacheRepository(trx).bumpGeneration();
-        return groupResults;
-      });
-      group.forEach((index, position) => (results[index] = saved[position]!));
-    } catch {
-      for (const index of group) results[index] = await saveImportedArticle(db, articles[index]!, now).catch(asError);
+  // Checkpoints are spaced out for the whole batch (see withBulkWriteSettings).
+  await withBulkWriteSettings(db, async () => {
+    for (const [position, group] of groups.entries()) {
+      const texts = analyses[position]!;
+      try {
+        const saved = await db.transaction().execute(async (trx) => {
+          const groupResults = await storeArticles(trx, group.map((index) => articles[index]!), now.toISOString(), 'published', texts);
+          if (groupResults.some((result) => result.outcome !== 'unchanged')) await pageCacheRepository(trx).bumpGeneration();
+          return groupResults;
+        });
+        group.forEach((index, position) => (results[index] = saved[position]!));
+      } catch {
+        for (const index of group) results[index] = await saveImportedArticle(db, articles[index]!, now).catch(asError);
+      }
     }
-  }
+  });
   return results;
 }
 
