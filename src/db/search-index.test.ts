@@ -7,6 +7,8 @@ import { parseSearchQuery } from '../search/search-query.ts';
 import { searchArticles } from '../search/search.service.ts';
 import { type DatabaseHandle, openDatabase } from './database.ts';
 import { migrateToLatest } from './migrate.ts';
+import { up as derivePlacements } from './migrations/0011-search-placements.ts';
+import { up as numberSections } from './migrations/0013-search-section-numbers.ts';
 import { sqliteMatchExpression } from './search-index.ts';
 
 // SQLite ranks every match by bm25 times the recency boost of its Julian day, read from article_search_placements
@@ -85,6 +87,18 @@ describe('SQLite ranking and facets from the search placements', () => {
     }
     expect(compared).toBeGreaterThan(2_000);
   }, 120_000);
+
+  it('derives the placements of an index built before them (migrations 0011 and 0013): the same pages and facets', async () => {
+    const { db } = handle;
+    const searches = async () => Promise.all([WORDS[0]!, `${WORDS[1]} ${WORDS[2]}`, `${WORDS[3]} section:محليات`].map((query) => searchArticles(db, query, { page: 2 })));
+    const before = await searches();
+    await sql`drop table article_search_placements`.execute(db);
+    await sql`drop table article_search_sections`.execute(db);
+    await derivePlacements(db);
+    await numberSections(db);
+    expect(await searches()).toEqual(before);
+    expect(before.every((results) => results.hits.length === 10)).toBe(true);
+  });
 
   it('counts and facets from the placements as from the articles', async () => {
     const results = await searchArticles(handle.db, WORDS[0]!, { countLimit: 100_000 });
