@@ -17,6 +17,7 @@ import * as newslettersDefault from './migrations/0010-newsletters-default.ts';
 import * as searchPlacements from './migrations/0011-search-placements.ts';
 import * as postgresSearchPlacement from './migrations/0012-postgres-search-placement.ts';
 import * as searchSectionNumbers from './migrations/0013-search-section-numbers.ts';
+import * as storyCentroids from './migrations/0014-story-centroids.ts';
 
 /**
  * Every migration, in order. Landed migrations are never edited: add a new file instead.
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   '0011-search-placements': searchPlacements,
   '0012-postgres-search-placement': postgresSearchPlacement,
   '0013-search-section-numbers': searchSectionNumbers,
+  '0014-story-centroids': storyCentroids,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -29,6 +29,7 @@ export interface Database {
   quotes: QuotesTable;
   article_stories: ArticleStoriesTable;
   story_keys: StoryKeysTable;
+  story_centroids: StoryCentroidsTable;
   saved_articles: SavedArticlesTable;
   follows: FollowsTable;
   feed_mutes: FeedMutesTable;
@@ -370,6 +371,16 @@ export interface ArticleStoriesTable {
   shingle_signature: string;
   /** The content stems of the article's lead (title, first paragraphs), sorted and space-separated. */
   word_signature: string;
+}
+
+/** A story's centroid: how many of its articles carry each lead stem and entity (JSON objects of counts), and when. */
+export interface StoryCentroidsTable {
+  story_id: string;
+  articles: number;
+  terms: string;
+  entities: string;
+  /** Sum of its articles' publication times in days since 1970. */
+  days_sum: number;
 }
 
 /** A locality-sensitive key (MinHash band or entity) of an article, to find its story candidates. */

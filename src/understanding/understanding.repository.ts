@@ -1,5 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { ArticleStoriesTable, Database, EntitiesTable } from '../db/schema.ts';
+import type { ArticleStoriesTable, Database, EntitiesTable, StoryCentroidsTable } from '../db/schema.ts';
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -119,17 +119,13 @@ export function understandingRepository(db: Executor) {
     storyRows: (articleIds: string[]) =>
       articleIds.length === 0 ? Promise.resolve([]) : db.selectFrom('article_stories').selectAll().where('article_id', 'in', articleIds).execute(),
 
-    /** The articles of these stories published inside the window, with what scoring compares. */
-    storyMembers: (storyIds: string[], from: string, to: string) =>
-      storyIds.length === 0
-        ? Promise.resolve([])
-        : db
-            .selectFrom('article_stories')
-            .select(['article_id', 'story_id', 'word_signature'])
-            .where('story_id', 'in', storyIds)
-            .where('published_at', '>=', from)
-            .where('published_at', '<=', to)
-            .execute(),
+    /** The articles of these stories (published inside the window, when one is given), with what scoring compares. */
+    storyMembers: (storyIds: string[], window?: { from: string; to: string }) => {
+      if (storyIds.length === 0) return Promise.resolve([]);
+      let query = db.selectFrom('article_stories').select(['article_id', 'story_id', 'word_signature', 'published_at']).where('story_id', 'in', storyIds);
+      if (window) query = query.where('published_at', '>=', window.from).where('published_at', '<=', window.to);
+      return query.execute();
+    },
 
     entityIdsOfArticles: (articleIds: string[]) =>
       articleIds.length === 0
@@ -141,9 +137,43 @@ export function understandingRepository(db: Executor) {
       return Number(row.n);
     },
 
+    /** How many articles each of these stories holds. */
+    async storySizes(storyIds: string[]): Promise<Map<string, number>> {
+      if (storyIds.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('article_stories')
+        .select(['story_id', (eb) => eb.fn.countAll<string | number>().as('n')])
+        .where('story_id', 'in', storyIds)
+        .groupBy('story_id')
+        .execute();
+      return new Map(rows.map((row) => [row.story_id, Number(row.n)]));
+    },
+
     /** Every article of one story joins another (two stories found to be one). */
     moveStory: (from: string, to: string) =>
       db.updateTable('article_stories').set({ story_id: to }).where('story_id', '=', from).execute().then(() => undefined),
+
+    /** The stored centroids of these stories (a story understood before centroids existed has none yet). */
+    centroids: (storyIds: string[]) =>
+      storyIds.length === 0 ? Promise.resolve([]) : db.selectFrom('story_centroids').selectAll().where('story_id', 'in', storyIds).execute(),
+
+    /**
+     * Locks a story's centroid row until the transaction ends, before it is read and written back: on PostgreSQL
+     * two processes adding an article to one story would otherwise both write their count over the other's. (A
+     * no-op update takes the row lock on PostgreSQL; SQLite already serializes writing transactions.)
+     */
+    lockCentroid: (storyId: string) =>
+      db.updateTable('story_centroids').set((eb) => ({ articles: eb.ref('articles') })).where('story_id', '=', storyId).execute().then(() => undefined),
+
+    saveCentroid: (row: StoryCentroidsTable) =>
+      db
+        .insertInto('story_centroids')
+        .values(row)
+        .onConflict((oc) => oc.column('story_id').doUpdateSet({ articles: row.articles, terms: row.terms, entities: row.entities, days_sum: row.days_sum }))
+        .execute()
+        .then(() => undefined),
+
+    deleteCentroid: (storyId: string) => db.deleteFrom('story_centroids').where('story_id', '=', storyId).execute().then(() => undefined),
 
     insertStory: (row: ArticleStoriesTable) => db.insertInto('article_stories').values(row).execute(),
 

@@ -3,6 +3,7 @@ import { buildArticle } from '../../test/build-article.ts';
 import { describeEachEngine } from '../../test/engines.ts';
 import { saveImportedArticle } from '../articles/article.service.ts';
 import { articleRepository } from '../articles/article.repository.ts';
+import { decodeCentroid } from './story-centroid.ts';
 import { understandingRepository } from './understanding.repository.ts';
 import { understandAll, understandArticles } from './understanding.service.ts';
 
@@ -26,6 +27,7 @@ const festival = [
 
 describeEachEngine('understandArticles', (database) => {
   const ids: Record<string, string> = {};
+  const centroidsOf = (...storyIds: string[]) => centroidsOfStories(database.handle.db, storyIds);
   const save = async (name: string, overrides: Parameters<typeof buildArticle>[0]) => {
     const saved = await saveImportedArticle(database.handle.db, buildArticle(overrides));
     ids[name] = (await articleRepository(database.handle.db).findBySlug(saved.slug))!.id;
@@ -46,6 +48,15 @@ describeEachEngine('understandArticles', (database) => {
     expect(await repo.storyOf(ids.copy!)).toEqual({ story_id: ids.first, duplicate_of: ids.first });
     expect(await repo.storyOf(ids.other!)).toEqual({ story_id: ids.first, duplicate_of: null });
     expect(await repo.storyOf(ids.festival!)).toEqual({ story_id: ids.festival, duplicate_of: null });
+  });
+
+  it('keeps each story’s centroid: how many of its articles carry each lead stem and entity', async () => {
+    const repo = understandingRepository(database.handle.db);
+    const [port, film] = await centroidsOf(ids.first!, ids.festival!);
+    expect(port!.articles).toBe(3);
+    const minister = (await repo.articleEntities(ids.first!)).find((entity) => entity.name === 'سالم الجبوري')!;
+    expect(port!.entities.get(minister.id)).toBe(3);
+    expect(film!.articles).toBe(1);
   });
 
   it('stores each entity once across articles, with what the article says about it', async () => {
@@ -90,6 +101,8 @@ describeEachEngine('understandArticles', (database) => {
     const repo = understandingRepository(database.handle.db);
     expect((await repo.storyOf(ids.other!))?.story_id).toBe(ids.festival);
     expect(await repo.articleQuotes(ids.other!)).toHaveLength(1);
+    // It left the port story's centroid and counts in the festival's.
+    expect((await centroidsOf(ids.first!, ids.festival!)).map((centroid) => centroid?.articles)).toEqual([2, 2]);
   });
 
   it('forgets what it knew of a deleted article', async () => {
@@ -98,4 +111,21 @@ describeEachEngine('understandArticles', (database) => {
     expect(await repo.storyOf(ids.copy!)).toBeUndefined();
     expect(await repo.articleEntities(ids.copy!)).toEqual([]);
   });
+
+  it('builds a story’s centroid again when it no longer counts the story’s articles (one was deleted)', async () => {
+    await save('later', { title: 'أول سفينة قمح تصل ميناء أم قصر', paragraphs: portOtherSource, publishedAt: '2026-11-22T07:00:00.000Z', sourceUrl: 'https://four.example/port' });
+    await understandArticles(database.handle.db, [ids.later!]);
+    const repo = understandingRepository(database.handle.db);
+    expect((await repo.storyOf(ids.later!))?.story_id).toBe(ids.first);
+    const [port] = await centroidsOf(ids.first!);
+    expect(port!.articles).toBe(2);
+  });
 });
+
+async function centroidsOfStories(db: Parameters<typeof understandingRepository>[0], storyIds: string[]) {
+  const rows = await understandingRepository(db).centroids(storyIds);
+  return storyIds.map((story) => {
+    const row = rows.find((candidate) => candidate.story_id === story);
+    return row ? decodeCentroid(row) : undefined;
+  });
+}

@@ -6,6 +6,7 @@ import type { Database } from '../db/schema.ts';
 import { type ArticleAnalysis, analyzeArticle, duplicateBands, termSimilarity, topicBands } from './article-analysis.ts';
 import type { ArticleEntity } from './entity.ts';
 import { decodeSignature, encodeSignature, similarity } from './minhash.ts';
+import { addMember, type CentroidMember, centroidScore, decodeCentroid, emptyCentroid, encodeCentroid, mergeCentroid, type StoryCentroid } from './story-centroid.ts';
 import { type EntityRow, type UnderstandingRepository, understandingRepository } from './understanding.repository.ts';
 
 /** Shingle similarity above which two articles are the same text (one article imported from two feeds). */
@@ -19,6 +20,11 @@ export const STORY_MERGE_THRESHOLD = 0.3;
  * window around it to join that story: what stops chaining. Chosen on the labelled days (BENCHMARKS.md).
  */
 export const STORY_AVERAGE_THRESHOLD = 0.05;
+/**
+ * Score with a story's centroid (see centroidScore) an article must reach to join that story: what keeps a story
+ * about what it was about instead of sliding day by day. Chosen on the tuning day (BENCHMARKS.md).
+ */
+export const STORY_CENTROID_THRESHOLD = 0.05;
 /** Candidate stories (closest first) whose articles are compared one by one. */
 const STORIES_COMPARED = 5;
 /** Stories merge only while together they hold at most this many articles. */
@@ -108,6 +114,8 @@ interface ArticleToStore {
 
 async function storeUnderstanding(trx: Transaction<Database>, article: ArticleToStore, analysis: ArticleAnalysis): Promise<void> {
   const repo = understandingRepository(trx);
+  // Before its entities are replaced: its old entities are what its story's centroid counted.
+  await leaveStory(repo, article.id);
   const entityIds = await resolveEntities(repo, analysis.entities);
   // Two extracted entities may resolve to one stored entity (a short form another article made known): one row.
   const rows = new Map<string, { entity_id: string; mentions: number; position: number }>();
@@ -193,7 +201,6 @@ async function placeInStory(
   entityIds: Set<string>,
   keyEntityIds: string[],
 ): Promise<void> {
-  await repo.clearStory(article.id);
   const keys = [...duplicateBands(analysis.shingleSignature), ...topicBands(analysis.leadSignature), ...keyEntityIds.map((id) => `e${id}`)];
   const time = Date.parse(article.publishedAt);
   const window = STORY_WINDOW_DAYS * 86_400_000;
@@ -231,17 +238,12 @@ async function placeInStory(
     if (score >= STORY_THRESHOLD && score > (closest.get(row.story_id) ?? 0)) closest.set(row.story_id, score);
   }
   // Being close to one article of a story is how stories chain (A~B, B~C, A unrelated to C): an article joins a
-  // story only if it is also close, on average, to the story's articles of its time window (average link).
+  // story only if it is also close, on average, to the story's articles of its time window (average link), and
+  // to the story's centroid, which weighs all its articles and so does not slide with the window.
   const shortlist = [...closest].sort((a, b) => b[1] - a[1]).slice(0, STORIES_COMPARED);
-  const members = await repo.storyMembers(
-    shortlist.map(([story]) => story),
-    new Date(time - window).toISOString(),
-    new Date(time + window).toISOString(),
-  );
-  const missing = members.map((row) => row.article_id).filter((id) => !entityOf.has(id));
-  for (const [id, set] of await entitySets(repo, missing)) entityOf.set(id, set);
-  const uncounted = new Set(missing.flatMap((id) => [...entityOf.get(id)!]).filter((id) => !articleCounts.has(id)));
-  for (const [id, count] of await repo.entityArticleCounts([...uncounted])) articleCounts.set(id, count);
+  const shortlisted = shortlist.map(([story]) => story);
+  const members = await repo.storyMembers(shortlisted, { from: new Date(time - window).toISOString(), to: new Date(time + window).toISOString() });
+  await addEntitySets(repo, entityOf, articleCounts, members.map((row) => row.article_id));
   const average = new Map<string, { total: number; count: number }>();
   for (const member of members) {
     if (member.article_id === article.id) continue;
@@ -250,17 +252,30 @@ async function placeInStory(
     sum.count++;
     average.set(member.story_id, sum);
   }
+  const centroids = await storyCentroids(repo, shortlisted, entityOf, articleCounts);
+  const uncounted = [...centroids.values()].flatMap((centroid) => [...centroid.entities.keys()]).filter((id) => !articleCounts.has(id));
+  for (const [id, count] of await repo.entityArticleCounts([...new Set(uncounted)])) articleCounts.set(id, count);
+  const thisArticle = { leadTerms: new Set(analysis.leadTerms), entityIds, publishedAt: article.publishedAt };
   const joinable = shortlist
-    .map(([story, best]) => ({ story, best, average: average.has(story) ? average.get(story)!.total / average.get(story)!.count : best }))
-    .filter((candidate) => candidate.average >= STORY_AVERAGE_THRESHOLD)
-    .sort((a, b) => b.average - a.average);
+    .map(([story, best]) => {
+      const sum = average.get(story);
+      const centroid = centroids.get(story);
+      return { story, best, average: sum ? sum.total / sum.count : best, centroid: centroid ? centroidScore(centroid, thisArticle, weight) : best };
+    })
+    .filter((candidate) => candidate.average >= STORY_AVERAGE_THRESHOLD && candidate.centroid >= STORY_CENTROID_THRESHOLD)
+    .sort((a, b) => b.centroid - a.centroid);
   // An article that belongs as clearly to two stories shows they are one: the others join the chosen one.
   const story = duplicate?.story ?? joinable[0]?.story ?? article.id;
+  // A duplicate's story may not have been shortlisted: its centroid must exist before this article is added to it.
+  if (story !== article.id && !centroids.has(story)) await storyCentroids(repo, [story], entityOf, articleCounts);
   for (const other of joinable) {
     if (other.story === story || other.best < STORY_MERGE_THRESHOLD) continue;
     // Merging is what lets one story swallow a season of loosely related news: only small stories merge.
     const [mine, theirs] = await Promise.all([repo.storySize(story), repo.storySize(other.story)]);
-    if (mine + theirs <= MAX_MERGED_STORY) await repo.moveStory(other.story, story);
+    if (mine + theirs > MAX_MERGED_STORY) continue;
+    await repo.moveStory(other.story, story);
+    await updateCentroid(repo, story, (centroid) => mergeCentroid(centroid, centroids.get(other.story) ?? emptyCentroid()));
+    await repo.deleteCentroid(other.story);
   }
 
   await repo.insertStory({
@@ -273,4 +288,68 @@ async function placeInStory(
     word_signature: analysis.leadTerms.join(' '),
   });
   await repo.insertKeys(keys.map((key) => ({ key, article_id: article.id, published_at: article.publishedAt })));
+  await updateCentroid(repo, story, (centroid) => addMember(centroid, { leadTerms: analysis.leadTerms, entityIds, publishedAt: article.publishedAt }));
+}
+
+/** Adds the entities of these articles to `entityOf`, and the article counts of entities not yet counted. */
+async function addEntitySets(
+  repo: UnderstandingRepository,
+  entityOf: Map<string, Set<string>>,
+  articleCounts: Map<string, number>,
+  articleIds: string[],
+): Promise<void> {
+  const missing = articleIds.filter((id) => !entityOf.has(id));
+  for (const [id, set] of await entitySets(repo, missing)) entityOf.set(id, set);
+  const uncounted = new Set(missing.flatMap((id) => [...entityOf.get(id)!]).filter((id) => !articleCounts.has(id)));
+  for (const [id, count] of await repo.entityArticleCounts([...uncounted])) articleCounts.set(id, count);
+}
+
+/**
+ * The centroids of these stories. One that a story does not have yet (understood before centroids were kept), or
+ * that counts another number of articles than the story holds (an article deleted since, or two processes that
+ * added to it at once), is built again from all the story's articles and stored.
+ */
+async function storyCentroids(
+  repo: UnderstandingRepository,
+  storyIds: string[],
+  entityOf: Map<string, Set<string>>,
+  articleCounts: Map<string, number>,
+): Promise<Map<string, StoryCentroid>> {
+  const sizes = await repo.storySizes(storyIds);
+  const stored = (await repo.centroids(storyIds)).filter((row) => Number(row.articles) === sizes.get(row.story_id));
+  const centroids = new Map(stored.map((row) => [row.story_id, decodeCentroid(row)]));
+  const unbuilt = storyIds.filter((story) => !centroids.has(story));
+  if (unbuilt.length === 0) return centroids;
+  const members = await repo.storyMembers(unbuilt);
+  await addEntitySets(repo, entityOf, articleCounts, members.map((row) => row.article_id));
+  for (const member of members) {
+    const centroid = centroids.get(member.story_id) ?? emptyCentroid();
+    addMember(centroid, memberOf(member, entityOf.get(member.article_id)!));
+    centroids.set(member.story_id, centroid);
+  }
+  for (const story of unbuilt) if (centroids.has(story)) await repo.saveCentroid({ story_id: story, ...encodeCentroid(centroids.get(story)!) });
+  return centroids;
+}
+
+function memberOf(row: { word_signature: string; published_at: string }, entityIds: Iterable<string>): CentroidMember {
+  return { leadTerms: row.word_signature ? row.word_signature.split(' ') : [], entityIds, publishedAt: row.published_at };
+}
+
+/** Changes a story's stored centroid under its row lock; a story left with no article has none. */
+async function updateCentroid(repo: UnderstandingRepository, storyId: string, change: (centroid: StoryCentroid) => void): Promise<void> {
+  await repo.lockCentroid(storyId);
+  const [row] = await repo.centroids([storyId]);
+  const centroid = row ? decodeCentroid(row) : emptyCentroid();
+  change(centroid);
+  if (centroid.articles > 0) await repo.saveCentroid({ story_id: storyId, ...encodeCentroid(centroid) });
+  else if (row) await repo.deleteCentroid(storyId);
+}
+
+/** Takes an article out of its story before it is understood again: its keys, its membership, its share of the centroid. */
+async function leaveStory(repo: UnderstandingRepository, articleId: string): Promise<void> {
+  const [previous] = await repo.storyRows([articleId]);
+  if (!previous) return;
+  const entityIds = (await repo.entityIdsOfArticles([articleId])).map((row) => row.entity_id);
+  await updateCentroid(repo, previous.story_id, (centroid) => addMember(centroid, memberOf(previous, entityIds), -1));
+  await repo.clearStory(articleId);
 }
