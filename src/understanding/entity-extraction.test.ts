@@ -98,9 +98,19 @@ describe('extractEntities rules', () => {
     ['no plural after a group’s head', 'وأصدرت مجموعة قرارات تنظم السوق.', []],
     ['no future verb after a title', 'وقال إن الرئيس سيكون في الرياض.', []],
     ['but a one-word name with a long vowel is a name', 'وأشاد المدرب شاهين باللاعبين، وقال الحارس غافين إن الفوز مستحق.', ['person:شاهين', 'person:غافين']],
+    ['no noun behind a preposition after a title', 'وفاز اللاعب بجائزة أفضل لاعب في الموسم.', []],
     ['but a short family name in ات is a name', 'واستقبل الرئيس عرفات الوفد.', ['person:عرفات']],
   ])('names %s', (_case, text, expected) => {
     const { entities } = extractEntities('', [text]);
     expect(entities.filter((entity) => entity.type !== 'place').map((entity) => `${entity.type}:${entity.name}`)).toEqual(expected);
+  });
+
+  it('knows a name after a head word also without it: «شركة كامبريدج أناليتيكا» is «كامبريدج أناليتيكا»', () => {
+    const { entities } = extractEntities('', ['وقالت شركة كامبريدج أناليتيكا إن بياناتها نقلت إلى جزيرة كامتشاتكا عبر نهر الراين.']);
+    const formsOf = (name: string) => entities.find((entity) => entity.name === name)?.forms;
+    expect(formsOf('شركة كامبريدج أناليتيكا')).toContain('كامبريدج اناليتيكا');
+    expect(formsOf('جزيرة كامتشاتكا')).toContain('كامتشاتكا');
+    // A definite word after the head names nothing alone: «الراين» stays «نهر الراين».
+    expect(formsOf('نهر الراين')).toEqual(['نهر الراين']);
   });
 });

@@ -76,6 +76,12 @@ interface Block {
 interface RawMention extends Mention {
   /** Normalized words of the name as the text wrote it (clitic removed): what short forms are matched against. */
   words: string[];
+  /**
+   * The name without its head word, when what follows the head is a proper name of its own ("شركة كامبريدج
+   * أناليتيكا" is also written "كامبريدج أناليتيكا", "جزيرة كامتشاتكا" "كامتشاتكا"): a form too, so that another
+   * article that omits the head reaches the same entity.
+   */
+  headless?: string;
 }
 
 /** The entities of one article, in order of first appearance, and every mention of them. */
@@ -104,17 +110,19 @@ export function extractEntities(
   const entities = new Map<string, ArticleEntity>();
   for (const raw of resolved) {
     const form = raw.words.join(' ');
-    const entity = entities.get(raw.key);
+    let entity = entities.get(raw.key);
     if (entity) {
       entity.mentions++;
       if (!entity.forms.includes(form)) entity.forms.push(form);
-      continue;
+    } else {
+      const canonical = raw.key.slice(raw.key.indexOf(':') + 1);
+      const forms = form === canonical ? [canonical] : [canonical, form];
+      entity = { key: raw.key, type: raw.type, name: raw.name, mentions: 1, firstPosition: entities.size, forms };
+      entities.set(raw.key, entity);
     }
-    const canonical = raw.key.slice(raw.key.indexOf(':') + 1);
-    const forms = form === canonical ? [canonical] : [canonical, form];
-    entities.set(raw.key, { key: raw.key, type: raw.type, name: raw.name, mentions: 1, firstPosition: entities.size, forms });
+    if (raw.headless && !entity.forms.includes(raw.headless)) entity.forms.push(raw.headless);
   }
-  const mentions: Mention[] = resolved.map(({ words: _words, ...mention }) => mention);
+  const mentions: Mention[] = resolved.map(({ words: _words, headless: _headless, ...mention }) => mention);
   return { entities: [...entities.values()], mentions };
 }
 
@@ -190,7 +198,9 @@ function rulePass(block: Block, blockIndex: number): RawMention[] {
         // "محافظة حجة" names حجة; "نهر الراين" and "ملعب لوجنيكي" keep their head.
         const from = ADMINISTRATIVE_HEADS.has(placeHead) ? i + 1 : i;
         const name = displayName(block, from, end, from === i ? placeHead : undefined);
-        mentions.push(mention(block, blockIndex, from, end, 'place', name, entityKey('place', wordsOf(block, from, end, from === i ? placeHead : undefined).join(' ')), from === i ? placeHead : undefined));
+        const place = mention(block, blockIndex, from, end, 'place', name, entityKey('place', wordsOf(block, from, end, from === i ? placeHead : undefined).join(' ')), from === i ? placeHead : undefined);
+        if (from === i) place.headless = properTail(block, i, end);
+        mentions.push(place);
         i = end;
         continue;
       }
@@ -204,7 +214,9 @@ function rulePass(block: Block, blockIndex: number): RawMention[] {
         // "جماعة «قاصم الجبارين»": the name is what the quotes hold; "هيئة الحشد الشعبي": the head is part of it.
         const from = quoted ? i + 2 : i;
         const to = quoted ? end - 1 : end;
-        mentions.push(organisationMention(block, blockIndex, from, to, quoted ? undefined : head));
+        const organisation = organisationMention(block, blockIndex, from, to, quoted ? undefined : head);
+        if (!quoted) organisation.headless = properTail(block, i, end);
+        mentions.push(organisation);
         taken.fill('organisation', i, end + 1);
         i = end;
         continue;
@@ -320,6 +332,12 @@ function skipTitleLinks(block: Block, from: number): number {
   return i;
 }
 
+/** The words after a head as a form of their own, when none is a definite word ("نهر الراين" keeps its head). */
+function properTail(block: Block, head: number, end: number): string | undefined {
+  const words = wordsOf(block, head + 1, end);
+  return words.length && !words.some((word) => word.startsWith('ال') || word.startsWith('وال')) ? words.join(' ') : undefined;
+}
+
 /** The index of the quote or bracket closing the one at `open`, or -1. */
 function closing(tokens: TextToken[], open: number): number {
   const close = tokens[open]!.surface === '«' ? '»' : tokens[open]!.surface === '(' ? ')' : '"';
@@ -391,6 +409,8 @@ function canStartName(word: string): boolean {
   // "وكذلك": a function word behind a clitic; "للرئيس", "للمستخدمين": a clitic before the article.
   if (cliticForms(word).some((form) => isFunctionWord(form) || TITLES.has(form) || SPEECH_VERBS.has(form) || (form !== word && form.startsWith('ال')))) return false;
   if (looksLikePresentVerb(word) && !FIRST_NAMES.has(word)) return false;
+  // "بجائزة", "لمدينة": a preposition before a noun in taa marbuta, which no name after a title starts with.
+  if (/^[بل]/.test(word) && word.endsWith('ه') && word.length >= 5) return false;
   return !word.startsWith('ال') || NAME_JOINERS.has(word);
 }
 
