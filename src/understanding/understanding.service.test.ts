@@ -120,6 +120,23 @@ describeEachEngine('understandArticles', (database) => {
     const [port] = await centroidsOf(ids.first!);
     expect(port!.articles).toBe(2);
   });
+
+  it('repairs a centroid that articles understood at once miscounted, when the story is next compared', async () => {
+    const reports = ['https://five.example/port', 'https://six.example/port', 'https://seven.example/port', 'https://eight.example/port'];
+    for (const [n, sourceUrl] of reports.entries()) {
+      await save(`concurrent${n}`, { title: `ميناء أم قصر يستقبل السفن من جديد ${n + 1}`, paragraphs: portOtherSource, publishedAt: `2026-11-21T1${n}:00:00.000Z`, sourceUrl });
+    }
+    // On PostgreSQL each call has its own connection and transaction, and a centroid rebuilt on read can be written
+    // over another's addition: the count may then lag the story for a while.
+    await Promise.all(reports.map((_, n) => understandArticles(database.handle.db, [ids[`concurrent${n}`]!])));
+    await save('afterwards', { title: 'السفن تعود إلى ميناء أم قصر', paragraphs: portOtherSource, publishedAt: '2026-11-21T20:00:00.000Z', sourceUrl: 'https://nine.example/port' });
+    await understandArticles(database.handle.db, [ids.afterwards!]);
+    const repo = understandingRepository(database.handle.db);
+    const story = (await repo.storyOf(ids.afterwards!))!.story_id;
+    expect(story).toBe(ids.first);
+    const [centroid] = await centroidsOf(story);
+    expect(centroid!.articles).toBe((await repo.storySizes([story])).get(story));
+  });
 });
 
 async function centroidsOfStories(db: Parameters<typeof understandingRepository>[0], storyIds: string[]) {
