@@ -173,6 +173,20 @@ export function understandingRepository(db: Executor) {
         .execute()
         .then(() => undefined),
 
+    /**
+     * Stores a centroid rebuilt from the story's articles, unless the stored one changed since it was read (`read`:
+     * its article count then, null when there was none): another process added to it meanwhile, under its lock, and
+     * writing the rebuild over that would lose the addition. Left as it is, a miscount is rebuilt at the next read.
+     */
+    saveRebuiltCentroid: async (row: StoryCentroidsTable, read: number | null) => {
+      if (read === null) {
+        await db.insertInto('story_centroids').values(row).onConflict((oc) => oc.column('story_id').doNothing()).execute();
+        return;
+      }
+      const { articles, terms, entities, days_sum } = row;
+      await db.updateTable('story_centroids').set({ articles, terms, entities, days_sum }).where('story_id', '=', row.story_id).where('articles', '=', read).execute();
+    },
+
     deleteCentroid: (storyId: string) => db.deleteFrom('story_centroids').where('story_id', '=', storyId).execute().then(() => undefined),
 
     insertStory: (row: ArticleStoriesTable) => db.insertInto('article_stories').values(row).execute(),

@@ -306,8 +306,8 @@ async function addEntitySets(
 
 /**
  * The centroids of these stories. One that a story does not have yet (understood before centroids were kept), or
- * that counts another number of articles than the story holds (an article deleted since, or two processes that
- * added to it at once), is built again from all the story's articles and stored.
+ * that counts another number of articles than the story holds (an article deleted since, or another process adding
+ * to it right now), is built again from all the story's articles, and stored unless it changed meanwhile.
  */
 async function storyCentroids(
   repo: UnderstandingRepository,
@@ -316,7 +316,9 @@ async function storyCentroids(
   articleCounts: Map<string, number>,
 ): Promise<Map<string, StoryCentroid>> {
   const sizes = await repo.storySizes(storyIds);
-  const stored = (await repo.centroids(storyIds)).filter((row) => Number(row.articles) === sizes.get(row.story_id));
+  const read = await repo.centroids(storyIds);
+  const readCount = new Map(read.map((row) => [row.story_id, Number(row.articles)]));
+  const stored = read.filter((row) => Number(row.articles) === sizes.get(row.story_id));
   const centroids = new Map(stored.map((row) => [row.story_id, decodeCentroid(row)]));
   const unbuilt = storyIds.filter((story) => !centroids.has(story));
   if (unbuilt.length === 0) return centroids;
@@ -327,7 +329,9 @@ async function storyCentroids(
     addMember(centroid, memberOf(member, entityOf.get(member.article_id)!));
     centroids.set(member.story_id, centroid);
   }
-  for (const story of unbuilt) if (centroids.has(story)) await repo.saveCentroid({ story_id: story, ...encodeCentroid(centroids.get(story)!) });
+  for (const story of unbuilt) {
+    if (centroids.has(story)) await repo.saveRebuiltCentroid({ story_id: story, ...encodeCentroid(centroids.get(story)!) }, readCount.get(story) ?? null);
+  }
   return centroids;
 }
 
