@@ -3,7 +3,8 @@
 // 1. the gazetteer: the longest known name at each word, its clitics (و ف ب ل ك لل) removed;
 // 2. contextual rules: a title before a name ("اللواء يحيى رسول", "مستشار الأمن القومي العراقي قاسم الأعرجي"),
 //    a known first name ("قاسم سليماني"), a kunya ("أبو مهدي المهندس"), an organisation's head word before its
-//    name ("هيئة الحشد الشعبي", "جماعة «…»"), Latin acronyms (MBC);
+//    name ("هيئة الحشد الشعبي", "جماعة «…»"), Latin acronyms (MBC); a name described by the title or age after it
+//    ("قال ستانيسلاف تشيرتشيسوف المدير الفني"), and people listed after one found ("… موغوروزا وبترا كفيتوفا");
 // 3. short names: once an article has named "مصطفى الكاظمي", a later "الكاظمي" alone is the same person.
 // Canonical names are the gazetteer's, or for people found by rules the longest form the article uses.
 import { stripDiacritics } from '../arabic/normalize.ts';
@@ -63,6 +64,7 @@ export function compileGazetteer(entries: GazetteerEntry[]): Gazetteer {
 export const defaultGazetteer: Gazetteer = compileGazetteer(gazetteerEntries());
 
 const MAX_NAME_WORDS = 4;
+/** Definite words that end a name after any first word: "أمل علم الدين", "فضل الله", "إليزابيث الثانية". */
 const NAME_ENDINGS = new Set(['الدين', 'الله', 'الاول', 'الثاني', 'الثانيه', 'الثالث', 'الرابع']);
 const MAX_TITLE_LINKS = 6;
 const MAX_ORGANISATION_WORDS = 3;
@@ -272,7 +274,7 @@ function describedName(block: Block, from: number): number {
   const { tokens, taken } = block;
   const [first, second] = [tokens[from], tokens[from + 1]];
   if (first?.kind !== 'arabic' || second?.kind !== 'arabic' || taken[from + 1]) return from;
-  // What follows first, since it is cheap to read and rarely a title or an age.
+  // Read what follows first: it is cheap, and rarely a title or an age.
   let next = from + 2;
   if (tokens[next]?.surface === '،' || tokens[next]?.surface === ',') next++;
   const after = tokens[next];
@@ -519,7 +521,6 @@ function looksLikePluralOrDual(word: string): boolean {
 
 function canContinueName(word: string, surface: string, arabicName: boolean): boolean {
   if (word.length < 2 || isFunctionWord(word) || TITLES.has(word) || SPEECH_VERBS.has(word) || TITLE_LINKS.has(word)) return false;
-  // "أمل علم الدين", "فضل الله", "إليزابيث الثانية": parts of names after any first word.
   if (NAME_ENDINGS.has(word)) return true;
   // "ياكوفينكو بوزير": a title behind a preposition starts what follows the name.
   if (cliticForms(word).some((form) => TITLES.has(form))) return false;
