@@ -105,31 +105,6 @@ describe('extractEntities rules', () => {
     expect(entities.filter((entity) => entity.type !== 'place').map((entity) => `${entity.type}:${entity.name}`)).toEqual(expected);
   });
 
-  // Person rules from the dev errors of 2026-11-30 (sentences written by us in the shape of the errors seen).
-  it.each([
-    ['people listed after one found', 'وفازت الإسبانية غاربين موغوروزا وبترا كفيتوفا في الدور الأول.', ['غاربين موغوروزا', 'بترا كفيتوفا']],
-    ['a first name we list after one found', 'وحقق الأمير هاري وسارة في القضية.', ['هاري', 'سارة']],
-    ['no plural after one found', 'ضد الفنان شعبان عباس وفنانين آخرين.', ['شعبان عباس']],
-    ['a relation as a title', 'وحضر الممثل جورج كلوني وزوجته أمل علم الدين.', ['جورج كلوني', 'أمل علم الدين']],
-    ['a name described by the title after it', 'وقال ستانيسلاف تشيرتشيسوف المدير الفني للمنتخب إن الفوز مستحق.', ['ستانيسلاف تشيرتشيسوف']],
-    ['a name described by an age', 'وحصلت هانا ديكنسون، 24 عاما، على المال.', ['هانا ديكنسون']],
-    ['but not words that govern a title naming someone else', 'في حين تعهد رئيس الوزراء شينزو آبي بالإصلاح.', ['شينزو آبي']],
-    ['no adverb after a name', 'وتزوج الأمير هاري رسميا السبت.', ['هاري']],
-    ['no «صاحب» after a name', 'وتوفي المخرج ميلوش فورمان صاحب فيلم أماديوس.', ['ميلوش فورمان']],
-    ['no verbal noun behind a preposition after a title', 'ونقلت الوكالة عن الوزير لتفتيش المنزل.', []],
-    ['no noun in ة after "و" after a title', 'وحضرت الملكة إليزابيث الثانية وكوكبة من المشاهير.', ['إليزابيث الثانية']],
-    ['a construct after a title describes it', 'وحضر لاعب كرة القدم السابق ديفيد بيكهام.', ['ديفيد بيكهام']],
-    ['a kunya-free name with الدين or الله', 'وقال مولانا فضل الله إن الحركة مستمرة.', ['فضل الله']],
-    ['Klaus is no "ك" + Laos', 'وعين الألماني كلاوس كلاينفيلد مستشارا.', ['كلاوس كلاينفيلد']],
-  ])('people: %s', (_case, text, expected) => {
-    expect(names('', [text], 'person')).toEqual(expected);
-  });
-
-  it('merges a one-word title mention with a clitic into the longer name ending in it', () => {
-    const people = names('', ['وأشاد المدرب لأبيدال بعد المباراة.', 'وقال اللاعب السابق إيريك أبيدال إن الفريق جاهز.'], 'person');
-    expect(people).toEqual(['إيريك أبيدال']);
-  });
-
   it('knows a name after a head word also without it: «شركة كامبريدج أناليتيكا» is «كامبريدج أناليتيكا»', () => {
     const { entities } = extractEntities('', ['وقالت شركة كامبريدج أناليتيكا إن بياناتها نقلت إلى جزيرة كامتشاتكا عبر نهر الراين.']);
     const formsOf = (name: string) => entities.find((entity) => entity.name === name)?.forms;

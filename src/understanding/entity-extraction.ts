@@ -3,8 +3,7 @@
 // 1. the gazetteer: the longest known name at each word, its clitics (و ف ب ل ك لل) removed;
 // 2. contextual rules: a title before a name ("اللواء يحيى رسول", "مستشار الأمن القومي العراقي قاسم الأعرجي"),
 //    a known first name ("قاسم سليماني"), a kunya ("أبو مهدي المهندس"), an organisation's head word before its
-//    name ("هيئة الحشد الشعبي", "جماعة «…»"), Latin acronyms (MBC); a name described by the title or age after it
-//    ("قال ستانيسلاف تشيرتشيسوف المدير الفني"), and people listed after one found ("… موغوروزا وبترا كفيتوفا");
+//    name ("هيئة الحشد الشعبي", "جماعة «…»"), Latin acronyms (MBC);
 // 3. short names: once an article has named "مصطفى الكاظمي", a later "الكاظمي" alone is the same person.
 // Canonical names are the gazetteer's, or for people found by rules the longest form the article uses.
 import { stripDiacritics } from '../arabic/normalize.ts';
@@ -64,8 +63,6 @@ export function compileGazetteer(entries: GazetteerEntry[]): Gazetteer {
 export const defaultGazetteer: Gazetteer = compileGazetteer(gazetteerEntries());
 
 const MAX_NAME_WORDS = 4;
-/** Definite words that end a name after any first word: "أمل علم الدين", "فضل الله", "إليزابيث الثانية". */
-const NAME_ENDINGS = new Set(['الدين', 'الله', 'الاول', 'الثاني', 'الثانيه', 'الثالث', 'الرابع']);
 const MAX_TITLE_LINKS = 6;
 const MAX_ORGANISATION_WORDS = 3;
 
@@ -140,8 +137,6 @@ function gazetteerPass(block: Block, blockIndex: number, gazetteer: Gazetteer): 
     for (const first of cliticForms(token.norm)) {
       for (const form of gazetteer.byFirstWord.get(first) ?? []) {
         if (best && best.form.rest.length >= form.rest.length) break;
-        // "كلاوس" (Klaus) is no "ك" + "لاوس": "like" before a one-word place is rarer than a name starting with ك.
-        if (!form.rest.length && first !== token.norm && token.norm.at(-first.length - 1) === 'ك') continue;
         if (form.rest.every((word, k) => tokens[i + 1 + k]?.norm === word)) {
           best = { form, first };
           break;
@@ -180,16 +175,8 @@ function rulePass(block: Block, blockIndex: number): RawMention[] {
       // "وسجل المهاجم الشاب هدفين": a lone plural or dual after a title is what the person did, not who they are.
       if (end >= start && !(end === start && looksLikePluralOrDual(tokens[start]!.norm))) {
         mentions.push(personMention(block, blockIndex, start, end, firstForm));
-        i = coordinatedPeople(block, blockIndex, end, mentions);
+        i = end;
       }
-      continue;
-    }
-
-    const described = describedName(block, i);
-    if (described > i) {
-      mentions.push(personMention(block, blockIndex, i, i + 1));
-      // The title describes the name before it: "جاستن ويلبي رئيس الكنيسة الأنغليكانية اقتران": no name after it.
-      i = TITLES.has(tokens[described]!.norm) ? skipTitleLinks(block, described + 1) - 1 : described;
       continue;
     }
 
@@ -198,7 +185,7 @@ function rulePass(block: Block, blockIndex: number): RawMention[] {
       const end = nameEnd(block, i, first, true);
       if (end > i) {
         mentions.push(personMention(block, blockIndex, i, end, first));
-        i = coordinatedPeople(block, blockIndex, end, mentions);
+        i = end;
         continue;
       }
     }
@@ -246,7 +233,7 @@ function rulePass(block: Block, blockIndex: number): RawMention[] {
         const end = nameEnd(block, start, nameStartForm(next), true);
         if (end > start) {
           mentions.push(personMention(block, blockIndex, start, end, nameStartForm(next)));
-          i = coordinatedPeople(block, blockIndex, end, mentions);
+          i = end;
           continue;
         }
       }
@@ -263,67 +250,6 @@ function rulePass(block: Block, blockIndex: number): RawMention[] {
     }
   }
   return mentions;
-}
-
-/**
- * Two name-like words described by what follows them, the way news introduces people it has no title before:
- * a title ("ماسيمليانو أليغري مدرب يوفنتوس", "مارك زوكربرغ، الرئيس التنفيذي") or an age ("هانا ديكنسون، 24
- * عاما"). Returns the index of the title or age that follows, or `from` when the words are no such name.
- */
-function describedName(block: Block, from: number): number {
-  const { tokens, taken } = block;
-  const [first, second] = [tokens[from], tokens[from + 1]];
-  if (first?.kind !== 'arabic' || second?.kind !== 'arabic' || taken[from + 1]) return from;
-  // Read what follows first: it is cheap, and rarely a title or an age.
-  let next = from + 2;
-  if (tokens[next]?.surface === '،' || tokens[next]?.surface === ',') next++;
-  const after = tokens[next];
-  const aged = after?.kind === 'number' && next > from + 2 && /^عام/.test(tokens[next + 1]?.norm ?? '');
-  const titled = after?.kind === 'arabic' && !taken[next] && TITLES.has(after.norm);
-  if (!aged && !titled) return from;
-  // "برقم واسم": a word that reads as a clitic before a noun is no first name, unless we list it.
-  if (!canStartName(first.norm) || cliticForms(first.norm).length > 1 || first.norm.startsWith('ال')) return from;
-  // The title after them bounds the name, so a family name may start with a hamza that normalizes like the
-  // article ("أليغري"); a written article still describes ("الفريق الأول مدرب …").
-  if (stripDiacritics(second.surface).startsWith('ال') || looksLikePluralOrDual(second.norm)) return from;
-  if (!canContinueName(second.norm, second.surface, false)) return from;
-  if (aged) return next + 1;
-  // Before a title, where news puts such a name: after a speech verb ("قال ستانيسلاف تشيرتشيسوف المدير الفني"), at
-  // the start of a sentence or clause, or with a first name we list; elsewhere two words before a title mostly
-  // govern it ("فرص بقاء المدرب").
-  const before = tokens[from - 1];
-  const placed = !before || before.kind === 'punct' || cliticForms(before.norm).some((form) => SPEECH_VERBS.has(form)) || FIRST_NAMES.has(first.norm);
-  return placed && !introducesName(block, next) ? next : from;
-}
-
-/**
- * Whether the title at `title` introduces a name of its own, so the words before it govern it ("حين تعهد رئيس
- * الوزراء شينزو آبي", "إخلاء سبيل الصحفي التركي …") instead of being described by it.
- */
-function introducesName(block: Block, title: number): boolean {
-  const { tokens, taken } = block;
-  let i = title + 1;
-  while (i < tokens.length && i <= title + MAX_TITLE_LINKS && taken[i] !== 'person' && (taken[i] || tokens[i]!.norm.startsWith('ال') || TITLE_LINKS.has(tokens[i]!.norm))) i++;
-  if (taken[i] === 'person') return true;
-  return i < tokens.length && nameEnd(block, i, nameStartForm(tokens[i]), true) > i;
-}
-
-/**
- * People listed after one found ("غاربين موغوروزا وبترا كفيتوفا", "الأمير هاري وميغن ماركل"): a name of two words
- * or more, or a first name we list, after "و". Returns the last word taken.
- */
-function coordinatedPeople(block: Block, blockIndex: number, end: number, mentions: RawMention[]): number {
-  const next = block.tokens[end + 1];
-  if (next?.kind !== 'arabic' || !next.norm.startsWith('و') || block.taken[end + 1]) return end;
-  const firstForm = next.norm.slice(1);
-  if (firstForm.length < 3 || NAME_JOINERS.has(firstForm) || TITLES.has(firstForm)) return end;
-  // "ومطالبته": a noun in ة or with a pronoun, unless a first name we list (سارة).
-  if (firstForm.endsWith('ه') && !FIRST_NAMES.has(firstForm)) return end;
-  // Two words at most: in "وميغن ماركل عقدا قرانهما" the verb follows the name, and no title bounds it.
-  const last = nameEnd(block, end + 1, firstForm, !FIRST_NAMES.has(firstForm), 2);
-  if (last < end + 1) return end;
-  mentions.push(personMention(block, blockIndex, end + 1, last, firstForm));
-  return coordinatedPeople(block, blockIndex, last, mentions);
 }
 
 /** Pass 3: a word that is the last name (or a later word) of a person already named in the article. */
@@ -358,10 +284,8 @@ function canonicalPeople(found: RawMention[]): Map<string, RawMention> {
   const canonical = new Map<string, RawMention>();
   const people = found.filter((raw) => raw.type === 'person').sort((a, b) => b.words.length - a.words.length);
   for (const shorter of people) {
-    // "لأبيدال" after a title keeps its clitic: any of its readings may end "إيريك أبيدال".
-    const readings = shorter.words.length === 1 ? cliticForms(shorter.words[0]!).map((form) => [form]) : [shorter.words];
     const longer = people.find(
-      (candidate) => candidate.words.length > shorter.words.length && readings.some((words) => endsWith(candidate.words, words)),
+      (candidate) => candidate.words.length > shorter.words.length && endsWith(candidate.words, shorter.words),
     );
     if (longer && longer.key !== shorter.key) canonical.set(shorter.key, canonical.get(longer.key) ?? longer);
   }
@@ -396,14 +320,9 @@ function skipTitleLinks(block: Block, from: number): number {
     const forms = cliticForms(token.norm);
     // "المؤسس لشركة تيسلا": an organisation's head starts a name of its own, for the organisation rule.
     if (forms.some((form) => ORGANISATION_HEADS.has(form)) && !TITLE_LINKS.has(token.norm)) return tokens.length;
-    // "إليزابيث" normalizes to a definite-looking "اليزابيث": a first name we list starts the name.
-    if (FIRST_NAMES.has(token.norm)) break;
-    // "لاعب كرة القدم السابق ديفيد بيكهام": a noun in ة before a definite one describes the title too.
-    const construct = token.norm.endsWith('ه') && token.norm.length >= 3 && tokens[i + 1]?.norm.startsWith('ال') && !taken[i + 1];
     const describes =
       TITLE_LINKS.has(token.norm) ||
       TITLES.has(token.norm) ||
-      construct ||
       forms.some((form) => form.startsWith('ال') && !isFunctionWord(form));
     if (!describes) break;
     i++;
@@ -431,7 +350,7 @@ function closing(tokens: TextToken[], open: number): number {
  * a word that is not a function word, a title or a definite noun (or a Latin capital), and goes on with joiners
  * (بن، أبو، عبد، آل), surnames of origin ("الكاظمي", "الأعرجي") and other undefined words, up to four words.
  */
-function nameEnd(block: Block, from: number, firstForm: string | undefined, needsTwoWords: boolean, maxWords = MAX_NAME_WORDS): number {
+function nameEnd(block: Block, from: number, firstForm: string | undefined, needsTwoWords: boolean): number {
   const { tokens, taken } = block;
   const first = tokens[from];
   if (!first || taken[from]) return from - 1;
@@ -446,7 +365,7 @@ function nameEnd(block: Block, from: number, firstForm: string | undefined, need
   let end = from;
   let words = 1;
   let afterJoiner = NAME_JOINERS.has(firstWord);
-  for (let i = from + 1; i < tokens.length && words < maxWords; i++) {
+  for (let i = from + 1; i < tokens.length && words < MAX_NAME_WORDS; i++) {
     const token = tokens[i]!;
     if (taken[i] || token.kind !== 'arabic') break;
     const word = token.norm;
@@ -492,11 +411,7 @@ function canStartName(word: string): boolean {
   if (looksLikePresentVerb(word) && !FIRST_NAMES.has(word)) return false;
   // "بجائزة", "لمدينة": a preposition before a noun in taa marbuta, which no name after a title starts with.
   if (/^[بل]/.test(word) && word.endsWith('ه') && word.length >= 5) return false;
-  // "لتفتيش منزل", "باستجواب مسؤولين", "لاتفاق": a preposition before a verbal noun (تفعيل، استفعال، افتعال).
-  if (/^[بل](ت..ي.|است|ا.ت.ا.|ات.ا.)/.test(word) && word.length >= 5) return false;
-  // "وكوكبة", "وأسرته": "و" before a noun in ة or with a pronoun, not a name.
-  if (word.startsWith('و') && word.endsWith('ه') && word.length >= 5) return false;
-  return !word.startsWith('ال') || NAME_JOINERS.has(word) || FIRST_NAMES.has(word);
+  return !word.startsWith('ال') || NAME_JOINERS.has(word);
 }
 
 /**
@@ -521,13 +436,6 @@ function looksLikePluralOrDual(word: string): boolean {
 
 function canContinueName(word: string, surface: string, arabicName: boolean): boolean {
   if (word.length < 2 || isFunctionWord(word) || TITLES.has(word) || SPEECH_VERBS.has(word) || TITLE_LINKS.has(word)) return false;
-  if (NAME_ENDINGS.has(word)) return true;
-  // "ياكوفينكو بوزير": a title behind a preposition starts what follows the name.
-  if (cliticForms(word).some((form) => TITLES.has(form))) return false;
-  // "كلاينفيلد مستشارا": a title in the accusative after a name is what the person became.
-  if (word.endsWith('ا') && TITLES.has(word.slice(0, -1))) return false;
-  // "لاكازيت هدفين": a dual ends the name as it ends a title's.
-  if (/^[^اوي]{3}ين$/.test(word)) return false;
   if (word.startsWith('ال')) {
     // A family name of origin ("الكاظمي", "الأعرجي") follows any name; another definite word ("الحداد") only an
     // Arabic first name, since after a foreign name it is a description ("سيريبرينيكوف الخاضع"). A feminine
