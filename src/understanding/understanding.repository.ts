@@ -132,11 +132,6 @@ export function understandingRepository(db: Executor) {
         ? Promise.resolve([])
         : db.selectFrom('article_entities').select(['article_id', 'entity_id']).where('article_id', 'in', articleIds).execute(),
 
-    async storySize(storyId: string): Promise<number> {
-      const row = await db.selectFrom('article_stories').select((eb) => eb.fn.countAll<string | number>().as('n')).where('story_id', '=', storyId).executeTakeFirstOrThrow();
-      return Number(row.n);
-    },
-
     /** How many articles each of these stories holds. */
     async storySizes(storyIds: string[]): Promise<Map<string, number>> {
       if (storyIds.length === 0) return new Map();

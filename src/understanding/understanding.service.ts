@@ -271,8 +271,8 @@ async function placeInStory(
   for (const other of joinable) {
     if (other.story === story || other.best < STORY_MERGE_THRESHOLD) continue;
     // Merging is what lets one story swallow a season of loosely related news: only small stories merge.
-    const [mine, theirs] = await Promise.all([repo.storySize(story), repo.storySize(other.story)]);
-    if (mine + theirs > MAX_MERGED_STORY) continue;
+    const sizes = await repo.storySizes([story, other.story]);
+    if ((sizes.get(story) ?? 0) + (sizes.get(other.story) ?? 0) > MAX_MERGED_STORY) continue;
     await repo.moveStory(other.story, story);
     await updateCentroid(repo, story, (centroid) => mergeCentroid(centroid, centroids.get(other.story) ?? emptyCentroid()));
     await repo.deleteCentroid(other.story);
