@@ -118,20 +118,32 @@ function boostSql(publishedDay: RawBuilder<unknown>, now: number): RawBuilder<un
   return sql`coalesce(1 + ${RECENCY_BOOST} / (1 + max(0, ${now} - ${publishedDay}) / ${RECENCY_DAYS}), 1)`;
 }
 
-/** PostgreSQL: the filters on a match's placement (section, date) and tags, on article_search aliased `s`. */
-function postgresFilterConditions(filters: IndexFilters): RawBuilder<unknown>[] {
+/** The ids of the section a filter names, by slug or name. */
+function sectionIdsNamed(section: string): RawBuilder<unknown> {
+  return sql`(select id from sections where slug = ${section} or name = ${section})`;
+}
+
+/**
+ * The tag and date filters, on the table (alias) that holds each match's article id and ISO publication date: the
+ * same on both engines. The section filter is each engine's own (a section number on SQLite).
+ */
+function tagAndDateConditions(filters: IndexFilters, table: 's' | 'r'): RawBuilder<unknown>[] {
+  const column = (name: 'article_id' | 'published_at') => sql.ref(`${table}.${name}`);
   const conditions: RawBuilder<unknown>[] = [];
-  if (filters.section) {
-    conditions.push(sql`s.section_id in (select id from sections where slug = ${filters.section} or name = ${filters.section})`);
-  }
   if (filters.tag) {
     conditions.push(sql`exists (select 1 from article_tags at join tags t on t.id = at.tag_id
-      where at.article_id = s.article_id and (t.slug = ${filters.tag} or t.name = ${filters.tag}))`);
+      where at.article_id = ${column('article_id')} and (t.slug = ${filters.tag} or t.name = ${filters.tag}))`);
   }
-  if (filters.from) conditions.push(sql`s.published_at >= ${filters.from}`);
+  if (filters.from) conditions.push(sql`${column('published_at')} >= ${filters.from}`);
   // published_at is an ISO timestamp: everything on the last day sorts before the day's end marker "T~".
-  if (filters.to) conditions.push(sql`s.published_at <= ${`${filters.to}T~`}`);
+  if (filters.to) conditions.push(sql`${column('published_at')} <= ${`${filters.to}T~`}`);
   return conditions;
+}
+
+/** PostgreSQL: the filters on a match's placement (section, date) and tags, on article_search aliased `s`. */
+function postgresFilterConditions(filters: IndexFilters): RawBuilder<unknown>[] {
+  const section = filters.section ? [sql`s.section_id in ${sectionIdsNamed(filters.section)}`] : [];
+  return [...section, ...tagAndDateConditions(filters, 's')];
 }
 
 /** The FTS5 query for a match: each term by exact form or stem, phrases by exact forms, exclusions after NOT. */
@@ -150,19 +162,10 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
   // cache; article_search_sections numbers the sections); article_search_rows (r: article id, section, date
   // string) is read for the ten results, and for every match only under a tag or date filter.
   const filterConditions = (filters: IndexFilters) => {
-    const conditions: RawBuilder<unknown>[] = [];
-    if (filters.section) {
-      conditions.push(sql`p.section_number in (select number from article_search_sections
-        where section_id in (select id from sections where slug = ${filters.section} or name = ${filters.section}))`);
-    }
-    if (filters.tag) {
-      conditions.push(sql`exists (select 1 from article_tags at join tags t on t.id = at.tag_id
-        where at.article_id = r.article_id and (t.slug = ${filters.tag} or t.name = ${filters.tag}))`);
-    }
-    if (filters.from) conditions.push(sql`r.published_at >= ${filters.from}`);
-    // published_at is an ISO timestamp: everything on the last day sorts before the day's end marker "T~".
-    if (filters.to) conditions.push(sql`r.published_at <= ${`${filters.to}T~`}`);
-    return conditions;
+    const section = filters.section
+      ? [sql`p.section_number in (select number from article_search_sections where section_id in ${sectionIdsNamed(filters.section)})`]
+      : [];
+    return [...section, ...tagAndDateConditions(filters, 'r')];
   };
   const matches = (match: IndexMatch, filters: IndexFilters) => {
     const rows = filters.tag || filters.from || filters.to ? sql`join article_search_rows r on r.search_rowid = s.rowid` : sql``;
