@@ -199,6 +199,10 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
       // inserts back to back, written out once at commit.
       const rowids: number[] = [];
       const reindexed: number[] = [];
+      // Each section is numbered once, before the placements below name it by number.
+      for (const sectionId of new Set(entries.flatMap(({ placement }) => (placement.sectionId ? [placement.sectionId] : [])))) {
+        await sql`insert into article_search_sections (section_id) values (${sectionId}) on conflict (section_id) do nothing`.execute(db);
+      }
       for (const { articleId, placement } of entries) {
         // A new article gets its search rowid here; an article indexed before keeps its rowid and loses its old entry.
         const fresh = await sql<{ search_rowid: number }>`insert into article_search_rows (article_id, section_id, published_at)
@@ -213,9 +217,6 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
           reindexed.push(rowid);
         }
         rowids.push(rowid);
-        if (placement.sectionId) {
-          await sql`insert into article_search_sections (section_id) values (${placement.sectionId}) on conflict (section_id) do nothing`.execute(db);
-        }
         await sql`insert into article_search_placements (search_rowid, published_day, section_number)
           values (${rowid}, julianday(${placement.publishedAt}), (select number from article_search_sections where section_id = ${placement.sectionId}))
           on conflict (search_rowid) do update set published_day = excluded.published_day, section_number = excluded.section_number`.execute(db);
