@@ -3,6 +3,7 @@ import nodemailer from 'nodemailer';
 import type { MailConfig } from '../config.ts';
 import type { Mailer, MailMessage, SendResult } from './mailer.ts';
 import { messageDate, rawMessage } from './raw-message.ts';
+import { parseSender } from './site-sender.ts';
 import { createSmtpPipeline } from './smtp-pipeline.ts';
 
 /** How bulk sends (newsletters) go out: many messages, one recipient each, each checked right before it leaves. */
@@ -35,7 +36,7 @@ export function createBulkMailer(config: MailConfig, mailer: Mailer): BulkMailer
   }
   const pipeline = createSmtpPipeline({ url: config.smtpUrl, connections: config.poolSize, ratePerSecond: config.ratePerSecond });
   const signer = config.dkim ? nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows', dkim: { ...config.dkim } }) : null;
-  const messageIdHost = config.from.replace(/^.*@/, '').replace(/>.*$/, '') || 'localhost';
+  const messageIdHost = parseSender(config.from, '').address.replace(/^.*@/, '') || 'localhost';
   // The Date header changes once a second, not per message.
   let date = { second: 0, text: '' };
   return {
@@ -44,7 +45,7 @@ export function createBulkMailer(config: MailConfig, mailer: Mailer): BulkMailer
       if (date.second !== now) date = { second: now, text: messageDate(new Date(now * 1000)) };
       const messageId = message.messageId ?? `<${randomBytes(12).toString('hex')}@${messageIdHost}>`;
       let data = rawMessage({ ...message, from: message.from ?? config.from, messageId }, date.text);
-      const envelopeFrom = message.envelopeFrom ?? addressOf(message.from ?? config.from);
+      const envelopeFrom = message.envelopeFrom ?? parseSender(message.from ?? config.from, '').address;
       if (signer) data = (await signer.sendMail({ raw: data, envelope: { from: envelopeFrom, to: message.to } })).message as Buffer;
       const outcome = await pipeline.send({ envelopeFrom, to: message.to, data }, stillOurs);
       if (outcome === 'withheld') return outcome;
@@ -53,5 +54,3 @@ export function createBulkMailer(config: MailConfig, mailer: Mailer): BulkMailer
     close: () => pipeline.close(),
   };
 }
-
-const addressOf = (from: string) => /<([^>]+)>/.exec(from)?.[1] ?? from.trim();
