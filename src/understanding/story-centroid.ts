@@ -30,6 +30,15 @@ export const STORY_TIME_SCALE_DAYS = 4;
 
 const days = (iso: string) => Date.parse(iso) / 86_400_000;
 
+/**
+ * How every story score weighs its two kinds of evidence, each in [0, 1]: how alike the leads' stems are (0.6) and
+ * how alike the entities named are (0.4); tuned on one hand-labelled day (BENCHMARKS.md). Used for two articles
+ * (storyScore) and for an article and a story's centroid (centroidScore).
+ */
+export function weighStoryEvidence(leadSimilarity: number, entityOverlap: number): number {
+  return 0.6 * leadSimilarity + 0.4 * entityOverlap;
+}
+
 export function emptyCentroid(): StoryCentroid {
   return { articles: 0, terms: new Map(), entities: new Map(), daysSum: 0 };
 }
@@ -73,7 +82,7 @@ export function centroidScore(
   const terms = weightedJaccard(centroid.terms, centroid.articles, article.leadTerms, () => 1);
   const entities = weightedJaccard(centroid.entities, centroid.articles, article.entityIds, entityWeight);
   const distance = Math.abs(days(article.publishedAt) - centroid.daysSum / centroid.articles);
-  return (0.6 * terms + 0.4 * entities) * Math.exp(-distance / STORY_TIME_SCALE_DAYS);
+  return weighStoryEvidence(terms, entities) * Math.exp(-distance / STORY_TIME_SCALE_DAYS);
 }
 
 /** Σ min / Σ max of the story's shares and the article's 0/1 over every key either holds, each key weighted. */

@@ -6,7 +6,17 @@ import type { Database } from '../db/schema.ts';
 import { type ArticleAnalysis, analyzeArticle, duplicateBands, termSimilarity, topicBands } from './article-analysis.ts';
 import type { ArticleEntity } from './entity.ts';
 import { decodeSignature, encodeSignature, similarity } from './minhash.ts';
-import { addMember, type CentroidMember, centroidScore, decodeCentroid, emptyCentroid, encodeCentroid, mergeCentroid, type StoryCentroid } from './story-centroid.ts';
+import {
+  addMember,
+  type CentroidMember,
+  centroidScore,
+  decodeCentroid,
+  emptyCentroid,
+  encodeCentroid,
+  mergeCentroid,
+  type StoryCentroid,
+  weighStoryEvidence,
+} from './story-centroid.ts';
 import { type EntityRow, type UnderstandingRepository, understandingRepository } from './understanding.repository.ts';
 
 /** Shingle similarity above which two articles are the same text (one article imported from two feeds). */
@@ -183,8 +193,7 @@ async function createEntity(repo: UnderstandingRepository, entity: ArticleEntity
  * (see BENCHMARKS.md).
  */
 export function storyScore(leadSimilarity: number, sharedEntities: number, entityUnion: number): number {
-  const entityOverlap = entityUnion ? sharedEntities / entityUnion : 0;
-  return 0.6 * leadSimilarity + 0.4 * entityOverlap;
+  return weighStoryEvidence(leadSimilarity, entityUnion ? sharedEntities / entityUnion : 0);
 }
 
 /** The entities of each of these articles. */
