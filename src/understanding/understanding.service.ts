@@ -262,8 +262,7 @@ async function placeInStory(
     average.set(member.story_id, sum);
   }
   const centroids = await storyCentroids(repo, shortlisted, entityOf, articleCounts);
-  const uncounted = [...centroids.values()].flatMap((centroid) => [...centroid.entities.keys()]).filter((id) => !articleCounts.has(id));
-  for (const [id, count] of await repo.entityArticleCounts([...new Set(uncounted)])) articleCounts.set(id, count);
+  await countEntities(repo, articleCounts, [...centroids.values()].flatMap((centroid) => [...centroid.entities.keys()]));
   const thisArticle = { leadTerms: new Set(analysis.leadTerms), entityIds, publishedAt: article.publishedAt };
   const joinable = shortlist
     .map(([story, best]) => {
@@ -309,8 +308,13 @@ async function addEntitySets(
 ): Promise<void> {
   const missing = articleIds.filter((id) => !entityOf.has(id));
   for (const [id, set] of await entitySets(repo, missing)) entityOf.set(id, set);
-  const uncounted = new Set(missing.flatMap((id) => [...entityOf.get(id)!]).filter((id) => !articleCounts.has(id)));
-  for (const [id, count] of await repo.entityArticleCounts([...uncounted])) articleCounts.set(id, count);
+  await countEntities(repo, articleCounts, missing.flatMap((id) => [...entityOf.get(id)!]));
+}
+
+/** Adds to `articleCounts` how many articles name each of these entities not counted yet. */
+async function countEntities(repo: UnderstandingRepository, articleCounts: Map<string, number>, entityIds: string[]): Promise<void> {
+  const uncounted = [...new Set(entityIds)].filter((id) => !articleCounts.has(id));
+  for (const [id, count] of await repo.entityArticleCounts(uncounted)) articleCounts.set(id, count);
 }
 
 /**
