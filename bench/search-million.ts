@@ -29,6 +29,7 @@ export async function buildMillionFile(file: string, articles: Iterable<ParsedAr
   const insertPlacement = db.prepare('insert into article_search_placements (search_rowid, published_day, section_number) values (?, julianday(?), ?)');
   const sectionNumbers = new Map<string, number>();
   const insertText = db.prepare('insert into article_search (rowid, title_exact, title_stem, body_exact, body_stem) values (?, ?, ?, ?, ?)');
+  const insertHeadline = db.prepare('insert into article_search_headlines (rowid, title_exact, title_stem) values (?, ?, ?)');
   const sectionIds = new Map<string, string>();
   const analyzedParagraphs = new Map<string, { exact: string; stem: string }>();
   const analyzed = (text: string) => {
@@ -61,12 +62,13 @@ export async function buildMillionFile(file: string, articles: Iterable<ParsedAr
       rowids.push(rowid);
     }
     // Full-text inserts back to back, as the index's upsert does (another write in between flushes a segment).
+    const titles = group.map((article) => analyzeForms(article.title));
     for (const [position, article] of group.entries()) {
-      const title = analyzeForms(article.title);
       const body = [article.subtitle ?? '', ...article.paragraphs].map(analyzed).filter((forms) => forms.exact);
-      insertText.run(rowids[position], title.exact.join(' '), title.stem.join(' '),
+      insertText.run(rowids[position], titles[position]!.exact.join(' '), titles[position]!.stem.join(' '),
         body.map((forms) => forms.exact).join(' '), body.map((forms) => forms.stem).join(' '));
     }
+    for (const [position, title] of titles.entries()) insertHeadline.run(rowids[position], title.exact.join(' '), title.stem.join(' '));
   });
   let group: ParsedArticle[] = [];
   for (const article of articles) {

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { articleRepository } from '../src/articles/article.repository.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
-import { sqliteMatchExpression } from '../src/db/search-index.ts';
+import { sqliteHeadlineExpression, sqliteMatchExpression } from '../src/db/search-index.ts';
 import { searchArticles } from '../src/search/search.service.ts';
 import { parseSearchQuery } from '../src/search/search-query.ts';
 import { highlight, matchKeys, snippet } from '../src/search/snippet.ts';
@@ -21,6 +21,7 @@ if (process.env.SQLITE_PRAGMA) await sql.raw(`pragma ${process.env.SQLITE_PRAGMA
 const corpus = await readCorpus();
 const steps: Record<string, number[]> = {};
 const matchCounts: number[] = [];
+const headlineCounts: number[] = [];
 const timed = async <T>(step: string, work: () => Promise<T> | T): Promise<T> => {
   const started = process.cpuUsage();
   const result = await work();
@@ -34,22 +35,23 @@ for (const [kind, allQueries] of Object.entries(queriesFrom(corpus))) {
   const queries = allQueries.slice(0, perKind);
   for (const key of Object.keys(steps)) delete steps[key];
   matchCounts.length = 0;
+  headlineCounts.length = 0;
   const cpuStart = process.cpuUsage();
   for (const query of queries) {
     const parsed = await timed('parse', () => parseSearchQuery(query));
-    const expression = sqliteMatchExpression({ terms: parsed.words, phrases: parsed.phrases, excluded: parsed.excluded });
-    await timed('raw index top 10', () => sql`select rowid from article_search where article_search match ${expression} order by rank limit 10`.execute(db));
-    const n = await timed('count (fts only)', () => sql<{ n: number }>`select count(*) as n from article_search where article_search match ${expression}`.execute(db));
+    const match = { terms: parsed.words, phrases: parsed.phrases, excluded: parsed.excluded };
+    const expression = sqliteMatchExpression(match);
+    const headlines = sqliteHeadlineExpression(match);
+    await timed('every match ranked by bm25, top 10 (engine only; the ranking before 0015)', () => sql`select rowid from article_search where article_search match ${expression} order by rank limit 10`.execute(db));
+    const n = await timed('count every match (engine only)', () => sql<{ n: number }>`select count(*) as n from article_search where article_search match ${expression}`.execute(db));
     matchCounts.push(n.rows[0]!.n);
-    await timed('rank all × recency (before: date string of article_search_rows)', () => sql`select r.article_id as id from article_search s join article_search_rows r on r.search_rowid = s.rowid
-      where article_search match ${expression}
-      order by s.rank * (1 + 0.2 / (1 + max(0, julianday('now') - julianday(r.published_at)) / 30)) limit 10`.execute(db));
-    const ranked = await timed('rank all × recency (now: Julian day of article_search_placements)', () => sql<{ rowid: number }>`select s.rowid from article_search s
-      join article_search_placements p on p.search_rowid = s.rowid where article_search match ${expression}
+    const h = await timed('count headline matches (engine only)', () => sql<{ n: number }>`select count(*) as n from article_search_headlines where article_search_headlines match ${headlines}`.execute(db));
+    headlineCounts.push(h.rows[0]!.n);
+    await timed('headline matches by bm25, top 10 (engine only)', () => sql`select rowid from article_search_headlines where article_search_headlines match ${headlines} order by rank limit 10`.execute(db));
+    const ranked = await timed('headline matches by bm25 × recency, top 10', () => sql<{ rowid: number }>`select s.rowid from article_search_headlines s
+      join article_search_placements p on p.search_rowid = s.rowid where article_search_headlines match ${headlines}
       order by s.rank * coalesce(1 + 0.2 / (1 + max(0, julianday('now') - p.published_day) / 30), 1), s.rowid desc limit 10`.execute(db));
-    await timed('sections, first 10,001 (before: article_search_rows)', () => sql`select section_id, count(*) from (select r.section_id from article_search s join article_search_rows r on r.search_rowid = s.rowid
-      where article_search match ${expression} limit 10001) group by section_id`.execute(db));
-    await timed('sections, first 10,001 (now: article_search_placements)', () => sql`select section_number, count(*) from (select p.section_number from article_search s join article_search_placements p on p.search_rowid = s.rowid
+    await timed('sections, first 10,001 matches', () => sql`select section_number, count(*) from (select p.section_number from article_search s join article_search_placements p on p.search_rowid = s.rowid
       where article_search match ${expression} limit 10001) group by section_number`.execute(db));
     const rowids = ranked.rows.map((row) => row.rowid);
     const ids = rowids.length
@@ -62,7 +64,8 @@ for (const [kind, allQueries] of Object.entries(queriesFrom(corpus))) {
   }
   const cpu = process.cpuUsage(cpuStart);
   const m = percentiles(matchCounts);
-  console.log(`${kind}: matches p50 ${m.p50} p95 ${m.p95} max ${Math.max(...matchCounts)}; CPU ${((cpu.user + cpu.system) / 1000 / queries.length).toFixed(1)} ms per query (all steps)`);
+  const hm = percentiles(headlineCounts);
+  console.log(`${kind}: matches p50 ${m.p50} p95 ${m.p95} max ${Math.max(...matchCounts)}; headline matches p50 ${hm.p50} p95 ${hm.p95} max ${Math.max(...headlineCounts)}; CPU ${((cpu.user + cpu.system) / 1000 / queries.length).toFixed(1)} ms per query (all steps)`);
   for (const [step, samples] of Object.entries(steps)) {
     const p = percentiles(samples);
     console.log(`  ${step.padEnd(70)} p50 ${p.p50.toFixed(2)} p95 ${p.p95.toFixed(2)} p99 ${p.p99.toFixed(2)} ms`);

@@ -18,6 +18,7 @@ import * as searchPlacements from './migrations/0011-search-placements.ts';
 import * as postgresSearchPlacement from './migrations/0012-postgres-search-placement.ts';
 import * as searchSectionNumbers from './migrations/0013-search-section-numbers.ts';
 import * as storyCentroids from './migrations/0014-story-centroids.ts';
+import * as searchHeadlines from './migrations/0015-search-headlines.ts';
 
 /**
  * Every migration, in order. Landed migrations are never edited: add a new file instead.
@@ -44,6 +45,7 @@ const migrations: Record<string, Migration> = {
   '0012-postgres-search-placement': postgresSearchPlacement,
   '0013-search-section-numbers': searchSectionNumbers,
   '0014-story-centroids': storyCentroids,
+  '0015-search-headlines': searchHeadlines,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

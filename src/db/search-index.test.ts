@@ -9,7 +9,8 @@ import { type DatabaseHandle, openDatabase } from './database.ts';
 import { migrateToLatest } from './migrate.ts';
 import { up as derivePlacements } from './migrations/0011-search-placements.ts';
 import { up as numberSections } from './migrations/0013-search-section-numbers.ts';
-import { sqliteMatchExpression } from './search-index.ts';
+import { up as indexHeadlines } from './migrations/0015-search-headlines.ts';
+import { sqliteHeadlineExpression, sqliteMatchExpression } from './search-index.ts';
 
 // SQLite ranks every match by bm25 times the recency boost of its Julian day, read from article_search_placements
 // (src/db/search-index.ts). Compared here with the same ranking written independently over the date strings of
@@ -58,14 +59,27 @@ describe('SQLite ranking and facets from the search placements', () => {
     await drop();
   });
 
-  /** The ranking of every match with its boost, written independently of the index's code. */
+  /**
+   * The ranking of every match with its boost, written independently of the index's code: the articles whose
+   * headline holds the query (and no excluded word anywhere) first, by the headline's bm25, then the others by the
+   * whole article's.
+   */
   const everyMatchRanked = async (query: string, limit: number, offset: number) => {
     const parsed = parseSearchQuery(query);
-    const expression = sqliteMatchExpression({ terms: parsed.words, phrases: parsed.phrases, excluded: parsed.excluded });
-    const { rows } = await sql<{ slug: string }>`select a.slug from article_search s
-      join article_search_rows r on r.search_rowid = s.rowid join articles a on a.id = r.article_id
-      where article_search match ${expression}
-      order by s.rank * (1 + 0.2 / (1 + max(0, julianday('now') - julianday(r.published_at)) / 30)), s.rowid desc
+    const match = { terms: parsed.words, phrases: parsed.phrases, excluded: parsed.excluded };
+    const expression = sqliteMatchExpression(match);
+    const boost = sql`(1 + 0.2 / (1 + max(0, julianday('now') - julianday(r.published_at)) / 30))`;
+    const { rows } = await sql<{ slug: string }>`select a.slug from (
+        select h.rowid as rowid, 0 as tier, h.rank * ${boost} as score from article_search_headlines h
+          join article_search_rows r on r.search_rowid = h.rowid where article_search_headlines match ${sqliteHeadlineExpression(match)}
+          and h.rowid in (select rowid from article_search where article_search match ${expression})
+        union all
+        select s.rowid, 1, s.rank * ${boost} from article_search s
+          join article_search_rows r on r.search_rowid = s.rowid where article_search match ${expression}
+          and s.rowid not in (select rowid from article_search_headlines where article_search_headlines match ${sqliteHeadlineExpression(match)})
+      ) ranked
+      join article_search_rows r on r.search_rowid = ranked.rowid join articles a on a.id = r.article_id
+      order by ranked.tier, ranked.score, ranked.rowid desc
       limit ${limit} offset ${offset}`.execute(handle.db);
     return rows.map((row) => row.slug);
   };
@@ -88,14 +102,16 @@ describe('SQLite ranking and facets from the search placements', () => {
     expect(compared).toBeGreaterThan(2_000);
   }, 120_000);
 
-  it('derives the placements of an index built before them (migrations 0011 and 0013): the same pages and facets', async () => {
+  it('derives the placements and headlines of an index built before them (migrations 0011, 0013, 0015): the same pages and facets', async () => {
     const { db } = handle;
     const searches = async () => Promise.all([WORDS[0]!, `${WORDS[1]} ${WORDS[2]}`, `${WORDS[3]} section:محليات`].map((query) => searchArticles(db, query, { page: 2 })));
     const before = await searches();
     await sql`drop table article_search_placements`.execute(db);
     await sql`drop table article_search_sections`.execute(db);
+    await sql`drop table article_search_headlines`.execute(db);
     await derivePlacements(db);
     await numberSections(db);
+    await indexHeadlines(db);
     expect(await searches()).toEqual(before);
     expect(before.every((results) => results.hits.length === 10)).toBe(true);
   });

@@ -146,15 +146,35 @@ function postgresFilterConditions(filters: IndexFilters): RawBuilder<unknown>[] 
   return [...section, ...tagAndDateConditions(filters, 's')];
 }
 
-/** The FTS5 query for a match: each term by exact form or stem, phrases by exact forms, exclusions after NOT. */
+/** Where a match expression looks: the exact-form and stem columns of the whole article, or of its headline. */
+type MatchColumns = { exact: string; stem: string };
+const ARTICLE_COLUMNS: MatchColumns = { exact: '{title_exact body_exact}', stem: '{title_stem body_stem}' };
+const HEADLINE_COLUMNS: MatchColumns = { exact: '{title_exact}', stem: '{title_stem}' };
+
+const ftsString = (text: string) => `"${text.replace(/"/g, '""')}"`;
+const ftsTerm = (t: IndexTerm, columns: MatchColumns) => `(${columns.exact} : ${ftsString(t.exact)} OR ${columns.stem} : ${ftsString(t.stem)})`;
+
+/** The FTS5 query for a match on the whole article: each term by exact form or stem, phrases by exact forms, exclusions after NOT. */
 export function sqliteMatchExpression(match: IndexMatch): string {
-  const quote = (text: string) => `"${text.replace(/"/g, '""')}"`;
-  const term = (t: IndexTerm) => `({title_exact body_exact} : ${quote(t.exact)} OR {title_stem body_stem} : ${quote(t.stem)})`;
-  const positive = [
-    ...match.terms.map(term),
-    ...match.phrases.map((phrase) => `{title_exact body_exact} : ${quote(phrase.join(' '))}`),
+  const positive = sqliteHeldExpression(match, ARTICLE_COLUMNS);
+  return match.excluded.length ? `(${positive}) NOT (${sqliteExcludedExpression(match)})` : positive;
+}
+
+/** The FTS5 query (on article_search_headlines) for the headlines holding every term and phrase; exclusions not included. */
+export function sqliteHeadlineExpression(match: IndexMatch): string {
+  return sqliteHeldExpression(match, HEADLINE_COLUMNS);
+}
+
+/** The FTS5 query (on article_search) for the articles holding any excluded term. */
+export function sqliteExcludedExpression(match: IndexMatch): string {
+  return match.excluded.map((t) => ftsTerm(t, ARTICLE_COLUMNS)).join(' OR ');
+}
+
+function sqliteHeldExpression(match: IndexMatch, columns: MatchColumns): string {
+  return [
+    ...match.terms.map((t) => ftsTerm(t, columns)),
+    ...match.phrases.map((phrase) => `${columns.exact} : ${ftsString(phrase.join(' '))}`),
   ].join(' AND ');
-  return match.excluded.length ? `(${positive}) NOT (${match.excluded.map(term).join(' OR ')})` : positive;
 }
 
 function sqliteIndex(db: Kysely<any>): SearchIndex {
@@ -167,24 +187,54 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
       : [];
     return [...section, ...tagAndDateConditions(filters, 'r')];
   };
-  const matches = (match: IndexMatch, filters: IndexFilters) => {
+  /** The matches of one table (the whole articles, or their headlines) as `s`, joined to their placements, filtered. */
+  const matchesIn = (table: 'article_search' | 'article_search_headlines', expression: string, filters: IndexFilters, more: RawBuilder<unknown>[] = []) => {
     const rows = filters.tag || filters.from || filters.to ? sql`join article_search_rows r on r.search_rowid = s.rowid` : sql``;
-    const conditions = [sql`article_search match ${sqliteMatchExpression(match)}`, ...filterConditions(filters)];
-    return sql`article_search s join article_search_placements p on p.search_rowid = s.rowid ${rows} where ${sql.join(conditions, sql` and `)}`;
+    const conditions = [sql`${sql.ref(`s.${table}`)} match ${expression}`, ...filterConditions(filters), ...more];
+    return sql`${sql.table(table)} s join article_search_placements p on p.search_rowid = s.rowid ${rows} where ${sql.join(conditions, sql` and `)}`;
+  };
+  const matches = (match: IndexMatch, filters: IndexFilters) => matchesIn('article_search', sqliteMatchExpression(match), filters);
+  /** The articles whose headline holds the whole query, and that hold no excluded word anywhere. */
+  const headlineMatches = (match: IndexMatch, filters: IndexFilters) =>
+    matchesIn('article_search_headlines', sqliteHeadlineExpression(match), filters, match.excluded.length
+      ? [sql`s.rowid not in (select rowid from article_search where article_search match ${sqliteExcludedExpression(match)})`]
+      : []);
+  /** The other matches: the query held somewhere in the article, not all of it in the headline. */
+  const otherMatches = (match: IndexMatch, filters: IndexFilters) =>
+    matchesIn('article_search', sqliteMatchExpression(match), filters,
+      [sql`s.rowid not in (select rowid from article_search_headlines where article_search_headlines match ${sqliteHeadlineExpression(match)})`]);
+
+  /**
+   * One page of search rowids from a set of matches, best first: bm25 (rank: negative, lower is better) times the
+   * recency boost, ties to the later indexed.
+   */
+  const rankedRowids = async (matched: RawBuilder<unknown>, limit: number, offset: number) => {
+    const { rows } = await sql<{ rowid: number }>`select s.rowid as rowid from ${matched}
+      order by s.rank * ${boostSql(sql`p.published_day`, julianDayNow())}, s.rowid desc limit ${limit} offset ${offset}`.execute(db);
+    return rows.map((row) => row.rowid);
   };
 
   /**
-   * One page of matching ids, best first: bm25 (rank: negative, lower is better) times the recency boost, ties to
-   * the later indexed. The article ids are read for the page only.
+   * One page of matching ids. Articles whose headline holds the query come first, ranked by their headline's bm25
+   * times the boost; the other matches after them, ranked by the whole article's. A common word is in a few
+   * thousand headlines but two hundred thousand articles: the first pages rank the headlines only, and the other
+   * matches (every match scored) are ranked only once the headlines run out.
    */
   const rankedIds = async (match: IndexMatch, filters: IndexFilters, limit: number, offset: number) => {
-    const { rows } = await sql<{ id: string }>`select r.article_id as id
-      from (select s.rowid as rowid, s.rank * ${boostSql(sql`p.published_day`, julianDayNow())} as score from ${matches(match, filters)}
-        order by score, s.rowid desc limit ${limit} offset ${offset}) page
-      join article_search_rows r on r.search_rowid = page.rowid
-      order by page.score, page.rowid desc`.execute(db);
-    return rows.map((row) => row.id);
+    const rowids = await rankedRowids(headlineMatches(match, filters), limit, offset);
+    if (rowids.length < limit) {
+      const headlines = rowids.length > 0 || offset === 0 ? offset + rowids.length : await headlineCount(match, filters);
+      rowids.push(...(await rankedRowids(otherMatches(match, filters), limit - rowids.length, Math.max(0, offset - headlines))));
+    }
+    if (rowids.length === 0) return [];
+    const { rows } = await sql<{ search_rowid: number; article_id: string }>`select search_rowid, article_id from article_search_rows
+      where search_rowid in (${sql.join(rowids)})`.execute(db);
+    const ids = new Map(rows.map((row) => [row.search_rowid, row.article_id]));
+    return rowids.flatMap((rowid) => ids.get(rowid) ?? []);
   };
+
+  const headlineCount = async (match: IndexMatch, filters: IndexFilters) =>
+    Number((await sql<{ count: number }>`select count(*) as count from ${headlineMatches(match, filters)}`.execute(db)).rows[0]!.count);
 
   /** How many of the first countLimit + 1 matches each section holds, counted in one pass that sends nothing per match. */
   const matchesPerSection = async (match: IndexMatch, filters: IndexFilters, countLimit: number) =>
@@ -226,15 +276,23 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
         await sql`insert into article_search (rowid, title_exact, title_stem, body_exact, body_stem)
           values (${rowids[position]}, ${text.titleExact}, ${text.titleStem}, ${text.bodyExact}, ${text.bodyStem})`.execute(db);
       }
+      // The headlines after, back to back in the same way.
+      for (const rowid of reindexed) await sql`delete from article_search_headlines where rowid = ${rowid}`.execute(db);
+      for (const [position, { text }] of entries.entries()) {
+        await sql`insert into article_search_headlines (rowid, title_exact, title_stem)
+          values (${rowids[position]}, ${text.titleExact}, ${text.titleStem})`.execute(db);
+      }
     },
     async remove(articleId) {
       const rowid = sql`(select search_rowid from article_search_rows where article_id = ${articleId})`;
       await sql`delete from article_search where rowid = ${rowid}`.execute(db);
+      await sql`delete from article_search_headlines where rowid = ${rowid}`.execute(db);
       await sql`delete from article_search_placements where search_rowid = ${rowid}`.execute(db);
       await sql`delete from article_search_rows where article_id = ${articleId}`.execute(db);
     },
     async clear() {
       await sql`insert into article_search (article_search) values ('delete-all')`.execute(db);
+      await sql`insert into article_search_headlines (article_search_headlines) values ('delete-all')`.execute(db);
       await sql`delete from article_search_rows`.execute(db);
       await sql`delete from article_search_placements`.execute(db);
     },
@@ -258,6 +316,15 @@ export function postgresTsquery(match: IndexMatch): string {
     ...match.terms.map(term),
     ...match.phrases.map((phrase) => `(${phrase.map((word) => `${postgresLexeme(word)}:AC`).join(' <-> ')})`),
     ...match.excluded.map((t) => `!${term(t)}`),
+  ];
+  return parts.join(' & ');
+}
+
+/** The tsquery for the headlines holding every term and phrase (title weights A, and B for stems); exclusions not included. */
+export function postgresHeadlineTsquery(match: IndexMatch): string {
+  const parts = [
+    ...match.terms.map((t) => `(${postgresLexeme(t.exact)}:A | ${postgresLexeme(t.stem)}:AB)`),
+    ...match.phrases.map((phrase) => `(${phrase.map((word) => `${postgresLexeme(word)}:A`).join(' <-> ')})`),
   ];
   return parts.join(' & ');
 }
@@ -307,12 +374,20 @@ function postgresIndex(db: Kysely<any>): SearchIndex {
     });
   }
 
+  /**
+   * One page of matching ids, ranked as on SQLite: articles whose headline holds the query first (ranked by the
+   * title's weights only), then the others by the whole article's; within each, ts_rank times the recency boost.
+   */
   async function rankedIds(trx: Kysely<any>, match: IndexMatch, filters: IndexFilters, limit: number, offset: number): Promise<string[]> {
     const { titleExact, titleStem, bodyExact, bodyStem } = WEIGHTS;
     // ts_rank's weight array is ordered {D, C, B, A}; scaled to 0..1 from the same weights SQLite uses.
-    const weights = `{${[bodyStem, bodyExact, titleStem, titleExact].map((w) => w / titleExact).join(',')}}`;
+    const weightsOf = (weights: number[]) => `{${weights.map((w) => w / titleExact).join(',')}}`;
+    const inHeadline = sql`(s.document @@ ${postgresHeadlineTsquery(match)}::tsquery)`;
+    const tsquery = sql`${postgresTsquery(match)}::tsquery`;
     const result = await sql<{ id: string }>`select s.article_id as id from ${matches(match, filters)}
-      order by ts_rank(${weights}::float4[], s.document, ${postgresTsquery(match)}::tsquery)
+      order by ${inHeadline} desc,
+        ts_rank(case when ${inHeadline} then ${weightsOf([0, 0, titleStem, titleExact])} else ${weightsOf([bodyStem, bodyExact, titleStem, titleExact])} end::float4[],
+          s.document, ${tsquery})
         * (1 + ${RECENCY_BOOST} / (1 + greatest(0, extract(epoch from now() - s.published_at::timestamptz)) / 86400 / ${RECENCY_DAYS})) desc,
         s.published_at desc
       limit ${limit} offset ${offset}`.execute(trx);

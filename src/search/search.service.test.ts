@@ -194,6 +194,33 @@ describeEachEngine('searchArticles', (database) => {
     expect(past.hits[0]?.title).toBe('رحلة الهواة إلى الجبل الجديدة');
     expect((await searchArticles(db, 'الشاهق', { countLimit: 100, page: 16 })).hits).toHaveLength(1);
   });
+
+  it('ranks the articles whose headline holds the query first, then the rest, page after page', async () => {
+    const { db } = database.handle;
+    const filler = 'وتناول الاجتماع ملفات عديدة تخص التعليم والصحة والنقل والإسكان في المحافظات كلها.';
+    // An old, long article with the word once, in its headline; newer, short ones that repeat it in the body only:
+    // on the whole article's bm25 and recency the short ones would come first.
+    await saveImportedArticle(db, buildArticle({
+      title: 'مؤتمر الطحالب البحرية يختتم أعماله',
+      paragraphs: Array.from({ length: 12 }, () => filler),
+      publishedAt: '2020-01-01T00:00:00.000Z',
+    }));
+    for (const n of [1, 2]) {
+      await saveImportedArticle(db, buildArticle({
+        title: `جولة في الأسواق ${n}`,
+        paragraphs: ['الطحالب الطحالب الطحالب الطحالب الطحالب في كل مكان.'],
+        publishedAt: new Date().toISOString(),
+      }));
+    }
+    const page = async (n: number) => (await searchArticles(db, 'الطحالب', { perPage: 1, page: n })).hits.map((hit) => hit.title);
+    expect(await page(1)).toEqual(['مؤتمر الطحالب البحرية يختتم أعماله']);
+    const rest = [...(await page(2)), ...(await page(3))];
+    expect(rest.sort()).toEqual(['جولة في الأسواق 1', 'جولة في الأسواق 2']);
+    expect(await page(4)).toEqual([]);
+    // An excluded word anywhere in the article keeps it out of the headline matches too.
+    expect(await titles('الطحالب -الاجتماع')).toEqual(expect.not.arrayContaining(['مؤتمر الطحالب البحرية يختتم أعماله']));
+    expect((await titles('الطحالب -الاجتماع')).length).toBe(2);
+  });
 });
 
 // PostgreSQL only: migration 0012 moves each indexed article's section and date beside its document.
