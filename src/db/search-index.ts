@@ -2,8 +2,9 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { engineOf } from './engine.ts';
 
 // The one place where full-text search differs between the engines. SQLite: an FTS5 table with four analyzed
-// columns ranked by bm25. PostgreSQL: a tsvector written token by token (weights A–D for the same four parts,
-// no text-search parser involved) in a GIN index, ranked by ts_rank. Both get exactly the analyzer's tokens.
+// columns ranked by bm25, and one of the headlines alone. PostgreSQL: a tsvector written token by token (weights
+// A–D for the same four parts, no text-search parser involved) in a GIN index, ranked by ts_rank. Both get
+// exactly the analyzer's tokens, and both rank the articles whose headline holds the query first.
 
 /**
  * Analyzed text of one article: exact forms and stems, word by word, each list joined by single spaces (analyzed
