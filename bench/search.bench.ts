@@ -86,19 +86,21 @@ function references(handle: DatabaseHandle) {
       rawText: (query: string) =>
         sql`select id from raw_text where document @@ websearch_to_tsquery('simple', ${query})
           order by ts_rank(document, websearch_to_tsquery('simple', ${query})) desc limit 10`.execute(handle.db),
-      // Sahifa's tsqueries on Sahifa's index, ranked as Sahifa ranks (headline matches first, ts_rank with
-      // Sahifa's weights), top 10, and nothing else. With sequential scans off, as Sahifa runs it: left to itself
-      // the planner reads the whole table for common words.
+      // Sahifa's statements on Sahifa's index, ranked as Sahifa ranks (the headlines holding the query, then, when
+      // fewer than ten, the other matches; ts_rank with Sahifa's weights), top 10, and nothing else. With
+      // sequential scans off, as Sahifa runs it: left to itself the planner reads the whole table for common words.
       rawIndex: (query: string) => {
         const match = matchOf(query);
         const tsquery = postgresTsquery(match);
         const headline = postgresHeadlineTsquery(match);
+        const excluded = match.excluded.length ? sql`and document @@ ${tsquery}::tsquery` : sql``;
         return handle.db.transaction().execute(async (trx) => {
           await sql`set local enable_seqscan = off`.execute(trx);
-          return sql`select article_id from article_search where document @@ ${tsquery}::tsquery
-            order by document @@ ${headline}::tsquery desc,
-              ts_rank(case when document @@ ${headline}::tsquery then '{0,0,0.5,1}' else '{0.1,0.2,0.5,1}' end::float4[], document, ${tsquery}::tsquery) desc
-            limit 10`.execute(trx);
+          const first = await sql<{ article_id: string }>`select article_id from article_search where headline @@ ${headline}::tsquery ${excluded}
+            order by ts_rank('{0.1,0.2,0.5,1}'::float4[], headline, ${headline}::tsquery) desc limit 10`.execute(trx);
+          if (first.rows.length === 10) return first;
+          return sql`select article_id from article_search where document @@ ${tsquery}::tsquery and not (headline @@ ${headline}::tsquery)
+            order by ts_rank('{0.1,0.2,0.5,1}'::float4[], document, ${tsquery}::tsquery) desc limit ${10 - first.rows.length}`.execute(trx);
         });
       },
       rawWholeIndex: (query: string) => {

@@ -147,6 +147,24 @@ function postgresFilterConditions(filters: IndexFilters): RawBuilder<unknown>[] 
   return [...section, ...tagAndDateConditions(filters, 's')];
 }
 
+/** A ranking in two tiers, each read a page at a time: the articles whose headline holds the query, then the others. */
+interface RankingTiers<T> {
+  headlines(limit: number, offset: number): Promise<T[]>;
+  headlineCount(): Promise<number>;
+  others(limit: number, offset: number): Promise<T[]>;
+}
+
+/**
+ * One page of a ranking that puts the headline matches first. The headlines are counted only when a page starts
+ * past their end: a page they do not fill tells where they end.
+ */
+async function headlinesFirst<T>(tiers: RankingTiers<T>, limit: number, offset: number): Promise<T[]> {
+  const page = await tiers.headlines(limit, offset);
+  if (page.length === limit) return page;
+  const headlines = page.length > 0 || offset === 0 ? offset + page.length : await tiers.headlineCount();
+  return [...page, ...(await tiers.others(limit - page.length, Math.max(0, offset - headlines)))];
+}
+
 /** Where a match expression looks: the exact-form and stem columns of the whole article, or of its headline. */
 type MatchColumns = { exact: string; stem: string };
 const ARTICLE_COLUMNS: MatchColumns = { exact: '{title_exact body_exact}', stem: '{title_stem body_stem}' };
@@ -222,20 +240,18 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
    * matches (every match scored) are ranked only once the headlines run out.
    */
   const rankedIds = async (match: IndexMatch, filters: IndexFilters, limit: number, offset: number) => {
-    const rowids = await rankedRowids(headlineMatches(match, filters), limit, offset);
-    if (rowids.length < limit) {
-      const headlines = rowids.length > 0 || offset === 0 ? offset + rowids.length : await headlineCount(match, filters);
-      rowids.push(...(await rankedRowids(otherMatches(match, filters), limit - rowids.length, Math.max(0, offset - headlines))));
-    }
+    const rowids = await headlinesFirst({
+      headlines: (pageLimit, pageOffset) => rankedRowids(headlineMatches(match, filters), pageLimit, pageOffset),
+      headlineCount: async () =>
+        Number((await sql<{ count: number }>`select count(*) as count from ${headlineMatches(match, filters)}`.execute(db)).rows[0]!.count),
+      others: (pageLimit, pageOffset) => rankedRowids(otherMatches(match, filters), pageLimit, pageOffset),
+    }, limit, offset);
     if (rowids.length === 0) return [];
     const { rows } = await sql<{ search_rowid: number; article_id: string }>`select search_rowid, article_id from article_search_rows
       where search_rowid in (${sql.join(rowids)})`.execute(db);
     const ids = new Map(rows.map((row) => [row.search_rowid, row.article_id]));
     return rowids.flatMap((rowid) => ids.get(rowid) ?? []);
   };
-
-  const headlineCount = async (match: IndexMatch, filters: IndexFilters) =>
-    Number((await sql<{ count: number }>`select count(*) as count from ${headlineMatches(match, filters)}`.execute(db)).rows[0]!.count);
 
   /** How many of the first countLimit + 1 matches each section holds, counted in one pass that sends nothing per match. */
   const matchesPerSection = async (match: IndexMatch, filters: IndexFilters, countLimit: number) =>
@@ -333,18 +349,33 @@ export function postgresHeadlineTsquery(match: IndexMatch): string {
 function postgresIndex(db: Kysely<any>): SearchIndex {
   // Every match's section and date sit beside its document (migration 0012): ranking, counting and facets never
   // visit the articles table. No status condition: the index holds published articles only (see indexArticle).
+  const where = (conditions: RawBuilder<unknown>[], filters: IndexFilters) => sql.join([...conditions, ...postgresFilterConditions(filters)], sql` and `);
   const matches = (match: IndexMatch, filters: IndexFilters) =>
-    sql`article_search s where ${sql.join([sql`s.document @@ ${postgresTsquery(match)}::tsquery`, ...postgresFilterConditions(filters)], sql` and `)}`;
+    sql`article_search s where ${where([sql`s.document @@ ${postgresTsquery(match)}::tsquery`], filters)}`;
+  /**
+   * The articles whose headline holds the query, found in the headline's own small tsvector (migration 0015);
+   * an exclusion is checked on the document, for these articles only.
+   */
+  const headlineMatches = (match: IndexMatch, filters: IndexFilters) =>
+    sql`article_search s where ${where([
+      sql`s.headline @@ ${postgresHeadlineTsquery(match)}::tsquery`,
+      ...(match.excluded.length ? [sql`s.document @@ ${postgresTsquery(match)}::tsquery`] : []),
+    ], filters)}`;
+  const otherMatches = (match: IndexMatch, filters: IndexFilters) =>
+    sql`article_search s where ${where([
+      sql`s.document @@ ${postgresTsquery(match)}::tsquery`,
+      sql`not (s.headline @@ ${postgresHeadlineTsquery(match)}::tsquery)`,
+    ], filters)}`;
 
   return {
     async upsert(entries) {
       // Many rows a statement: one round trip per hundred articles instead of one per article.
       for (let start = 0; start < entries.length; start += POSTGRES_ROWS_PER_INSERT) {
         const rows = entries.slice(start, start + POSTGRES_ROWS_PER_INSERT).map(({ articleId, text, placement }) =>
-          sql`(${articleId}, ${tsvectorLiteral(text)}::tsvector, ${placement.sectionId}, ${placement.publishedAt})`);
-        await sql`insert into article_search (article_id, document, section_id, published_at) values ${sql.join(rows)}
+          sql`(${articleId}, ${tsvectorLiteral(text)}::tsvector, ${headlineTsvectorLiteral(text)}::tsvector, ${placement.sectionId}, ${placement.publishedAt})`);
+        await sql`insert into article_search (article_id, document, headline, section_id, published_at) values ${sql.join(rows)}
           on conflict (article_id) do update
-          set document = excluded.document, section_id = excluded.section_id, published_at = excluded.published_at`.execute(db);
+          set document = excluded.document, headline = excluded.headline, section_id = excluded.section_id, published_at = excluded.published_at`.execute(db);
       }
     },
     async remove(articleId) {
@@ -376,23 +407,24 @@ function postgresIndex(db: Kysely<any>): SearchIndex {
   }
 
   /**
-   * One page of matching ids, ranked as on SQLite: articles whose headline holds the query first (ranked by the
-   * title's weights only), then the others by the whole article's; within each, ts_rank times the recency boost.
+   * One page of matching ids, ranked as on SQLite: articles whose headline holds the query first, ranked on their
+   * headline, then the others on the whole article; within each, ts_rank times the recency boost.
    */
   async function rankedIds(trx: Kysely<any>, match: IndexMatch, filters: IndexFilters, limit: number, offset: number): Promise<string[]> {
-    const { titleExact, titleStem, bodyExact, bodyStem } = WEIGHTS;
-    // ts_rank's weight array is ordered {D, C, B, A}; scaled to 0..1 from the same weights SQLite uses.
-    const weightsOf = (weights: number[]) => `{${weights.map((w) => w / titleExact).join(',')}}`;
-    const inHeadline = sql`(s.document @@ ${postgresHeadlineTsquery(match)}::tsquery)`;
-    const tsquery = sql`${postgresTsquery(match)}::tsquery`;
-    const result = await sql<{ id: string }>`select s.article_id as id from ${matches(match, filters)}
-      order by ${inHeadline} desc,
-        ts_rank(case when ${inHeadline} then ${weightsOf([0, 0, titleStem, titleExact])} else ${weightsOf([bodyStem, bodyExact, titleStem, titleExact])} end::float4[],
-          s.document, ${tsquery})
-        * (1 + ${RECENCY_BOOST} / (1 + greatest(0, extract(epoch from now() - s.published_at::timestamptz)) / 86400 / ${RECENCY_DAYS})) desc,
-        s.published_at desc
-      limit ${limit} offset ${offset}`.execute(trx);
-    return result.rows.map((row) => row.id);
+    const ranked = async (matched: RawBuilder<unknown>, vector: 'headline' | 'document', tsquery: string, pageLimit: number, pageOffset: number) => {
+      const result = await sql<{ id: string }>`select s.article_id as id from ${matched}
+        order by ts_rank(${POSTGRES_RANK_WEIGHTS}::float4[], ${sql.ref(`s.${vector}`)}, ${tsquery}::tsquery)
+          * (1 + ${RECENCY_BOOST} / (1 + greatest(0, extract(epoch from now() - s.published_at::timestamptz)) / 86400 / ${RECENCY_DAYS})) desc,
+          s.published_at desc
+        limit ${pageLimit} offset ${pageOffset}`.execute(trx);
+      return result.rows.map((row) => row.id);
+    };
+    return headlinesFirst({
+      headlines: (pageLimit, pageOffset) => ranked(headlineMatches(match, filters), 'headline', postgresHeadlineTsquery(match), pageLimit, pageOffset),
+      headlineCount: async () =>
+        Number((await sql<{ count: string }>`select count(*) as count from ${headlineMatches(match, filters)}`.execute(trx)).rows[0]!.count),
+      others: (pageLimit, pageOffset) => ranked(otherMatches(match, filters), 'document', postgresTsquery(match), pageLimit, pageOffset),
+    }, limit, offset);
   }
 
   /** How many of the first countLimit + 1 matches each section holds. */
@@ -404,7 +436,10 @@ function postgresIndex(db: Kysely<any>): SearchIndex {
   }
 }
 
-/** Articles per insert statement when PostgreSQL indexes many at once (four parameters each). */
+/** ts_rank's weight array is ordered {D, C, B, A}: the same weights as SQLite's, scaled to 0..1. */
+const POSTGRES_RANK_WEIGHTS = `{${[WEIGHTS.bodyStem, WEIGHTS.bodyExact, WEIGHTS.titleStem, WEIGHTS.titleExact].map((w) => w / WEIGHTS.titleExact).join(',')}}`;
+
+/** Articles per insert statement when PostgreSQL indexes many at once (five parameters each). */
 const POSTGRES_ROWS_PER_INSERT = 100;
 
 /** tsvector positions stop at 16383; later words share the last position (they still match, phrases aside). */
@@ -431,4 +466,9 @@ function tsvectorLiteral(text: IndexedText): string {
   add(words(text.bodyExact), 'C', bodyOffset);
   add(words(text.bodyStem), 'D', bodyOffset);
   return [...positions].map(([word, list]) => `${postgresLexeme(word)}:${list.join(',')}`).join(' ');
+}
+
+/** The headline alone as a tsvector: its words as the document holds them (exact forms A, stems B, same positions). */
+export function headlineTsvectorLiteral(text: Pick<IndexedText, 'titleExact' | 'titleStem'>): string {
+  return tsvectorLiteral({ ...text, bodyExact: '', bodyStem: '' });
 }

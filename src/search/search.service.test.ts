@@ -10,6 +10,7 @@ import { openDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { up as rebuildWithAsciiTokens } from '../db/migrations/0010-search-index-ascii-tokens.ts';
 import { up as addPostgresSearchPlacement } from '../db/migrations/0012-postgres-search-placement.ts';
+import { up as addPostgresHeadlines } from '../db/migrations/0015-search-headlines.ts';
 import { reindexAll, searchArticles } from './search.service.ts';
 
 const seedPath = path.resolve(import.meta.dirname, '../../../shared/seeds/000_1cf7490bba804225.txt');
@@ -223,7 +224,7 @@ describeEachEngine('searchArticles', (database) => {
   });
 });
 
-// PostgreSQL only: migration 0012 moves each indexed article's section and date beside its document.
+// PostgreSQL only: migration 0012 moves each indexed article's section and date beside its document, 0015 adds its headline.
 if (engines.includes('postgres')) {
   describe('search index placements, migrated [postgres]', () => {
     it('keeps finding, filtering and counting by section after each placement moves into the index', async () => {
@@ -239,6 +240,28 @@ if (engines.includes('postgres')) {
         expect(found.hits.map((hit) => hit.title)).toEqual(['مهرجان الشعر يختتم دورته']);
         expect(found.sections.map((section) => section.name)).toEqual(['ثقافة']);
         expect((await searchArticles(db, 'الشعر to:2026-08-31')).hits).toEqual([]);
+      } finally {
+        await close();
+        await fresh.drop();
+      }
+    });
+
+    it('fills the headlines of an index written before migration 0015, which then rank first', async () => {
+      const fresh = await freshPostgresSchema(process.env.TEST_DATABASE_URL!);
+      const { db, close } = openDatabase(fresh.target);
+      try {
+        await migrateToLatest(db);
+        await saveImportedArticle(db, buildArticle({ title: 'قصيدة عن البحر', paragraphs: ['الشعر الشعر الشعر الشعر.'], publishedAt: new Date().toISOString() }));
+        await saveImportedArticle(db, buildArticle({
+          title: 'ليلة الشعر في المدينة',
+          paragraphs: Array.from({ length: 8 }, () => 'حضر الأمسية جمهور كبير من أهل المدينة وضيوفها القادمين من المحافظات.'),
+          publishedAt: '2021-05-01T00:00:00.000Z',
+        }));
+        await sql`drop index article_search_headline`.execute(db);
+        await sql`alter table article_search drop column headline`.execute(db);
+        await addPostgresHeadlines(db);
+        expect((await searchArticles(db, 'الشعر')).hits.map((hit) => hit.title)).toEqual(['ليلة الشعر في المدينة', 'قصيدة عن البحر']);
+        expect((await searchArticles(db, 'الشعر', { perPage: 1, page: 2 })).hits.map((hit) => hit.title)).toEqual(['قصيدة عن البحر']);
       } finally {
         await close();
         await fresh.drop();
