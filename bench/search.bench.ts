@@ -1,9 +1,10 @@
-// Search latency: Sahifa's search (analyzer, ranking, count, facets, snippets) against three references, for
+// Search latency: Sahifa's search (analyzer, ranking, count, facets, snippets) against these references, for
 // 1-word, 2-word and phrase queries drawn from real titles:
 // - raw text: the engine ranking the top 10 on the unanalyzed text (an FTS5 table over the same articles, bm25);
 // - raw index: the engine running Sahifa's own ranking statements on Sahifa's index (headline matches first),
-//   top 10, nothing else (no analyzer, recency, count, facets, snippets or article rows): what Sahifa adds on top
-//   of the engine;
+//   top 10, nothing else (no analyzer, recency, count, facets, snippets or article rows); and the same followed by
+//   the engine's count of the first 10,001 matches, the rest of the engine's work for a page of results (Sahifa
+//   shows the count): what Sahifa adds on top of the engine;
 // - every match ranked: the engine ranking all matches by the whole article's bm25, top 10 (Sahifa's ranking
 //   before headline matches came first): what ranking the headlines first saves.
 import { randomUUID } from 'node:crypto';
@@ -14,7 +15,7 @@ import type { DatabaseHandle } from '../src/db/database.ts';
 import type { ParsedArticle } from '../src/ingest/parsed-article.ts';
 import { reindexAll, searchArticles } from '../src/search/search.service.ts';
 import { parseSearchQuery } from '../src/search/search-query.ts';
-import { postgresHeadlineTsquery, postgresTsquery, sqliteExcludedExpression, sqliteHeadlineExpression, sqliteMatchExpression } from '../src/db/search-index.ts';
+import { COUNT_LIMIT, postgresHeadlineTsquery, postgresTsquery, sqliteExcludedExpression, sqliteHeadlineExpression, sqliteMatchExpression } from '../src/db/search-index.ts';
 import { recombined, seededRandom } from './corpus.ts';
 import { buildMillionFile } from './search-million.ts';
 import { percentiles } from './stats.ts';
@@ -103,6 +104,14 @@ function references(handle: DatabaseHandle) {
             order by ts_rank('{0.1,0.2,0.5,1}'::float4[], document, ${tsquery}::tsquery) desc limit ${10 - first.rows.length}`.execute(trx);
         });
       },
+      // The engine counting the first 10,001 matches, as Sahifa counts them (COUNT_LIMIT), bare.
+      rawCount: (query: string) => {
+        const tsquery = postgresTsquery(matchOf(query));
+        return handle.db.transaction().execute(async (trx) => {
+          await sql`set local enable_seqscan = off`.execute(trx);
+          return sql`select count(*) from (select 1 from article_search where document @@ ${tsquery}::tsquery limit ${COUNT_LIMIT + 1}) counted`.execute(trx);
+        });
+      },
       rawWholeIndex: (query: string) => {
         const tsquery = postgresTsquery(matchOf(query));
         return handle.db.transaction().execute(async (trx) => {
@@ -134,6 +143,9 @@ function references(handle: DatabaseHandle) {
         and rowid not in (select rowid from article_search_headlines where article_search_headlines match ${headlines})
         order by rank limit ${10 - first.rows.length}`.execute(handle.db);
     },
+    rawCount: (query: string) =>
+      sql`select count(*) from (select rowid from article_search where article_search match ${sqliteMatchExpression(matchOf(query))}
+        limit ${COUNT_LIMIT + 1})`.execute(handle.db),
     // Every match ranked by the whole article's bm25: Sahifa's ranking before headline matches came first.
     rawWholeIndex: (query: string) =>
       sql`select rowid from article_search where article_search match ${sqliteMatchExpression(matchOf(query))} order by rank limit 10`.execute(handle.db),
@@ -172,19 +184,25 @@ export async function searchLatency(handle: DatabaseHandle, corpus: ParsedArticl
     const runners: Record<string, Runner> = {
       sahifa: (query) => searchArticles(handle.db, query),
       rawIndex: reference.rawIndex,
+      rawCounted: async (query) => {
+        await reference.rawIndex(query);
+        await reference.rawCount(query);
+      },
       rawWholeIndex: reference.rawWholeIndex,
     };
     if (withRawText) runners.raw = reference.rawText;
     const measured = await time(queries, runners);
     const sahifa = measured.get('sahifa')!;
     const rawIndex = measured.get('rawIndex')!;
+    const rawCounted = measured.get('rawCounted')!;
     const rawWholeIndex = measured.get('rawWholeIndex')!;
     const raw = measured.get('raw') ?? null;
-    results[kind] = { sahifa, raw, rawIndex, rawWholeIndex };
+    results[kind] = { sahifa, raw, rawIndex, rawCounted, rawWholeIndex };
     line(
       `  ${kind.padEnd(9)} Sahifa p50 ${sahifa.p50.toFixed(1)} / p95 ${sahifa.p95.toFixed(1)} / p99 ${sahifa.p99.toFixed(1)} ms, CPU ${sahifa.cpuMsPerQuery.toFixed(1)} ms/query` +
         (raw ? ` | raw text top-10 p50 ${raw.p50.toFixed(1)} / p95 ${raw.p95.toFixed(1)} ms (p95 ratio ${(sahifa.p95 / raw.p95).toFixed(1)}×)` : '') +
         ` | raw index top-10 p50 ${rawIndex.p50.toFixed(1)} / p95 ${rawIndex.p95.toFixed(1)} / p99 ${rawIndex.p99.toFixed(1)} ms, CPU ${rawIndex.cpuMsPerQuery.toFixed(1)} ms/query (p95 ratio ${(sahifa.p95 / rawIndex.p95).toFixed(1)}×, CPU ratio ${(sahifa.cpuMsPerQuery / rawIndex.cpuMsPerQuery).toFixed(1)}×)` +
+        ` | raw index top-10 and count p50 ${rawCounted.p50.toFixed(1)} / p95 ${rawCounted.p95.toFixed(1)} ms (p95 ratio ${(sahifa.p95 / rawCounted.p95).toFixed(1)}×)` +
         ` | every match ranked (whole-article bm25) p50 ${rawWholeIndex.p50.toFixed(1)} / p95 ${rawWholeIndex.p95.toFixed(1)} ms`,
     );
   }
