@@ -85,7 +85,9 @@ const ar = {
   searchTitleFor: (text: string) => `بحث: ${text}`,
   searchArchiveLabel: 'ابحث في الأرشيف',
   searchButton: 'ابحث',
-  searchHelp: 'لعبارة كاملة ضعها بين علامتي تنصيص "…"، ولاستبعاد كلمة اسبقها بعلامة -، وللتصفية: قسم:اسم_القسم، من:2026-11-01، الى:2026-11-30.',
+  // The dates are isolated left to right (U+2066 … U+2069): after Arabic letters the bidi algorithm takes their
+  // digits for Arabic numbers and shows 2026-11-01 as 01-11-2026.
+  searchHelp: 'لعبارة كاملة ضعها بين علامتي تنصيص "…"، ولاستبعاد كلمة اسبقها بعلامة -، وللتصفية: قسم:اسم_القسم، من:\u20662026-11-01\u2069، الى:\u20662026-11-30\u2069.',
   noResults: 'لا توجد نتائج',
   resultCount: (written: string) => `${written} نتيجة`,
   resultCountAtLeast: (written: string) => `أكثر من ${written} نتيجة`,
