@@ -5,6 +5,7 @@
 // only, never corpus text). BENCH_KEEP_DIR keeps the understood SQLite database there (for screenshots).
 // BENCH_SKIP=extraction,entities,stories leaves those parts out; BENCH_STORY_DAYS=N understands only the articles published
 // within N days of a labelled day instead of the whole corpus (minutes instead of half an hour on a busy machine).
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -199,6 +200,13 @@ if (!skipped.has('stories')) {
       line(`stories ${set}: pairwise precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)} on ${docs.length} labelled articles (${truePairs} same-story pairs, ${foundPairs} linked)`);
     }
     line(`${storyCount} stories for ${rows.length} articles`);
+    // Two runs over the same articles should form the same stories: a digest of every story's articles (by docno)
+    // shows at a glance whether they did.
+    const groups = new Map<string, string[]>();
+    for (const [docno, story] of storyOf) groups.set(story, [...(groups.get(story) ?? []), docno]);
+    const partition = [...groups.values()].map((group) => group.sort().join(',')).sort().join(';');
+    figures.storyPartition = createHash('sha256').update(partition).digest('hex').slice(0, 16);
+    line(`story partition digest: ${figures.storyPartition as string}`);
     // Chaining shows as a few stories far larger and longer than any event: their sizes and time spans.
     const largest = await handle.db
       .selectFrom('article_stories')

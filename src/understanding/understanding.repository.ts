@@ -21,25 +21,24 @@ const ARTICLE_COLUMNS = ['articles.id', 'articles.slug', 'articles.title', 'arti
 /** All SQL for entities, quotes and stories. */
 export function understandingRepository(db: Executor) {
   return {
-    /** Published articles to read, with what decides whether they changed since they were last understood. */
-    articlesByIds: (ids: string[]) =>
+    /**
+     * Published articles among these, with when they were published and what decides whether they changed since
+     * they were last understood (not their text: the order they are read in is decided before any is read).
+     */
+    articlesToUnderstand: (ids: string[]) =>
       ids.length === 0
         ? Promise.resolve([])
         : db
             .selectFrom('articles')
             .leftJoin('article_stories', 'article_stories.article_id', 'articles.id')
-            .select([
-              'articles.id',
-              'articles.title',
-              'articles.paragraphs',
-              'articles.published_at',
-              'articles.created_at',
-              'articles.content_hash',
-              'article_stories.content_hash as understood_hash',
-            ])
+            .select(['articles.id', 'articles.published_at', 'articles.created_at', 'articles.content_hash', 'article_stories.content_hash as understood_hash'])
             .where('articles.id', 'in', ids)
             .where('articles.status', '=', 'published')
             .execute(),
+
+    /** The text of these articles. */
+    articleTexts: (ids: string[]) =>
+      ids.length === 0 ? Promise.resolve([]) : db.selectFrom('articles').select(['id', 'title', 'paragraphs']).where('id', 'in', ids).execute(),
 
     async idsBySlugs(slugs: string[]): Promise<string[]> {
       if (slugs.length === 0) return [];
@@ -47,15 +46,24 @@ export function understandingRepository(db: Executor) {
       return rows.map((row) => row.id);
     },
 
-    /** One page of published article ids in publication order, after a cursor: how a backfill walks them all. */
-    publishedIdsAfter: (cursor: { publishedAt: string; id: string } | null, limit: number) => {
-      let query = db.selectFrom('articles').select(['id', 'published_at']).where('status', '=', 'published').where('published_at', 'is not', null);
+    /**
+     * One page of published article ids in publication order, after a cursor: how a backfill walks them all. A
+     * page never ends inside a publication time: the articles published at its last time all come with it, so the
+     * caller can order them by something more stable than their random ids.
+     */
+    async publishedIdsAfter(cursor: { publishedAt: string; id: string } | null, limit: number) {
+      const published = () => db.selectFrom('articles').select(['id', 'published_at']).where('status', '=', 'published').where('published_at', 'is not', null);
+      let query = published();
       if (cursor) {
         query = query.where((eb) =>
           eb.or([eb('published_at', '>', cursor.publishedAt), eb.and([eb('published_at', '=', cursor.publishedAt), eb('id', '>', cursor.id)])]),
         );
       }
-      return query.orderBy('published_at').orderBy('id').limit(limit).execute();
+      const page = await query.orderBy('published_at').orderBy('id').limit(limit).execute();
+      const last = page.at(-1);
+      if (page.length < limit || !last) return page;
+      const rest = await published().where('published_at', '=', last.published_at).where('id', '>', last.id).orderBy('id').execute();
+      return [...page, ...rest];
     },
 
     entitiesByKeys: (keys: string[]) =>
@@ -71,7 +79,8 @@ export function understandingRepository(db: Executor) {
             .select([...ENTITY_COLUMNS, 'entity_forms.form'])
             .where('entity_forms.form', 'in', forms)
             .orderBy('entities.created_at')
-            .orderBy('entities.id')
+            // Not the random id: entities created in one millisecond come in the same order in every run.
+            .orderBy('entities.key')
             .execute(),
 
     async slugsStartingWith(base: string): Promise<Set<string>> {
@@ -100,31 +109,47 @@ export function understandingRepository(db: Executor) {
       await db.deleteFrom('article_stories').where('article_id', '=', articleId).execute();
     },
 
-    /** Articles sharing at least one key with these, published inside the window, most keys shared first. */
+    /**
+     * Articles sharing at least one key with these, published inside the window: most keys shared first, then the
+     * latest, then by content. Never by id: ids are random, and which candidates make the cut, and which story
+     * wins a tie, would change from one run to the next.
+     */
     candidates: (keys: string[], from: string, to: string, excludeId: string, limit: number) =>
       keys.length === 0
         ? Promise.resolve([])
         : db
-            .selectFrom('story_keys')
-            .select(['article_id', (eb) => eb.fn.countAll<string | number>().as('shared')])
-            .where('key', 'in', keys)
-            .where('published_at', '>=', from)
-            .where('published_at', '<=', to)
-            .where('article_id', '!=', excludeId)
-            .groupBy('article_id')
-            .orderBy('shared', 'desc')
+            .selectFrom((eb) =>
+              eb
+                .selectFrom('story_keys')
+                .select(['article_id', (eb) => eb.fn.countAll<string | number>().as('shared'), (eb) => eb.fn.max('published_at').as('published_at')])
+                .where('key', 'in', keys)
+                .where('published_at', '>=', from)
+                .where('published_at', '<=', to)
+                .where('article_id', '!=', excludeId)
+                .groupBy('article_id')
+                .as('c'),
+            )
+            .innerJoin('article_stories', 'article_stories.article_id', 'c.article_id')
+            .select(['c.article_id', 'c.shared'])
+            .orderBy('c.shared', 'desc')
+            .orderBy('c.published_at', 'desc')
+            .orderBy('article_stories.content_hash')
+            .orderBy('c.article_id')
             .limit(limit)
             .execute(),
 
     storyRows: (articleIds: string[]) =>
       articleIds.length === 0 ? Promise.resolve([]) : db.selectFrom('article_stories').selectAll().where('article_id', 'in', articleIds).execute(),
 
-    /** The articles of these stories (published inside the window, when one is given), with what scoring compares. */
+    /**
+     * The articles of these stories (published inside the window, when one is given), with what scoring compares,
+     * in publication order, then by content (the same order in every run).
+     */
     storyMembers: (storyIds: string[], window?: { from: string; to: string }) => {
       if (storyIds.length === 0) return Promise.resolve([]);
       let query = db.selectFrom('article_stories').select(['article_id', 'story_id', 'word_signature', 'published_at']).where('story_id', 'in', storyIds);
       if (window) query = query.where('published_at', '>=', window.from).where('published_at', '<=', window.to);
-      return query.execute();
+      return query.orderBy('published_at').orderBy('content_hash').orderBy('article_id').execute();
     },
 
     entityIdsOfArticles: (articleIds: string[]) =>

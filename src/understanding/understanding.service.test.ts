@@ -146,3 +146,20 @@ async function centroidsOfStories(db: Parameters<typeof understandingRepository>
     return row ? decodeCentroid(row) : undefined;
   });
 }
+
+describeEachEngine('the order articles are understood in', (database) => {
+  it('never ends a backfill page inside a publication time, so articles published together are ordered by content', async () => {
+    const at = (publishedAt: string, n: number) =>
+      saveImportedArticle(database.handle.db, buildArticle({ publishedAt, sourceUrl: `https://order.example/${n}` }));
+    await at('2026-11-20T07:00:00.000Z', 0);
+    for (const n of [1, 2, 3]) await at('2026-11-20T08:00:00.000Z', n);
+    await at('2026-11-20T09:00:00.000Z', 4);
+    const repo = understandingRepository(database.handle.db);
+    const first = await repo.publishedIdsAfter(null, 2);
+    expect(first.map((row) => row.published_at)).toEqual(['2026-11-20T07:00:00.000Z', ...Array(3).fill('2026-11-20T08:00:00.000Z')]);
+    const last = first.at(-1)!;
+    const second = await repo.publishedIdsAfter({ publishedAt: last.published_at!, id: last.id }, 2);
+    expect(second.map((row) => row.published_at)).toEqual(['2026-11-20T09:00:00.000Z']);
+    expect(await understandAll(database.handle.db)).toEqual({ understood: 5, unchanged: 0 });
+  });
+});

@@ -63,18 +63,24 @@ export interface UnderstandResult {
 export async function understandArticles(db: Kysely<Database>, articleIds: string[]): Promise<UnderstandResult> {
   const result: UnderstandResult = { understood: 0, unchanged: 0 };
   const ids = [...new Set(articleIds)];
+  const toRead: ArticleToStore[] = [];
   for (let offset = 0; offset < ids.length; offset += 500) {
-    const rows = await understandingRepository(db).articlesByIds(ids.slice(offset, offset + 500));
-    rows.sort((a, b) => (a.published_at ?? a.created_at).localeCompare(b.published_at ?? b.created_at) || a.id.localeCompare(b.id));
-    for (const row of rows) {
-      if (row.understood_hash === row.content_hash) {
-        result.unchanged++;
-        continue;
-      }
-      const analysis = analyzeArticle(row.title, JSON.parse(row.paragraphs) as string[]);
-      await db.transaction().execute((trx) =>
-        storeUnderstanding(trx, { id: row.id, contentHash: row.content_hash, publishedAt: row.published_at ?? row.created_at }, analysis),
-      );
+    for (const row of await understandingRepository(db).articlesToUnderstand(ids.slice(offset, offset + 500))) {
+      if (row.understood_hash === row.content_hash) result.unchanged++;
+      else toRead.push({ id: row.id, contentHash: row.content_hash, publishedAt: row.published_at ?? row.created_at });
+    }
+  }
+  // Which story an article joins depends on the articles placed before it: articles published at the same time are
+  // read in the order of their content, not of their random ids, so that every run forms the same stories.
+  toRead.sort((a, b) => a.publishedAt.localeCompare(b.publishedAt) || a.contentHash.localeCompare(b.contentHash) || a.id.localeCompare(b.id));
+  for (let offset = 0; offset < toRead.length; offset += 500) {
+    const page = toRead.slice(offset, offset + 500);
+    const texts = new Map((await understandingRepository(db).articleTexts(page.map((article) => article.id))).map((row) => [row.id, row]));
+    for (const article of page) {
+      const text = texts.get(article.id);
+      if (!text) continue;
+      const analysis = analyzeArticle(text.title, JSON.parse(text.paragraphs) as string[]);
+      await db.transaction().execute((trx) => storeUnderstanding(trx, article, analysis));
       result.understood++;
     }
   }
@@ -221,7 +227,9 @@ async function placeInStory(
     MAX_CANDIDATES,
   );
   const candidateIds = candidates.map((candidate) => candidate.article_id);
-  const rows = await repo.storyRows(candidateIds);
+  // In the candidates' order (stable from run to run): ties between stories go to the one met first.
+  const rank = new Map(candidateIds.map((id, index) => [id, index]));
+  const rows = (await repo.storyRows(candidateIds)).sort((a, b) => rank.get(a.article_id)! - rank.get(b.article_id)!);
   const entityOf = await entitySets(repo, candidateIds);
   // Entities named by many articles (ترامب, العراق) say less about the story than rare ones: weighted like IDF.
   const articleCounts = await repo.entityArticleCounts([...new Set([...entityIds, ...[...entityOf.values()].flatMap((set) => [...set])])]);
