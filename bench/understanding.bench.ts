@@ -4,7 +4,8 @@
 // against our hand-labelled clusters (bench/understanding-labels.json holds document ids and character offsets
 // only, never corpus text). BENCH_KEEP_DIR keeps the understood SQLite database there (for screenshots).
 // BENCH_SKIP=extraction,entities,stories leaves those parts out; BENCH_STORY_DAYS=N understands only the articles published
-// within N days of a labelled day instead of the whole corpus (minutes instead of half an hour on a busy machine).
+// within N days of a labelled day instead of the whole corpus (minutes instead of half an hour on a busy machine);
+// BENCH_STORY_SETS=dev measures the tuning day alone (what tuning may look at).
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -45,6 +46,11 @@ const INCREMENTAL_SAMPLE = 300;
 const keepDir = process.env.BENCH_KEEP_DIR;
 const skipped = new Set((process.env.BENCH_SKIP ?? '').split(',').map((part) => part.trim()));
 const storyDays = process.env.BENCH_STORY_DAYS ? Number(process.env.BENCH_STORY_DAYS) : null;
+/**
+ * The labelled story days measured (BENCH_STORY_SETS=dev: the tuning day alone, so tuning never sees the held-out
+ * day; with BENCH_STORY_DAYS only that day's window is understood, in half the time).
+ */
+const storySets = (process.env.BENCH_STORY_SETS ?? 'dev,heldout').split(',').map((set) => set.trim()) as ('dev' | 'heldout')[];
 const work = keepDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sahifa-understanding-'));
 const line = (text: string) => console.log(text);
 const figures: Record<string, unknown> = { date: new Date().toISOString(), cpus: os.cpus().length, node: process.version };
@@ -127,8 +133,8 @@ if (!skipped.has('stories')) {
   /** Whether an article is inside the window BENCH_STORY_DAYS asks for (every article without it). */
   const inStoryWindow = (() => {
     if (storyDays === null) return () => true;
-    const labelledTimes = Object.values(labels.stories)
-      .flat(2)
+    const labelledTimes = storySets
+      .flatMap((set) => labels.stories[set].flat())
       .map((docno) => Date.parse(byDocno.get(docno)?.publishedAt ?? ''))
       .filter((time) => !Number.isNaN(time));
     const span = storyDays * 86_400_000;
@@ -178,7 +184,7 @@ if (!skipped.has('stories')) {
     for (const row of rows) storyOf.set(docnoOf.get(row.source_url!)!, row.story_id);
     const storyCount = new Set(rows.map((row) => row.story_id)).size;
     figures.stories = { storiesInCorpus: storyCount, articles: rows.length };
-    for (const set of ['dev', 'heldout'] as const) {
+    for (const set of storySets) {
       const gold = new Map<string, number>();
       labels.stories[set].forEach((group, index) => group.forEach((docno) => gold.set(docno, index)));
       const docs = [...gold.keys()];
