@@ -49,7 +49,7 @@ export function SavedPage(props: SavedPageProps) {
         <button type="submit">{text.show}</button>
       </form>
       <p class="muted">
-        {text.savedCount(count(props.list.total))} · {text.download} <a href="/saved/export.json">JSON</a> · <a href="/saved/export.html">HTML</a>
+        {text.savedCount(props.list.total, count(props.list.total))} · {text.download} <a href="/saved/export.json">JSON</a> · <a href="/saved/export.html">HTML</a>
       </p>
       {props.list.items.length === 0 ? <p>{props.q || props.section ? text.noSavedMatch : text.noSavedYet}</p> : null}
       <ol class="saved-list">

@@ -18,7 +18,7 @@ describeEachEngine('search routes', (database) => {
     expect(response.statusCode).toBe(200);
     expect(response.body).toContain('<form class="search-form" role="search" action="/search" method="get">');
     expect(response.body).toContain('<mark>متحف</mark>');
-    expect(response.body).toContain('١ نتيجة');
+    expect(response.body).toContain('نتيجة واحدة');
   });
 
   it('answers JSON with segments, count and facets', async () => {

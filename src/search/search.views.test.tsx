@@ -33,3 +33,16 @@ it('says there are more results than counted, and lists sections without their p
   expect(html).toContain('<span>اقتصاد</span></a>');
   expect(html).not.toContain('(٧٠٠٠)');
 });
+
+it.each([
+  [1, 'نتيجة واحدة'],
+  [2, 'نتيجتان'],
+  [3, '٣ نتائج'],
+  [10, '١٠ نتائج'],
+  [11, '١١ نتيجة'],
+  [99, '٩٩ نتيجة'],
+  [100, '١٠٠ نتيجة'],
+  [103, '١٠٣ نتائج'],
+])('agrees the noun with the number of results: %i', (total, heading) => {
+  expect(page({ total })).toContain(`<h2 id="results-heading" aria-live="polite">${heading}</h2>`);
+});

@@ -35,8 +35,8 @@ export function SearchPage({ site, text, results }: { site: SiteChrome; text: st
             {results.total === 0
               ? say.noResults
               : results.totalExact
-                ? say.resultCount(count(results.total))
-                : say.resultCountAtLeast(count(results.total))}
+                ? say.resultCount(results.total, count(results.total))
+                : say.resultCountAtLeast(results.total, count(results.total))}
           </h2>
           {results.sections.length > 1 ? (
             <nav aria-label={say.resultsBySection} class="facets">

@@ -2,6 +2,31 @@
  * Every sentence of the reader interface, in Arabic (the default) and English. Whole sentences per key, since
  * word order differs; numbers come in already written in the reader's digits. Article text is never here.
  */
+/** How an Arabic noun is written after a number: alone for one and two, plural for 3–10, singular after that. */
+interface CountedForms {
+  one: string;
+  two: string;
+  /** After 3–10 (and 103–110…): the plural. */
+  few: string;
+  /** After 11–99 (and 111–199…): the singular, accusative. */
+  many: string;
+  /** After 100, 1,000… and 0: the singular, genitive. */
+  other: string;
+}
+
+const ARABIC_PLURALS = new Intl.PluralRules('ar');
+
+/** A number and the noun it counts, as Arabic agrees them: "نتيجة واحدة"، "نتيجتان"، "٣ نتائج"، "١١ نتيجة". */
+function counted(count: number, written: string, forms: CountedForms): string {
+  const category = ARABIC_PLURALS.select(count);
+  if (category === 'one') return forms.one;
+  if (category === 'two') return forms.two;
+  return `${written} ${category === 'few' ? forms.few : category === 'many' ? forms.many : forms.other}`;
+}
+
+const ARTICLE_FORMS: CountedForms = { one: 'مقال واحد', two: 'مقالان', few: 'مقالات', many: 'مقالاً', other: 'مقال' };
+const RESULT_FORMS: CountedForms = { one: 'نتيجة واحدة', two: 'نتيجتان', few: 'نتائج', many: 'نتيجة', other: 'نتيجة' };
+
 const ar = {
   skipToContent: 'تخطَّ إلى المحتوى',
   sectionsNav: 'الأقسام',
@@ -70,9 +95,8 @@ const ar = {
   whoSaidWhat: 'من قال ماذا',
   inContext: 'في السياق نفسه',
   wholeStory: (articles: string) => `القصة كاملة: ${articles}`,
-  /** "مقال واحد"، "مقالان"، "٣ مقالات"، "١١ مقالاً": the noun agrees with the number. */
-  articleCount: (count: number, written: string) =>
-    count === 1 ? 'مقال واحد' : count === 2 ? 'مقالان' : count >= 3 && count <= 10 ? `${written} مقالات` : `${written} مقالاً`,
+  /** "مقال واحد"، "مقالان"، "٣ مقالات"، "١١ مقالاً"، "١٠٠ مقال": the noun agrees with the number. */
+  articleCount: (count: number, written: string) => counted(count, written, ARTICLE_FORMS),
   entityTypes: { person: 'شخصية', organisation: 'منظمة', place: 'مكان' },
   entityDescription: (type: string, articles: string) => `${type} في ${articles}`,
   saidBy: (name: string) => `ما قاله ${name}`,
@@ -89,8 +113,8 @@ const ar = {
   // digits for Arabic numbers and shows 2026-11-01 as 01-11-2026.
   searchHelp: 'لعبارة كاملة ضعها بين علامتي تنصيص "…"، ولاستبعاد كلمة اسبقها بعلامة -، وللتصفية: قسم:اسم_القسم، من:\u20662026-11-01\u2069، الى:\u20662026-11-30\u2069.',
   noResults: 'لا توجد نتائج',
-  resultCount: (written: string) => `${written} نتيجة`,
-  resultCountAtLeast: (written: string) => `أكثر من ${written} نتيجة`,
+  resultCount: (count: number, written: string) => counted(count, written, RESULT_FORMS),
+  resultCountAtLeast: (count: number, written: string) => `أكثر من ${counted(count, written, RESULT_FORMS)}`,
   resultsBySection: 'النتائج حسب القسم',
   resultPages: 'صفحات النتائج',
 
@@ -137,7 +161,7 @@ const ar = {
   section: 'القسم',
   allSections: 'كل الأقسام',
   show: 'اعرض',
-  savedCount: (written: string) => `${written} مقال`,
+  savedCount: (count: number, written: string) => counted(count, written, ARTICLE_FORMS),
   download: 'تنزيل:',
   noSavedMatch: 'لا محفوظات تطابق بحثك.',
   noSavedYet: 'لم تحفظ أي مقال بعد.',
@@ -338,8 +362,8 @@ const en: Messages = {
   searchButton: 'Search',
   searchHelp: 'For an exact phrase put it in quotes "…"; to leave a word out put - before it; to filter: section:name, from:2026-11-01, to:2026-11-30.',
   noResults: 'No results',
-  resultCount: (written) => `${written} results`,
-  resultCountAtLeast: (written) => `More than ${written} results`,
+  resultCount: (count, written) => (count === 1 ? `${written} result` : `${written} results`),
+  resultCountAtLeast: (_count, written) => `More than ${written} results`,
   resultsBySection: 'Results by section',
   resultPages: 'Result pages',
 
@@ -386,7 +410,7 @@ const en: Messages = {
   section: 'Section',
   allSections: 'All sections',
   show: 'Show',
-  savedCount: (written) => `${written} saved`,
+  savedCount: (_count, written) => `${written} saved`,
   download: 'Download:',
   noSavedMatch: 'No saved article matches your search.',
   noSavedYet: 'You have not saved any article yet.',
