@@ -1,7 +1,3 @@
-/**
- * Every sentence of the reader interface, in Arabic (the default) and English. Whole sentences per key, since
- * word order differs; numbers come in already written in the reader's digits. Article text is never here.
- */
 /** How an Arabic noun is written after a number: alone for one and two, plural for 3–10, singular after that. */
 interface CountedForms {
   one: string;
@@ -27,6 +23,10 @@ function counted(count: number, written: string, forms: CountedForms): string {
 const ARTICLE_FORMS: CountedForms = { one: 'مقال واحد', two: 'مقالان', few: 'مقالات', many: 'مقالاً', other: 'مقال' };
 const RESULT_FORMS: CountedForms = { one: 'نتيجة واحدة', two: 'نتيجتان', few: 'نتائج', many: 'نتيجة', other: 'نتيجة' };
 
+/**
+ * Every sentence of the reader interface, in Arabic (the default) and English. Whole sentences per key, since
+ * word order differs; numbers come in already written in the reader's digits. Article text is never here.
+ */
 const ar = {
   skipToContent: 'تخطَّ إلى المحتوى',
   sectionsNav: 'الأقسام',
