@@ -24,9 +24,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       where r.search_rowid > ${after} order by r.search_rowid limit ${GROUP_SIZE}`.execute(db);
     if (rows.length === 0) return;
     for (const { search_rowid, title } of rows) {
-      const forms = analyzeForms(title);
+      const { titleExact, titleStem } = analyzedTitle(title);
       await sql`insert into article_search_headlines (rowid, title_exact, title_stem)
-        values (${search_rowid}, ${forms.exact.join(' ')}, ${forms.stem.join(' ')})`.execute(db);
+        values (${search_rowid}, ${titleExact}, ${titleStem})`.execute(db);
     }
     after = rows.at(-1)!.search_rowid;
   }
@@ -39,14 +39,17 @@ async function addPostgresHeadlines(db: Kysely<any>): Promise<void> {
       from article_search s join articles a on a.id = s.article_id
       where s.article_id > ${after} order by s.article_id limit ${GROUP_SIZE}`.execute(db);
     if (rows.length === 0) break;
-    const values = rows.map(({ article_id, title }) => {
-      const forms = analyzeForms(title);
-      return sql`(${article_id}, ${headlineTsvectorLiteral({ titleExact: forms.exact.join(' '), titleStem: forms.stem.join(' ') })}::tsvector)`;
-    });
+    const values = rows.map(({ article_id, title }) => sql`(${article_id}, ${headlineTsvectorLiteral(analyzedTitle(title))}::tsvector)`);
     await sql`update article_search s set headline = v.headline from (values ${sql.join(values)}) as v (article_id, headline)
       where s.article_id = v.article_id`.execute(db);
     after = rows.at(-1)!.article_id;
   }
   await sql`alter table article_search alter column headline set not null`.execute(db);
   await sql`create index article_search_headline on article_search using gin (headline)`.execute(db);
+}
+
+/** A title's exact forms and stems, each joined by spaces: what the index holds of a headline. */
+function analyzedTitle(title: string): { titleExact: string; titleStem: string } {
+  const forms = analyzeForms(title);
+  return { titleExact: forms.exact.join(' '), titleStem: forms.stem.join(' ') };
 }
