@@ -1,4 +1,4 @@
-import { normalizeArabic } from './normalize.ts';
+import { INVISIBLE_CONTROLS, normalizeArabic } from './normalize.ts';
 import { lightStem } from './stem.ts';
 import { STOPWORDS } from './stopwords.ts';
 
@@ -18,7 +18,7 @@ export interface Token {
  * Words are runs of letters, marks and digits; zero-width joiners and non-joiners inside a word are part of it
  * (they are removed by normalization, not treated as spaces).
  */
-const WORD_CHARACTER = /[\p{L}\p{M}\p{N}\u200B-\u200F\u061C\u202A-\u202E\u2066-\u2069]/u;
+const WORD_CHARACTER = new RegExp(`[\\p{L}\\p{M}\\p{N}${INVISIBLE_CONTROLS}]`, 'u');
 /** What separates words once a ligature such as ﷺ has been expanded by NFKC. */
 const SEPARATOR = /[^\p{L}\p{N}]+/u;
 const ARABIC = /[\u0600-\u06FF]/;

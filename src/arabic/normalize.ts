@@ -1,7 +1,14 @@
 // Normalization rules (see ../shared/arabic-analysis.md). The same function runs at index and at query time.
 
-/** Harakat, tanwin, shadda, sukun, superscript alef, Quranic marks, tatweel, zero-width and bidi controls. */
-const IGNORABLE = /[\u064B-\u065F\u0670\u0610-\u061A\u06D6-\u06ED\u0640\u200B-\u200F\u061C\u202A-\u202E\u2066-\u2069\uFEFF]/g;
+/**
+ * Invisible controls: zero-width space, (non-)joiners and marks, the word joiner, bidi embeddings and isolates, the
+ * byte order mark. A character class body, shared with the analyzer's word characters: inside a word they are part
+ * of it, and normalization removes them.
+ */
+export const INVISIBLE_CONTROLS = '\\u200B-\\u200F\\u061C\\u202A-\\u202E\\u2060\\u2066-\\u2069\\uFEFF';
+
+/** Harakat, tanwin, shadda, sukun, superscript alef, Quranic marks, tatweel, and the invisible controls. */
+const IGNORABLE = new RegExp(`[\\u064B-\\u065F\\u0670\\u0610-\\u061A\\u06D6-\\u06ED\\u0640${INVISIBLE_CONTROLS}]`, 'g');
 
 const LETTER_FOLDS: Record<string, string> = {
   'أ': 'ا', 'إ': 'ا', 'آ': 'ا', 'ٱ': 'ا',

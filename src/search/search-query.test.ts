@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { MESSAGES } from '../web/messages.ts';
 import { hasSearchTerms, parseSearchQuery } from './search-query.ts';
 
 describe('parseSearchQuery', () => {
+  it('reads the date filters of the Arabic search help as a reader copies them, bidi isolates and word joiners included', () => {
+    const filters = MESSAGES.ar.searchHelp.split(' ').filter((piece) => piece.startsWith('من:') || piece.startsWith('الى:'));
+    const query = parseSearchQuery(`النفط ${filters.join(' ').replace(/[،.]/g, '')}`);
+    expect([query.from, query.to]).toEqual(['2026-11-01', '2026-11-30']);
+    expect(query.words).toEqual([{ exact: 'النفط', stem: 'نفط' }]);
+  });
+
   it('reads words, phrases, exclusions and filters', () => {
     const query = parseSearchQuery('الانسحاب "التحالف الدولي" -داعش section:سياسة tag:العراق from:2026-11-01 to:2026-11');
     expect(query.words).toEqual([{ exact: 'الانسحاب', stem: 'انسحاب' }]);

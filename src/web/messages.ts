@@ -110,8 +110,9 @@ const ar = {
   searchArchiveLabel: 'ابحث في الأرشيف',
   searchButton: 'ابحث',
   // The dates are isolated left to right (U+2066 … U+2069): after Arabic letters the bidi algorithm takes their
-  // digits for Arabic numbers and shows 2026-11-01 as 01-11-2026.
-  searchHelp: 'لعبارة كاملة ضعها بين علامتي تنصيص "…"، ولاستبعاد كلمة اسبقها بعلامة -، وللتصفية: قسم:اسم_القسم، من:\u20662026-11-01\u2069، الى:\u20662026-11-30\u2069.',
+  // digits for Arabic numbers and shows 2026-11-01 as 01-11-2026. A word joiner (U+2060) after each hyphen keeps a
+  // date on one line. The query parser ignores all three, so a date copied from here still filters.
+  searchHelp: 'لعبارة كاملة ضعها بين علامتي تنصيص "…"، ولاستبعاد كلمة اسبقها بعلامة -، وللتصفية: قسم:اسم_القسم، من:\u20662026-\u206011-\u206001\u2069، الى:\u20662026-\u206011-\u206030\u2069.',
   noResults: 'لا توجد نتائج',
   resultCount: (count: number, written: string) => counted(count, written, RESULT_FORMS),
   resultCountAtLeast: (count: number, written: string) => `أكثر من ${counted(count, written, RESULT_FORMS)}`,
