@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import SQLite from 'better-sqlite3';
 import { analyzeForms } from '../src/arabic/analyzer.ts';
 import { openDatabase } from '../src/db/database.ts';
+import { checkHeadlineKey, headlineKeyBase, SEQUENCE_SPAN } from '../src/db/search-headlines.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import type { ParsedArticle } from '../src/ingest/parsed-article.ts';
 
@@ -24,7 +25,10 @@ export async function buildMillionFile(file: string, articles: Iterable<ParsedAr
   const insertSection = db.prepare('insert into sections (id, slug, name, position) values (?, ?, ?, ?)');
   const insertArticle = db.prepare(`insert into articles (id, slug, title, subtitle, paragraphs, section_id, language, status,
       source_url, content_hash, published_at, created_at, updated_at) values (?, ?, ?, ?, ?, ?, 'ar', 'published', ?, ?, ?, ?, ?)`);
-  const insertRow = db.prepare('insert into article_search_rows (article_id, section_id, published_at) values (?, ?, ?)');
+  // The headline's key as the index's upsert gives it: the next free one from the base of its length and minute.
+  const insertRow = db.prepare(`insert into article_search_rows (article_id, section_id, published_at, headline_key)
+    values (@id, @sectionId, @publishedAt, (select coalesce(max(headline_key) + 1, @base) from article_search_rows where headline_key between @base and @last))
+    returning search_rowid, headline_key`);
   const insertSectionNumber = db.prepare('insert into article_search_sections (section_id) values (?)');
   const insertPlacement = db.prepare('insert into article_search_placements (search_rowid, published_day, section_number) values (?, julianday(?), ?)');
   const sectionNumbers = new Map<string, number>();
@@ -45,7 +49,9 @@ export async function buildMillionFile(file: string, articles: Iterable<ParsedAr
   let count = 0;
   const write = db.transaction((group: ParsedArticle[]) => {
     const rowids: number[] = [];
-    for (const article of group) {
+    const headlineKeys: number[] = [];
+    const titles = group.map((article) => analyzeForms(article.title));
+    for (const [position, article] of group.entries()) {
       count++;
       const name = article.sectionName;
       if (name && !sectionIds.has(name)) {
@@ -57,18 +63,20 @@ export async function buildMillionFile(file: string, articles: Iterable<ParsedAr
       const sectionId = name ? sectionIds.get(name)! : null;
       insertArticle.run(id, `article-${count}`, article.title, article.subtitle, JSON.stringify(article.paragraphs), sectionId,
         article.sourceUrl, `bench-${count}`, article.publishedAt, now, now);
-      const rowid = Number(insertRow.run(id, sectionId, article.publishedAt).lastInsertRowid);
-      insertPlacement.run(rowid, article.publishedAt, name ? sectionNumbers.get(name)! : null);
-      rowids.push(rowid);
+      const base = headlineKeyBase(titles[position]!.exact.join(' '), article.publishedAt);
+      const row = insertRow.get({ id, sectionId, publishedAt: article.publishedAt, base, last: base + SEQUENCE_SPAN - 1 }) as { search_rowid: number; headline_key: number };
+      checkHeadlineKey(base, row.headline_key);
+      insertPlacement.run(row.search_rowid, article.publishedAt, name ? sectionNumbers.get(name)! : null);
+      rowids.push(row.search_rowid);
+      headlineKeys.push(row.headline_key);
     }
     // Full-text inserts back to back, as the index's upsert does (another write in between flushes a segment).
-    const titles = group.map((article) => analyzeForms(article.title));
     for (const [position, article] of group.entries()) {
       const body = [article.subtitle ?? '', ...article.paragraphs].map(analyzed).filter((forms) => forms.exact);
       insertText.run(rowids[position], titles[position]!.exact.join(' '), titles[position]!.stem.join(' '),
         body.map((forms) => forms.exact).join(' '), body.map((forms) => forms.stem).join(' '));
     }
-    for (const [position, title] of titles.entries()) insertHeadline.run(rowids[position], title.exact.join(' '), title.stem.join(' '));
+    for (const [position, title] of titles.entries()) insertHeadline.run(headlineKeys[position], title.exact.join(' '), title.stem.join(' '));
   });
   let group: ParsedArticle[] = [];
   for (const article of articles) {

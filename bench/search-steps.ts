@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { articleRepository } from '../src/articles/article.repository.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
+import { bestHeadlines } from '../src/db/search-headlines.ts';
 import { sqliteHeadlineExpression, sqliteMatchExpression } from '../src/db/search-index.ts';
 import { searchArticles } from '../src/search/search.service.ts';
 import { parseSearchQuery } from '../src/search/search-query.ts';
@@ -47,15 +48,12 @@ for (const [kind, allQueries] of Object.entries(queriesFrom(corpus))) {
     matchCounts.push(n.rows[0]!.n);
     const h = await timed('count headline matches (engine only)', () => sql<{ n: number }>`select count(*) as n from article_search_headlines where article_search_headlines match ${headlines}`.execute(db));
     headlineCounts.push(h.rows[0]!.n);
-    await timed('headline matches by bm25, top 10 (engine only)', () => sql`select rowid from article_search_headlines where article_search_headlines match ${headlines} order by rank limit 10`.execute(db));
-    const ranked = await timed('headline matches by bm25 × recency, top 10', () => sql<{ rowid: number }>`select s.rowid from article_search_headlines s
-      join article_search_placements p on p.search_rowid = s.rowid where article_search_headlines match ${headlines}
-      order by s.rank * coalesce(1 + 0.2 / (1 + max(0, julianday('now') - p.published_day) / 30), 1), s.rowid desc limit 10`.execute(db));
+    const headlineKeys = await timed('headline matches ranked on their keys, top 10 (bestHeadlines)', () =>
+      bestHeadlines(db, match, (expression) => sql`article_search_headlines h where h.article_search_headlines match ${expression}`, 10));
     await timed('sections, first 10,001 matches', () => sql`select section_number, count(*) from (select p.section_number from article_search s join article_search_placements p on p.search_rowid = s.rowid
       where article_search match ${expression} limit 10001) group by section_number`.execute(db));
-    const rowids = ranked.rows.map((row) => row.rowid);
-    const ids = rowids.length
-      ? (await sql<{ id: string }>`select article_id as id from article_search_rows where search_rowid in (${sql.join(rowids)})`.execute(db)).rows.map((row) => row.id)
+    const ids = headlineKeys.length
+      ? (await sql<{ id: string }>`select article_id as id from article_search_rows where headline_key in (${sql.join(headlineKeys)})`.execute(db)).rows.map((row) => row.id)
       : [];
     const rows = await timed('fetch 10 articles', () => articleRepository(db).listPublishedByIds(ids));
     const keys = matchKeys(parsed.words, parsed.phrases);

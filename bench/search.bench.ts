@@ -15,6 +15,7 @@ import type { DatabaseHandle } from '../src/db/database.ts';
 import type { ParsedArticle } from '../src/ingest/parsed-article.ts';
 import { reindexAll, searchArticles } from '../src/search/search.service.ts';
 import { parseSearchQuery } from '../src/search/search-query.ts';
+import { bestHeadlines } from '../src/db/search-headlines.ts';
 import { COUNT_LIMIT, postgresHeadlineTsquery, postgresTsquery, sqliteExcludedExpression, sqliteHeadlineExpression, sqliteMatchExpression } from '../src/db/search-index.ts';
 import { recombined, seededRandom } from './corpus.ts';
 import { buildMillionFile } from './search-million.ts';
@@ -130,18 +131,20 @@ function references(handle: DatabaseHandle) {
     },
     rawText: (query: string) =>
       sql`select rowid from raw_text where raw_text match ${query} order by bm25(raw_text) limit 10`.execute(handle.db).catch(() => null),
-    // Sahifa's statements on Sahifa's index, bm25 top 10: the headlines holding the query, then, when fewer than
-    // ten, the other matches (see rankedIds in src/db/search-index.ts).
+    // Sahifa's statements on Sahifa's index, top 10: the headlines holding the query (bestHeadlines: one run per
+    // pattern of exact forms and stems, each ranked on its rowids), then, when fewer than ten, the other matches by
+    // bm25 (see rankedIds in src/db/search-index.ts).
     rawIndex: async (query: string) => {
       const match = matchOf(query);
-      const headlines = sqliteHeadlineExpression(match);
-      const excluded = match.excluded.length ? sql`and rowid not in (select rowid from article_search where article_search match ${sqliteExcludedExpression(match)})` : sql``;
-      const first = await sql<{ rowid: number }>`select rowid from article_search_headlines where article_search_headlines match ${headlines} ${excluded}
-        order by rank limit 10`.execute(handle.db);
-      if (first.rows.length === 10) return first;
+      const excluded = match.excluded.length
+        ? sql`join article_search_rows r on r.headline_key = h.rowid where r.search_rowid not in (select rowid from article_search where article_search match ${sqliteExcludedExpression(match)}) and`
+        : sql`where`;
+      const first = await bestHeadlines(handle.db, match, (expression) => sql`article_search_headlines h ${excluded} h.article_search_headlines match ${expression}`, 10);
+      if (first.length === 10) return first;
       return sql`select rowid from article_search where article_search match ${sqliteMatchExpression(match)}
-        and rowid not in (select rowid from article_search_headlines where article_search_headlines match ${headlines})
-        order by rank limit ${10 - first.rows.length}`.execute(handle.db);
+        and rowid not in (select r.search_rowid from article_search_headlines h join article_search_rows r on r.headline_key = h.rowid
+          where h.article_search_headlines match ${sqliteHeadlineExpression(match)})
+        order by rank limit ${10 - first.length}`.execute(handle.db);
     },
     rawCount: (query: string) =>
       sql`select count(*) from (select rowid from article_search where article_search match ${sqliteMatchExpression(matchOf(query))}

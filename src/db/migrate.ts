@@ -19,6 +19,7 @@ import * as postgresSearchPlacement from './migrations/0012-postgres-search-plac
 import * as searchSectionNumbers from './migrations/0013-search-section-numbers.ts';
 import * as storyCentroids from './migrations/0014-story-centroids.ts';
 import * as searchHeadlines from './migrations/0015-search-headlines.ts';
+import * as searchHeadlineKeys from './migrations/0016-search-headline-keys.ts';
 
 /**
  * Every migration, in order. Landed migrations are never edited: add a new file instead.
@@ -46,6 +47,7 @@ const migrations: Record<string, Migration> = {
   '0013-search-section-numbers': searchSectionNumbers,
   '0014-story-centroids': storyCentroids,
   '0015-search-headlines': searchHeadlines,
+  '0016-search-headline-keys': searchHeadlineKeys,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,5 +1,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { engineOf } from './engine.ts';
+import { bestHeadlines, checkHeadlineKey, headlineKeyBase, nextHeadlineKey } from './search-headlines.ts';
+import { RECENCY_BOOST, RECENCY_DAYS, WEIGHTS } from './search-ranking.ts';
 
 // The one place where full-text search differs between the engines. SQLite: an FTS5 table with four analyzed
 // columns ranked by bm25, and one of the headlines alone. PostgreSQL: a tsvector written token by token (weights
@@ -86,11 +88,6 @@ export const COUNT_LIMIT = 10_000;
 /** How many counted matches each section holds (section_id null: no section). */
 type SectionGroup = { section_id: string | null; count: number | string };
 
-/** Title matches weigh more than body matches, exact forms more than stems. */
-const WEIGHTS = { titleExact: 10, titleStem: 5, bodyExact: 2, bodyStem: 1 };
-/** A new article gets up to 20% more score, fading over about a month: news readers want recent stories first. */
-const RECENCY_BOOST = 0.2;
-const RECENCY_DAYS = 30;
 
 export function searchIndexFor(db: Kysely<any>): SearchIndex {
   return engineOf(db) === 'postgres' ? postgresIndex(db) : sqliteIndex(db);
@@ -206,51 +203,63 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
       : [];
     return [...section, ...tagAndDateConditions(filters, 'r')];
   };
-  /** The matches of one table (the whole articles, or their headlines) as `s`, joined to their placements, filtered. */
-  const matchesIn = (table: 'article_search' | 'article_search_headlines', expression: string, filters: IndexFilters, more: RawBuilder<unknown>[] = []) => {
+  const anyFilter = (filters: IndexFilters) => Boolean(filters.section || filters.tag || filters.from || filters.to);
+  /** The matches of article_search as `s`, joined to their placements, filtered. */
+  const matchesIn = (expression: string, filters: IndexFilters, more: RawBuilder<unknown>[] = []) => {
     const rows = filters.tag || filters.from || filters.to ? sql`join article_search_rows r on r.search_rowid = s.rowid` : sql``;
-    const conditions = [sql`${sql.ref(`s.${table}`)} match ${expression}`, ...filterConditions(filters), ...more];
-    return sql`${sql.table(table)} s join article_search_placements p on p.search_rowid = s.rowid ${rows} where ${sql.join(conditions, sql` and `)}`;
+    const conditions = [sql`s.article_search match ${expression}`, ...filterConditions(filters), ...more];
+    return sql`article_search s join article_search_placements p on p.search_rowid = s.rowid ${rows} where ${sql.join(conditions, sql` and `)}`;
   };
-  const matches = (match: IndexMatch, filters: IndexFilters) => matchesIn('article_search', sqliteMatchExpression(match), filters);
-  /** The articles whose headline holds the whole query, and that hold no excluded word anywhere. */
-  const headlineMatches = (match: IndexMatch, filters: IndexFilters) =>
-    matchesIn('article_search_headlines', sqliteHeadlineExpression(match), filters, match.excluded.length
-      ? [sql`s.rowid not in (select rowid from article_search where article_search match ${sqliteExcludedExpression(match)})`]
-      : []);
+  const matches = (match: IndexMatch, filters: IndexFilters) => matchesIn(sqliteMatchExpression(match), filters);
+  /**
+   * The headlines (article_search_headlines as `h`, keyed by length and minute: see search-headlines.ts) that an
+   * FTS5 expression matches, filtered, and holding no excluded word anywhere in their article. Joined to the
+   * article's rows and placement only when a filter or an exclusion needs them.
+   */
+  const headlinesMatching = (match: IndexMatch, filters: IndexFilters) => (expression: string) => {
+    const conditions = [sql`h.article_search_headlines match ${expression}`, ...filterConditions(filters)];
+    if (match.excluded.length) {
+      conditions.push(sql`r.search_rowid not in (select rowid from article_search where article_search match ${sqliteExcludedExpression(match)})`);
+    }
+    const joins = anyFilter(filters) || match.excluded.length
+      ? sql`join article_search_rows r on r.headline_key = h.rowid join article_search_placements p on p.search_rowid = r.search_rowid`
+      : sql``;
+    return sql`article_search_headlines h ${joins} where ${sql.join(conditions, sql` and `)}`;
+  };
   /** The other matches: the query held somewhere in the article, not all of it in the headline. */
   const otherMatches = (match: IndexMatch, filters: IndexFilters) =>
-    matchesIn('article_search', sqliteMatchExpression(match), filters,
-      [sql`s.rowid not in (select rowid from article_search_headlines where article_search_headlines match ${sqliteHeadlineExpression(match)})`]);
+    matchesIn(sqliteMatchExpression(match), filters, [sql`s.rowid not in (select r.search_rowid from article_search_headlines h
+      join article_search_rows r on r.headline_key = h.rowid where h.article_search_headlines match ${sqliteHeadlineExpression(match)})`]);
 
-  /**
-   * One page of search rowids from a set of matches, best first: bm25 (rank: negative, lower is better) times the
-   * recency boost, ties to the later indexed.
-   */
-  const rankedRowids = async (matched: RawBuilder<unknown>, limit: number, offset: number) => {
-    const { rows } = await sql<{ rowid: number }>`select s.rowid as rowid from ${matched}
-      order by s.rank * ${boostSql(sql`p.published_day`, julianDayNow())}, s.rowid desc limit ${limit} offset ${offset}`.execute(db);
-    return rows.map((row) => row.rowid);
+  /** The article ids of search rows, in the order of the rows (named by a column of article_search_rows). */
+  const articleIds = async (column: 'search_rowid' | 'headline_key', keys: number[]) => {
+    if (keys.length === 0) return [];
+    const { rows } = await sql<{ key: number; article_id: string }>`select ${sql.ref(column)} as key, article_id from article_search_rows
+      where ${sql.ref(column)} in (${sql.join(keys)})`.execute(db);
+    const ids = new Map(rows.map((row) => [row.key, row.article_id]));
+    return keys.flatMap((key) => ids.get(key) ?? []);
   };
 
   /**
-   * One page of matching ids. Articles whose headline holds the query come first, ranked by their headline's bm25
-   * times the boost; the other matches after them, ranked by the whole article's. A common word is in a few
-   * thousand headlines but two hundred thousand articles: the first pages rank the headlines only, and the other
-   * matches (every match scored) are ranked only once the headlines run out.
+   * One page of matching ids. Articles whose headline holds the query come first, ranked on their headline (see
+   * search-headlines.ts); the other matches after them, ranked by the whole article's bm25 (rank: negative, lower
+   * is better) times the recency boost, ties to the later indexed. A common word is in a few thousand headlines
+   * but two hundred thousand articles: the first pages rank the headlines only, and the other matches (every
+   * match scored) are ranked only once the headlines run out.
    */
   const rankedIds = async (match: IndexMatch, filters: IndexFilters, limit: number, offset: number) => {
-    const rowids = await headlinesFirst({
-      headlines: (pageLimit, pageOffset) => rankedRowids(headlineMatches(match, filters), pageLimit, pageOffset),
+    const headlines = headlinesMatching(match, filters);
+    return headlinesFirst({
+      headlines: async (pageLimit, pageOffset) =>
+        articleIds('headline_key', (await bestHeadlines(db, match, headlines, pageOffset + pageLimit)).slice(pageOffset)),
       headlineCount: async () =>
-        Number((await sql<{ count: number }>`select count(*) as count from ${headlineMatches(match, filters)}`.execute(db)).rows[0]!.count),
-      others: (pageLimit, pageOffset) => rankedRowids(otherMatches(match, filters), pageLimit, pageOffset),
+        Number((await sql<{ count: number }>`select count(*) as count from ${headlines(sqliteHeadlineExpression(match))}`.execute(db)).rows[0]!.count),
+      others: async (pageLimit, pageOffset) => {
+        const { rows } = await sql<{ rowid: number }>`select s.rowid as rowid from ${otherMatches(match, filters)}
+          order by s.rank * ${boostSql(sql`p.published_day`, julianDayNow())}, s.rowid desc limit ${pageLimit} offset ${pageOffset}`.execute(db);
+        return articleIds('search_rowid', rows.map((row) => row.rowid));
+      },
     }, limit, offset);
-    if (rowids.length === 0) return [];
-    const { rows } = await sql<{ search_rowid: number; article_id: string }>`select search_rowid, article_id from article_search_rows
-      where search_rowid in (${sql.join(rowids)})`.execute(db);
-    const ids = new Map(rows.map((row) => [row.search_rowid, row.article_id]));
-    return rowids.flatMap((rowid) => ids.get(rowid) ?? []);
   };
 
   /** How many of the first countLimit + 1 matches each section holds, counted in one pass that sends nothing per match. */
@@ -265,45 +274,51 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
       // own tiny segment, to be merged later: 1.2 ms per article. The rows first, then the full-text deletes and
       // inserts back to back, written out once at commit.
       const rowids: number[] = [];
-      const reindexed: number[] = [];
+      const headlineKeys: number[] = [];
+      const reindexed: { rowid: number; headlineKey: number }[] = [];
       // Each section is numbered once, before the placements below name it by number.
       for (const sectionId of new Set(entries.flatMap(({ placement }) => (placement.sectionId ? [placement.sectionId] : [])))) {
         await sql`insert into article_search_sections (section_id) values (${sectionId}) on conflict (section_id) do nothing`.execute(db);
       }
-      for (const { articleId, placement } of entries) {
-        // A new article gets its search rowid here; an article indexed before keeps its rowid and loses its old entry.
-        const fresh = await sql<{ search_rowid: number }>`insert into article_search_rows (article_id, section_id, published_at)
-          values (${articleId}, ${placement.sectionId}, ${placement.publishedAt})
-          on conflict (article_id) do nothing returning search_rowid`.execute(db);
-        let rowid = fresh.rows[0]?.search_rowid;
-        if (rowid === undefined) {
-          const known = await sql<{ search_rowid: number }>`update article_search_rows
-            set section_id = ${placement.sectionId}, published_at = ${placement.publishedAt}
-            where article_id = ${articleId} returning search_rowid`.execute(db);
-          rowid = known.rows[0]!.search_rowid;
-          reindexed.push(rowid);
-        }
+      for (const { articleId, placement, text } of entries) {
+        // A new article gets its search rowid here; an article indexed before keeps its rowid and loses its old
+        // entries. Its headline gets a new key either way, as its length or its date may have changed.
+        const keyBase = headlineKeyBase(text.titleExact, placement.publishedAt);
+        const known = await sql<{ search_rowid: number; headline_key: number }>`select search_rowid, headline_key from article_search_rows
+          where article_id = ${articleId}`.execute(db);
+        const before = known.rows[0];
+        const written = before
+          ? await sql<{ search_rowid: number; headline_key: number }>`update article_search_rows
+              set section_id = ${placement.sectionId}, published_at = ${placement.publishedAt}, headline_key = ${nextHeadlineKey(keyBase)}
+              where search_rowid = ${before.search_rowid} returning search_rowid, headline_key`.execute(db)
+          : await sql<{ search_rowid: number; headline_key: number }>`insert into article_search_rows (article_id, section_id, published_at, headline_key)
+              values (${articleId}, ${placement.sectionId}, ${placement.publishedAt}, ${nextHeadlineKey(keyBase)})
+              returning search_rowid, headline_key`.execute(db);
+        const { search_rowid: rowid, headline_key: headlineKey } = written.rows[0]!;
+        checkHeadlineKey(keyBase, headlineKey);
+        if (before) reindexed.push({ rowid, headlineKey: before.headline_key });
         rowids.push(rowid);
+        headlineKeys.push(headlineKey);
         await sql`insert into article_search_placements (search_rowid, published_day, section_number)
           values (${rowid}, julianday(${placement.publishedAt}), (select number from article_search_sections where section_id = ${placement.sectionId}))
           on conflict (search_rowid) do update set published_day = excluded.published_day, section_number = excluded.section_number`.execute(db);
       }
-      for (const rowid of reindexed) await sql`delete from article_search where rowid = ${rowid}`.execute(db);
+      for (const { rowid } of reindexed) await sql`delete from article_search where rowid = ${rowid}`.execute(db);
       for (const [position, { text }] of entries.entries()) {
         await sql`insert into article_search (rowid, title_exact, title_stem, body_exact, body_stem)
           values (${rowids[position]}, ${text.titleExact}, ${text.titleStem}, ${text.bodyExact}, ${text.bodyStem})`.execute(db);
       }
       // The headlines after, back to back in the same way.
-      for (const rowid of reindexed) await sql`delete from article_search_headlines where rowid = ${rowid}`.execute(db);
+      for (const { headlineKey } of reindexed) await sql`delete from article_search_headlines where rowid = ${headlineKey}`.execute(db);
       for (const [position, { text }] of entries.entries()) {
         await sql`insert into article_search_headlines (rowid, title_exact, title_stem)
-          values (${rowids[position]}, ${text.titleExact}, ${text.titleStem})`.execute(db);
+          values (${headlineKeys[position]}, ${text.titleExact}, ${text.titleStem})`.execute(db);
       }
     },
     async remove(articleId) {
       const rowid = sql`(select search_rowid from article_search_rows where article_id = ${articleId})`;
       await sql`delete from article_search where rowid = ${rowid}`.execute(db);
-      await sql`delete from article_search_headlines where rowid = ${rowid}`.execute(db);
+      await sql`delete from article_search_headlines where rowid = (select headline_key from article_search_rows where article_id = ${articleId})`.execute(db);
       await sql`delete from article_search_placements where search_rowid = ${rowid}`.execute(db);
       await sql`delete from article_search_rows where article_id = ${articleId}`.execute(db);
     },

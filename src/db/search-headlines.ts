@@ -1,0 +1,128 @@
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { IndexMatch, IndexTerm } from './search-index.ts';
+import { RECENCY_BOOST, RECENCY_DAYS, WEIGHTS } from './search-ranking.ts';
+
+// SQLite ranks the articles whose headline holds the query (the first tier, see search-index.ts) without FTS5's
+// bm25 and without a join per match. A headline's rowid in article_search_headlines, its key, holds all that its
+// score needs besides the query: the headline's number of words and its publication minute. A match's score is
+// then a little arithmetic on the rowid FTS5 hands out anyway: a common word's 26,000 headline matches at a
+// million articles are ranked in about 6 ms, where bm25 and a join to each match's placement for the recency
+// boost took 35.
+//
+// The score is bm25 (FTS5's constants, the title weights of search-ranking.ts) with two simplifications headlines
+// allow: a word counts once (headlines rarely repeat one), and the average headline length is a constant
+// measured on the real corpus, not the table's running average, so a headline's length factor never changes.
+// Two headlines of the same length and minute then differ only in which query words they hold in their exact
+// form and which by stem alone: the query runs once per such pattern (two for one word, four for two), each run
+// ranks its matches by their rowid alone, and the runs' best are merged. Past three words (eight patterns), a
+// single run looks each match up among the headlines holding each word's exact form.
+
+/** A key, from its highest bits: the headline's words (1–63), its publication minute since 1970 (0: undated, or earlier), a sequence number among the headlines of the same words and minute (20 bits). 53 bits: a JavaScript number holds any key exactly. */
+export const SEQUENCE_SPAN = 2 ** 20;
+/** Minutes up to the year 2225. */
+const MINUTE_SPAN = 2 ** 27;
+const WORDS_UNIT = SEQUENCE_SPAN * MINUTE_SPAN;
+const MAX_WORDS = 63;
+/** Analyzed words in a headline, on average, over the 30,337 real articles of ../shared/data (7.26). */
+const HEADLINE_AVERAGE_WORDS = 7;
+/** bm25's term-frequency saturation and length normalization, as FTS5 sets them. */
+const K1 = 1.2;
+const B = 0.75;
+/** Past this many words, a query is not run once per pattern of exact forms and stems (2^words runs). */
+const MAX_PATTERN_WORDS = 3;
+
+/** The first key of a headline's length and publication minute (its analyzed exact forms, joined by spaces). */
+export function headlineKeyBase(titleExact: string, publishedAt: string | null): number {
+  const words = Math.min(MAX_WORDS, Math.max(1, titleExact ? titleExact.split(' ').length : 0));
+  const time = publishedAt ? Date.parse(publishedAt) : Number.NaN;
+  const minute = Number.isFinite(time) ? Math.min(MINUTE_SPAN - 1, Math.max(0, Math.floor(time / 60_000))) : 0;
+  return words * WORDS_UNIT + minute * SEQUENCE_SPAN;
+}
+
+/** The next free key from a base, as an SQL value: one past the last key of article_search_rows in that base. */
+export function nextHeadlineKey(base: number): RawBuilder<number> {
+  return sql<number>`(select coalesce(max(headline_key) + 1, ${sql.lit(base)}) from article_search_rows
+    where headline_key between ${sql.lit(base)} and ${sql.lit(base + SEQUENCE_SPAN - 1)})`;
+}
+
+/** Throws when a base's keys had run out (more than a million headlines of one length published in one minute). */
+export function checkHeadlineKey(base: number, key: number): void {
+  if (key >= base + SEQUENCE_SPAN) throw new Error(`search index: no headline key left for ${SEQUENCE_SPAN} headlines of the same length published in the same minute`);
+}
+
+/** One run of the query: an FTS5 expression over the headlines, and what each of its matches weighs before length and boost. */
+interface Run {
+  expression: string;
+  weight: RawBuilder<unknown>;
+}
+
+/**
+ * The keys of the `count` best headline matches, best first; ties to the later key (for a same length and
+ * minute, the later indexed). `matching(expression)` is the FROM and WHERE of the matches of an FTS5 expression
+ * over article_search_headlines aliased h, filters included.
+ */
+export async function bestHeadlines(
+  db: Kysely<any>,
+  match: IndexMatch,
+  matching: (expression: string) => RawBuilder<unknown>,
+  count: number,
+): Promise<number[]> {
+  const runs = await runsOf(db, match);
+  const nowMinute = Date.now() / 60_000;
+  const scored: { key: number; score: number }[] = [];
+  for (const run of runs) {
+    const { rows } = await sql<{ key: number; score: number }>`select h.rowid as key, ${scoreOf(run.weight, nowMinute)} as score
+      from ${matching(run.expression)} order by score desc, h.rowid desc limit ${count}`.execute(db);
+    scored.push(...rows);
+  }
+  if (runs.length > 1) scored.sort((a, b) => b.score - a.score || b.key - a.key);
+  return scored.slice(0, count).map((row) => row.key);
+}
+
+/** A match's score from its weight and its key: bm25's length factor for the headline's words, times the recency boost of its minute. */
+function scoreOf(weight: RawBuilder<unknown>, nowMinute: number): RawBuilder<unknown> {
+  const words = sql`(h.rowid / ${sql.lit(WORDS_UNIT)})`;
+  const minute = sql`(h.rowid / ${sql.lit(SEQUENCE_SPAN)} % ${sql.lit(MINUTE_SPAN)})`;
+  return sql`${weight} * ${K1 + 1} / (1 + ${K1} * (${1 - B} + ${B / HEADLINE_AVERAGE_WORDS} * ${words}))
+    * (case when ${minute} = 0 then 1 else 1 + ${RECENCY_BOOST} / (1 + max(0, ${nowMinute} - ${minute}) / ${RECENCY_DAYS * 1440}) end)`;
+}
+
+const ftsString = (text: string) => `"${text.replace(/"/g, '""')}"`;
+const exactIn = (term: IndexTerm) => `{title_exact} : ${ftsString(term.exact)}`;
+const stemOnlyIn = (term: IndexTerm) => `({title_stem} : ${ftsString(term.stem)} NOT ${exactIn(term)})`;
+const eitherIn = (term: IndexTerm) => `(${exactIn(term)} OR {title_stem} : ${ftsString(term.stem)})`;
+
+/** The runs of a query, with the idf of each word's exact form and stem and of each phrase among the headlines. */
+async function runsOf(db: Kysely<any>, match: IndexMatch): Promise<Run[]> {
+  const headlines = Number((await sql<{ last: number | null }>`select max(search_rowid) as last from article_search_rows`.execute(db)).rows[0]?.last ?? 0);
+  // FTS5's idf, never below a millionth (a word in more than half the headlines).
+  const idf = (holding: number) => Math.max(1e-6, Math.log((headlines - holding + 0.5) / (holding + 0.5)));
+  const holding = async (term: string, column: 'title_exact' | 'title_stem') =>
+    Number((await sql<{ doc: number }>`select doc from article_search_headline_terms where term = ${term} and col = ${column}`.execute(db)).rows[0]?.doc ?? 0);
+  const phraseExpressions = match.phrases.map((phrase) => `{title_exact} : ${ftsString(phrase.join(' '))}`);
+  let phraseWeight = 0;
+  for (const expression of phraseExpressions) {
+    const { rows } = await sql<{ count: number }>`select count(*) as count from article_search_headlines where article_search_headlines match ${expression}`.execute(db);
+    phraseWeight += WEIGHTS.titleExact * idf(Number(rows[0]!.count));
+  }
+  const terms = [];
+  for (const term of match.terms) {
+    const stemWeight = WEIGHTS.titleStem * idf(await holding(term.stem, 'title_stem'));
+    terms.push({ term, stemOnly: stemWeight, exact: WEIGHTS.titleExact * idf(await holding(term.exact, 'title_exact')) + stemWeight });
+  }
+
+  if (terms.length > MAX_PATTERN_WORDS) {
+    const all = [...terms.map(({ term }) => eitherIn(term)), ...phraseExpressions].join(' AND ');
+    const weights = terms.map(({ term, exact, stemOnly }) => sql`(case when h.rowid in (select rowid from article_search_headlines
+      where article_search_headlines match ${`${all} AND ${exactIn(term)}`}) then ${exact} else ${stemOnly} end)`);
+    return [{ expression: all, weight: sql`(${phraseWeight} + ${sql.join(weights, sql` + `)})` }];
+  }
+  let runs = [{ parts: phraseExpressions, weight: phraseWeight }];
+  for (const { term, exact, stemOnly } of terms) {
+    runs = runs.flatMap((run) => [
+      { parts: [...run.parts, exactIn(term)], weight: run.weight + exact },
+      { parts: [...run.parts, stemOnlyIn(term)], weight: run.weight + stemOnly },
+    ]);
+  }
+  return runs.map((run) => ({ expression: run.parts.join(' AND '), weight: sql`${run.weight}` }));
+}
