@@ -9,13 +9,15 @@ import { RECENCY_BOOST, RECENCY_DAYS, WEIGHTS } from './search-ranking.ts';
 // million articles are ranked in about 6 ms, where bm25 and a join to each match's placement for the recency
 // boost took 35.
 //
-// The score is bm25 (FTS5's constants, the title weights of search-ranking.ts) with two simplifications headlines
-// allow: a word counts once (headlines rarely repeat one), and the average headline length is a constant
-// measured on the real corpus, not the table's running average, so a headline's length factor never changes.
-// Two headlines of the same length and minute then differ only in which query words they hold in their exact
-// form and which by stem alone: the query runs once per such pattern (two for one word, four for two), each run
-// ranks its matches by their rowid alone, and the runs' best are merged. Past three words (eight patterns), a
-// single run looks each match up among the headlines holding each word's exact form.
+// The score is bm25's length factor (FTS5's constants, the average headline length a constant measured on the
+// real corpus, so a headline's factor never changes) times the title weights of search-ranking.ts: a word weighs
+// more where the headline holds its exact form than where it holds only its stem. There is no idf: every headline
+// of this tier holds every word of the query, so idf would only decide whose exact form counts more (ts_rank,
+// on PostgreSQL, has none either), and counting a common word's headlines for it cost 1–2 ms a word. Two
+// headlines of the same length and minute then differ only in which query words they hold in their exact form:
+// the query runs once per such pattern (two for one word, four for two), each run ranks its matches by their
+// rowid alone, and the runs' best are merged. Past three words (eight patterns), a single run looks each match
+// up among the headlines holding each word's exact form.
 
 /** A key, from its highest bits: the headline's words (1–63), its publication minute since 1970 (0: undated, or earlier), a sequence number among the headlines of the same words and minute (20 bits). 53 bits: a JavaScript number holds any key exactly. */
 export const SEQUENCE_SPAN = 2 ** 20;
@@ -67,7 +69,7 @@ export async function bestHeadlines(
   matching: (expression: string) => RawBuilder<unknown>,
   count: number,
 ): Promise<number[]> {
-  const runs = await runsOf(db, match);
+  const runs = runsOf(match);
   const nowMinute = Date.now() / 60_000;
   const scored: { key: number; score: number }[] = [];
   for (const run of runs) {
@@ -92,33 +94,23 @@ const exactIn = (term: IndexTerm) => `{title_exact} : ${ftsString(term.exact)}`;
 const stemOnlyIn = (term: IndexTerm) => `({title_stem} : ${ftsString(term.stem)} NOT ${exactIn(term)})`;
 const eitherIn = (term: IndexTerm) => `(${exactIn(term)} OR {title_stem} : ${ftsString(term.stem)})`;
 
-/** The runs of a query, with the idf of each word's exact form and stem and of each phrase among the headlines. */
-async function runsOf(db: Kysely<any>, match: IndexMatch): Promise<Run[]> {
-  const headlines = Number((await sql<{ last: number | null }>`select max(search_rowid) as last from article_search_rows`.execute(db)).rows[0]?.last ?? 0);
-  // FTS5's idf, never below a millionth (a word in more than half the headlines).
-  const idf = (holding: number) => Math.max(1e-6, Math.log((headlines - holding + 0.5) / (holding + 0.5)));
-  const holding = async (term: string, column: 'title_exact' | 'title_stem') =>
-    Number((await sql<{ doc: number }>`select doc from article_search_headline_terms where term = ${term} and col = ${column}`.execute(db)).rows[0]?.doc ?? 0);
+/**
+ * The runs of a query. A word weighs the title's exact-form weight plus its stem weight where the headline holds
+ * its exact form, the stem weight alone where it holds only its stem; a phrase (exact forms) the exact-form weight.
+ */
+function runsOf(match: IndexMatch): Run[] {
   const phraseExpressions = match.phrases.map((phrase) => `{title_exact} : ${ftsString(phrase.join(' '))}`);
-  let phraseWeight = 0;
-  for (const expression of phraseExpressions) {
-    const { rows } = await sql<{ count: number }>`select count(*) as count from article_search_headlines where article_search_headlines match ${expression}`.execute(db);
-    phraseWeight += WEIGHTS.titleExact * idf(Number(rows[0]!.count));
-  }
-  const terms = [];
-  for (const term of match.terms) {
-    const stemWeight = WEIGHTS.titleStem * idf(await holding(term.stem, 'title_stem'));
-    terms.push({ term, stemOnly: stemWeight, exact: WEIGHTS.titleExact * idf(await holding(term.exact, 'title_exact')) + stemWeight });
-  }
-
-  if (terms.length > MAX_PATTERN_WORDS) {
-    const all = [...terms.map(({ term }) => eitherIn(term)), ...phraseExpressions].join(' AND ');
-    const weights = terms.map(({ term, exact, stemOnly }) => sql`(case when h.rowid in (select rowid from article_search_headlines
+  const phraseWeight = WEIGHTS.titleExact * match.phrases.length;
+  const exact = WEIGHTS.titleExact + WEIGHTS.titleStem;
+  const stemOnly = WEIGHTS.titleStem;
+  if (match.terms.length > MAX_PATTERN_WORDS) {
+    const all = [...match.terms.map(eitherIn), ...phraseExpressions].join(' AND ');
+    const weights = match.terms.map((term) => sql`(case when h.rowid in (select rowid from article_search_headlines
       where article_search_headlines match ${`${all} AND ${exactIn(term)}`}) then ${exact} else ${stemOnly} end)`);
     return [{ expression: all, weight: sql`(${phraseWeight} + ${sql.join(weights, sql` + `)})` }];
   }
   let runs = [{ parts: phraseExpressions, weight: phraseWeight }];
-  for (const { term, exact, stemOnly } of terms) {
+  for (const term of match.terms) {
     runs = runs.flatMap((run) => [
       { parts: [...run.parts, exactIn(term)], weight: run.weight + exact },
       { parts: [...run.parts, stemOnlyIn(term)], weight: run.weight + stemOnly },

@@ -11,6 +11,7 @@ import { migrateToLatest } from './migrate.ts';
 import { up as derivePlacements } from './migrations/0011-search-placements.ts';
 import { up as numberSections } from './migrations/0013-search-section-numbers.ts';
 import { indexHeadlines } from './migrations/0016-search-headline-keys.ts';
+import { indexArticlesBySection } from './migrations/0017-search-section-keys.ts';
 import { sqliteMatchExpression } from './search-index.ts';
 
 // SQLite ranks every match by bm25 times the recency boost of its Julian day, read from article_search_placements
@@ -64,9 +65,9 @@ describe('SQLite ranking and facets from the search placements', () => {
 
   /**
    * The ranking of every match with its boost, written independently of the index's code: the articles whose
-   * headline holds the query (and no excluded word anywhere) first, by bm25 over the headline's analyzed words
-   * (each word once, the average headline length 7: see search-headlines.ts), then the others by the whole
-   * article's bm25 as FTS5 computes it.
+   * headline holds the query (and no excluded word anywhere) first, by bm25's length factor (average headline
+   * length 7) times 15 for each word in its exact form, 5 for each by stem alone, 10 for each phrase (see
+   * search-headlines.ts); then the others by the whole article's bm25 as FTS5 computes it.
    */
   const everyMatchRanked = async (query: string, limit: number, offset: number) => {
     const parsed = parseSearchQuery(query);
@@ -75,25 +76,15 @@ describe('SQLite ranking and facets from the search placements', () => {
     const boost = sql`(1 + 0.2 / (1 + max(0, julianday('now') - julianday(r.published_at)) / 30))`;
     const { rows: matched } = await sql<{ rowid: number; slug: string; title: string; published_at: string; score: number }>`
       select s.rowid as rowid, a.slug, a.title, a.published_at, s.rank * ${boost} as score from article_search s
-      join article_search_rows r on r.search_rowid = s.rowid join articles a on a.id = r.article_id
+      join article_search_rows r on r.search_rowid = s.rowid / 65536 join articles a on a.id = r.article_id
       where article_search match ${expression}`.execute(handle.db);
-    const titles = await sql<{ title: string }>`select a.title from article_search_rows r join articles a on a.id = r.article_id`.execute(handle.db);
-    const analyzed = (title: string) => analyzeForms(title);
-    const headlines = titles.rows.map((row) => analyzed(row.title));
     const holdsPhrase = (exact: string[], phrase: string[]) => exact.some((_, at) => phrase.every((word, n) => exact[at + n] === word));
-    const idf = (holding: number) => Math.max(1e-6, Math.log((headlines.length - holding + 0.5) / (holding + 0.5)));
-    const termWeights = match.terms.map((term) => ({
-      term,
-      exact: 10 * idf(headlines.filter((h) => h.exact.includes(term.exact)).length),
-      stem: 5 * idf(headlines.filter((h) => h.stem.includes(term.stem)).length),
-    }));
-    const phraseWeight = match.phrases.reduce((sum, phrase) => sum + 10 * idf(headlines.filter((h) => holdsPhrase(h.exact, phrase)).length), 0);
     const nowMinute = Date.now() / 60_000;
     const headlineScore = (title: string, publishedAt: string) => {
-      const { exact, stem } = analyzed(title);
+      const { exact, stem } = analyzeForms(title);
       if (!match.terms.every((t) => exact.includes(t.exact) || stem.includes(t.stem))) return null;
       if (!match.phrases.every((phrase) => holdsPhrase(exact, phrase))) return null;
-      const weight = phraseWeight + termWeights.reduce((sum, w) => sum + (exact.includes(w.term.exact) ? w.exact : 0) + w.stem, 0);
+      const weight = 10 * match.phrases.length + match.terms.reduce((sum, t) => sum + (exact.includes(t.exact) ? 15 : 5), 0);
       const minute = Math.floor(Date.parse(publishedAt) / 60_000);
       return weight * 2.2 / (1 + 1.2 * (0.25 + (0.75 / 7) * Math.max(1, exact.length))) * (1 + 0.2 / (1 + Math.max(0, nowMinute - minute) / (30 * 1440)));
     };
@@ -124,7 +115,7 @@ describe('SQLite ranking and facets from the search placements', () => {
     expect(compared).toBeGreaterThan(2_000);
   }, 120_000);
 
-  it('derives the placements and headlines of an index built before them (migrations 0011, 0013, 0016): the same pages and facets', async () => {
+  it('derives the placements and headlines of an index built before them (migrations 0011, 0013, 0016, 0017): the same pages and facets', async () => {
     const { db } = handle;
     const searches = async () => Promise.all([WORDS[0]!, `${WORDS[1]} ${WORDS[2]}`, `${WORDS[3]} section:محليات`].map((query) => searchArticles(db, query, { page: 2 })));
     const before = await searches();
@@ -133,6 +124,7 @@ describe('SQLite ranking and facets from the search placements', () => {
     await derivePlacements(db);
     await numberSections(db);
     await indexHeadlines(db);
+    await indexArticlesBySection(db);
     expect(await searches()).toEqual(before);
     expect(before.every((results) => results.hits.length === 10)).toBe(true);
   });
@@ -140,7 +132,7 @@ describe('SQLite ranking and facets from the search placements', () => {
   it('counts and facets from the placements as from the articles', async () => {
     const results = await searchArticles(handle.db, WORDS[0]!, { countLimit: 100_000 });
     const { rows } = await sql<{ name: string; count: number }>`select s.name, count(*) as count from articles a join sections s on s.id = a.section_id
-      where a.id in (select r.article_id from article_search f join article_search_rows r on r.search_rowid = f.rowid
+      where a.id in (select r.article_id from article_search f join article_search_rows r on r.search_rowid = f.rowid / 65536
         where article_search match ${sqliteMatchExpression({ terms: parseSearchQuery(WORDS[0]!).words, phrases: [], excluded: [] })})
       group by s.name`.execute(handle.db);
     expect(results.sections.map(({ name, count }) => ({ name, count })).sort((a, b) => a.name.localeCompare(b.name))).toEqual(

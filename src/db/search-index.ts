@@ -186,6 +186,30 @@ export function sqliteExcludedExpression(match: IndexMatch): string {
   return match.excluded.map((t) => ftsTerm(t, ARTICLE_COLUMNS)).join(' OR ');
 }
 
+/**
+ * The FTS5 query that finds the same articles as sqliteMatchExpression, for counting them: each term by its stem
+ * alone. A word's stem is a function of its exact form (lightStem), indexed at the same position, so an article
+ * holding a term's exact form holds its stem too; the exact forms matter only to ranking. One column filter a term
+ * instead of two reads the matches in half the time.
+ */
+export function sqliteCountExpression(match: IndexMatch): string {
+  const stems = (terms: IndexTerm[]) => terms.map((t) => `${ARTICLE_COLUMNS.stem} : ${ftsString(t.stem)}`);
+  const positive = [...stems(match.terms), ...match.phrases.map((phrase) => `${ARTICLE_COLUMNS.exact} : ${ftsString(phrase.join(' '))}`)].join(' AND ');
+  return match.excluded.length ? `(${positive}) NOT (${stems(match.excluded).join(' OR ')})` : positive;
+}
+
+/**
+ * An article's rowid in article_search: its search rowid times SECTION_SPAN plus its section's number (0: none).
+ * The sections of a common word's first 10,001 matches are then counted from the matches' rowids alone: looking
+ * each match's section up in its placement took 12–20 ms of a search at a million articles.
+ */
+export const SECTION_SPAN = 65_536;
+
+export function articleSearchKey(searchRowid: number, sectionNumber: number | null): number {
+  if (sectionNumber !== null && sectionNumber >= SECTION_SPAN) throw new Error(`search index: more than ${SECTION_SPAN - 1} sections`);
+  return searchRowid * SECTION_SPAN + (sectionNumber ?? 0);
+}
+
 function sqliteHeldExpression(match: IndexMatch, columns: MatchColumns): string {
   return [
     ...match.terms.map((t) => ftsTerm(t, columns)),
@@ -194,32 +218,39 @@ function sqliteHeldExpression(match: IndexMatch, columns: MatchColumns): string 
 }
 
 function sqliteIndex(db: Kysely<any>): SearchIndex {
-  // Each match is joined to its placement (p: Julian day and section number, a narrow table that stays in the page
-  // cache; article_search_sections numbers the sections); article_search_rows (r: article id, section, date
-  // string) is read for the ten results, and for every match only under a tag or date filter.
-  const filterConditions = (filters: IndexFilters) => {
-    const section = filters.section
-      ? [sql`p.section_number in (select number from article_search_sections where section_id in ${sectionIdsNamed(filters.section)})`]
-      : [];
-    return [...section, ...tagAndDateConditions(filters, 'r')];
-  };
+  // A match of article_search (s) carries its search rowid and section number in its rowid (articleSearchKey). It
+  // is joined to its placement (p: Julian day and section number, a narrow table) only to be ranked, and to
+  // article_search_rows (r: article id, section, date string) only under a tag or date filter.
+  const searchRowid = sql`(s.rowid / ${sql.lit(SECTION_SPAN)})`;
+  const sectionNumbersNamed = (section: string) => sql`(select number from article_search_sections where section_id in ${sectionIdsNamed(section)})`;
   const anyFilter = (filters: IndexFilters) => Boolean(filters.section || filters.tag || filters.from || filters.to);
-  /** The matches of article_search as `s`, joined to their placements, filtered. */
-  const matchesIn = (expression: string, filters: IndexFilters, more: RawBuilder<unknown>[] = []) => {
-    const rows = filters.tag || filters.from || filters.to ? sql`join article_search_rows r on r.search_rowid = s.rowid` : sql``;
-    const conditions = [sql`s.article_search match ${expression}`, ...filterConditions(filters), ...more];
-    return sql`article_search s join article_search_placements p on p.search_rowid = s.rowid ${rows} where ${sql.join(conditions, sql` and `)}`;
+  /** The matches of article_search as `s`, filtered; joined to their placements when they are to be ranked. */
+  const matchesIn = (expression: string, filters: IndexFilters, { more = [], ranked = false }: { more?: RawBuilder<unknown>[]; ranked?: boolean } = {}) => {
+    const joins = [
+      ...(ranked ? [sql`join article_search_placements p on p.search_rowid = ${searchRowid}`] : []),
+      ...(filters.tag || filters.from || filters.to ? [sql`join article_search_rows r on r.search_rowid = ${searchRowid}`] : []),
+    ];
+    const conditions = [
+      sql`s.article_search match ${expression}`,
+      ...(filters.section ? [sql`s.rowid % ${sql.lit(SECTION_SPAN)} in ${sectionNumbersNamed(filters.section)}`] : []),
+      ...tagAndDateConditions(filters, 'r'),
+      ...more,
+    ];
+    return sql`article_search s ${sql.join(joins, sql` `)} where ${sql.join(conditions, sql` and `)}`;
   };
-  const matches = (match: IndexMatch, filters: IndexFilters) => matchesIn(sqliteMatchExpression(match), filters);
   /**
    * The headlines (article_search_headlines as `h`, keyed by length and minute: see search-headlines.ts) that an
    * FTS5 expression matches, filtered, and holding no excluded word anywhere in their article. Joined to the
    * article's rows and placement only when a filter or an exclusion needs them.
    */
   const headlinesMatching = (match: IndexMatch, filters: IndexFilters) => (expression: string) => {
-    const conditions = [sql`h.article_search_headlines match ${expression}`, ...filterConditions(filters)];
+    const conditions = [
+      sql`h.article_search_headlines match ${expression}`,
+      ...(filters.section ? [sql`p.section_number in ${sectionNumbersNamed(filters.section)}`] : []),
+      ...tagAndDateConditions(filters, 'r'),
+    ];
     if (match.excluded.length) {
-      conditions.push(sql`r.search_rowid not in (select rowid from article_search where article_search match ${sqliteExcludedExpression(match)})`);
+      conditions.push(sql`r.search_rowid not in (select rowid / ${sql.lit(SECTION_SPAN)} from article_search where article_search match ${sqliteExcludedExpression(match)})`);
     }
     const joins = anyFilter(filters) || match.excluded.length
       ? sql`join article_search_rows r on r.headline_key = h.rowid join article_search_placements p on p.search_rowid = r.search_rowid`
@@ -228,8 +259,11 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
   };
   /** The other matches: the query held somewhere in the article, not all of it in the headline. */
   const otherMatches = (match: IndexMatch, filters: IndexFilters) =>
-    matchesIn(sqliteMatchExpression(match), filters, [sql`s.rowid not in (select r.search_rowid from article_search_headlines h
-      join article_search_rows r on r.headline_key = h.rowid where h.article_search_headlines match ${sqliteHeadlineExpression(match)})`]);
+    matchesIn(sqliteMatchExpression(match), filters, {
+      ranked: true,
+      more: [sql`${searchRowid} not in (select r.search_rowid from article_search_headlines h
+        join article_search_rows r on r.headline_key = h.rowid where h.article_search_headlines match ${sqliteHeadlineExpression(match)})`],
+    });
 
   /** The article ids of search rows, in the order of the rows (named by a column of article_search_rows). */
   const articleIds = async (column: 'search_rowid' | 'headline_key', keys: number[]) => {
@@ -255,17 +289,29 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
       headlineCount: async () =>
         Number((await sql<{ count: number }>`select count(*) as count from ${headlines(sqliteHeadlineExpression(match))}`.execute(db)).rows[0]!.count),
       others: async (pageLimit, pageOffset) => {
-        const { rows } = await sql<{ rowid: number }>`select s.rowid as rowid from ${otherMatches(match, filters)}
+        const { rows } = await sql<{ search_rowid: number }>`select ${searchRowid} as search_rowid from ${otherMatches(match, filters)}
           order by s.rank * ${boostSql(sql`p.published_day`, julianDayNow())}, s.rowid desc limit ${pageLimit} offset ${pageOffset}`.execute(db);
-        return articleIds('search_rowid', rows.map((row) => row.rowid));
+        return articleIds('search_rowid', rows.map((row) => row.search_rowid));
       },
     }, limit, offset);
   };
 
-  /** How many of the first countLimit + 1 matches each section holds, counted in one pass that sends nothing per match. */
-  const matchesPerSection = async (match: IndexMatch, filters: IndexFilters, countLimit: number) =>
-    (await sql<SectionGroup>`select (select section_id from article_search_sections where number = section_number) as section_id, count(*) as count
-      from (select p.section_number from ${matches(match, filters)} limit ${countLimit + 1}) group by section_number`.execute(db)).rows;
+  /** How many of the first countLimit + 1 matches each section holds, counted from the matches' rowids. */
+  const matchesPerSection = async (match: IndexMatch, filters: IndexFilters, countLimit: number): Promise<SectionGroup[]> => {
+    const { rows } = await sql<{ rowid: number }>`select s.rowid as rowid from ${matchesIn(sqliteCountExpression(match), filters)}
+      limit ${countLimit + 1}`.execute(db);
+    const counts = new Map<number, number>();
+    for (const { rowid } of rows) {
+      const number = rowid % SECTION_SPAN;
+      counts.set(number, (counts.get(number) ?? 0) + 1);
+    }
+    const numbered = counts.size
+      ? (await sql<{ number: number; section_id: string }>`select number, section_id from article_search_sections
+          where number in (${sql.join([...counts.keys()])})`.execute(db)).rows
+      : [];
+    const sectionOf = new Map(numbered.map((row) => [row.number, row.section_id]));
+    return [...counts].map(([number, count]) => ({ section_id: sectionOf.get(number) ?? null, count }));
+  };
 
   return {
     async upsert(entries) {
@@ -273,19 +319,25 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
       // upsert, a foreign key check), so interleaving row upserts with full-text inserts made every article its
       // own tiny segment, to be merged later: 1.2 ms per article. The rows first, then the full-text deletes and
       // inserts back to back, written out once at commit.
-      const rowids: number[] = [];
+      const articleKeys: number[] = [];
       const headlineKeys: number[] = [];
-      const reindexed: { rowid: number; headlineKey: number }[] = [];
-      // Each section is numbered once, before the placements below name it by number.
-      for (const sectionId of new Set(entries.flatMap(({ placement }) => (placement.sectionId ? [placement.sectionId] : [])))) {
+      const reindexed: { articleKey: number; headlineKey: number }[] = [];
+      // Each section is numbered once, before the placements and keys below name it by number.
+      const sectionIds = [...new Set(entries.flatMap(({ placement }) => (placement.sectionId ? [placement.sectionId] : [])))];
+      for (const sectionId of sectionIds) {
         await sql`insert into article_search_sections (section_id) values (${sectionId}) on conflict (section_id) do nothing`.execute(db);
       }
+      const sectionNumbers = new Map(sectionIds.length
+        ? (await sql<{ number: number; section_id: string }>`select number, section_id from article_search_sections
+            where section_id in (${sql.join(sectionIds)})`.execute(db)).rows.map((row) => [row.section_id, row.number])
+        : []);
       for (const { articleId, placement, text } of entries) {
         // A new article gets its search rowid here; an article indexed before keeps its rowid and loses its old
-        // entries. Its headline gets a new key either way, as its length or its date may have changed.
+        // entries. Its full-text keys are made again either way, as its section, length or date may have changed.
         const keyBase = headlineKeyBase(text.titleExact, placement.publishedAt);
-        const known = await sql<{ search_rowid: number; headline_key: number }>`select search_rowid, headline_key from article_search_rows
-          where article_id = ${articleId}`.execute(db);
+        const known = await sql<{ search_rowid: number; headline_key: number; section_number: number | null }>`
+          select r.search_rowid, r.headline_key, p.section_number from article_search_rows r
+          left join article_search_placements p on p.search_rowid = r.search_rowid where r.article_id = ${articleId}`.execute(db);
         const before = known.rows[0];
         const written = before
           ? await sql<{ search_rowid: number; headline_key: number }>`update article_search_rows
@@ -296,17 +348,18 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
               returning search_rowid, headline_key`.execute(db);
         const { search_rowid: rowid, headline_key: headlineKey } = written.rows[0]!;
         checkHeadlineKey(keyBase, headlineKey);
-        if (before) reindexed.push({ rowid, headlineKey: before.headline_key });
-        rowids.push(rowid);
+        if (before) reindexed.push({ articleKey: articleSearchKey(before.search_rowid, before.section_number), headlineKey: before.headline_key });
+        const sectionNumber = placement.sectionId ? sectionNumbers.get(placement.sectionId)! : null;
+        articleKeys.push(articleSearchKey(rowid, sectionNumber));
         headlineKeys.push(headlineKey);
         await sql`insert into article_search_placements (search_rowid, published_day, section_number)
-          values (${rowid}, julianday(${placement.publishedAt}), (select number from article_search_sections where section_id = ${placement.sectionId}))
+          values (${rowid}, julianday(${placement.publishedAt}), ${sectionNumber})
           on conflict (search_rowid) do update set published_day = excluded.published_day, section_number = excluded.section_number`.execute(db);
       }
-      for (const { rowid } of reindexed) await sql`delete from article_search where rowid = ${rowid}`.execute(db);
+      for (const { articleKey } of reindexed) await sql`delete from article_search where rowid = ${articleKey}`.execute(db);
       for (const [position, { text }] of entries.entries()) {
         await sql`insert into article_search (rowid, title_exact, title_stem, body_exact, body_stem)
-          values (${rowids[position]}, ${text.titleExact}, ${text.titleStem}, ${text.bodyExact}, ${text.bodyStem})`.execute(db);
+          values (${articleKeys[position]}, ${text.titleExact}, ${text.titleStem}, ${text.bodyExact}, ${text.bodyStem})`.execute(db);
       }
       // The headlines after, back to back in the same way.
       for (const { headlineKey } of reindexed) await sql`delete from article_search_headlines where rowid = ${headlineKey}`.execute(db);
@@ -316,10 +369,10 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
       }
     },
     async remove(articleId) {
-      const rowid = sql`(select search_rowid from article_search_rows where article_id = ${articleId})`;
-      await sql`delete from article_search where rowid = ${rowid}`.execute(db);
-      await sql`delete from article_search_headlines where rowid = (select headline_key from article_search_rows where article_id = ${articleId})`.execute(db);
-      await sql`delete from article_search_placements where search_rowid = ${rowid}`.execute(db);
+      const indexed = sql`article_search_rows r left join article_search_placements p on p.search_rowid = r.search_rowid where r.article_id = ${articleId}`;
+      await sql`delete from article_search where rowid = (select r.search_rowid * ${sql.lit(SECTION_SPAN)} + coalesce(p.section_number, 0) from ${indexed})`.execute(db);
+      await sql`delete from article_search_headlines where rowid = (select r.headline_key from ${indexed})`.execute(db);
+      await sql`delete from article_search_placements where search_rowid = (select r.search_rowid from ${indexed})`.execute(db);
       await sql`delete from article_search_rows where article_id = ${articleId}`.execute(db);
     },
     async clear() {
