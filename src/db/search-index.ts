@@ -296,15 +296,15 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
     }, limit, offset);
   };
 
-  /** How many of the first countLimit + 1 matches each section holds, counted from the matches' rowids. */
+  /**
+   * How many of the first countLimit + 1 matches each section holds, counted from the section numbers in their
+   * rowids: sent as one string, as 10,001 rows cost 3–10 ms more to hand over one by one.
+   */
   const matchesPerSection = async (match: IndexMatch, filters: IndexFilters, countLimit: number): Promise<SectionGroup[]> => {
-    const { rows } = await sql<{ rowid: number }>`select s.rowid as rowid from ${matchesIn(sqliteCountExpression(match), filters)}
-      limit ${countLimit + 1}`.execute(db);
+    const { rows } = await sql<{ numbers: string | null }>`select group_concat(rowid % ${sql.lit(SECTION_SPAN)}) as numbers
+      from (select s.rowid as rowid from ${matchesIn(sqliteCountExpression(match), filters)} limit ${countLimit + 1})`.execute(db);
     const counts = new Map<number, number>();
-    for (const { rowid } of rows) {
-      const number = rowid % SECTION_SPAN;
-      counts.set(number, (counts.get(number) ?? 0) + 1);
-    }
+    for (const number of rows[0]?.numbers?.split(',') ?? []) counts.set(Number(number), (counts.get(Number(number)) ?? 0) + 1);
     const numbered = counts.size
       ? (await sql<{ number: number; section_id: string }>`select number, section_id from article_search_sections
           where number in (${sql.join([...counts.keys()])})`.execute(db)).rows
