@@ -77,7 +77,9 @@ export async function buildMillionFile(file: string, articles: Iterable<ParsedAr
       insertText.run(articleKeys[position], titles[position]!.exact.join(' '), titles[position]!.stem.join(' '),
         body.map((forms) => forms.exact).join(' '), body.map((forms) => forms.stem).join(' '));
     }
-    for (const [position, title] of titles.entries()) insertHeadline.run(headlineKeys[position], title.exact.join(' '), title.stem.join(' '));
+    // In key order, as the index's upsert writes them (a lower rowid than the last makes FTS5 write a segment).
+    const headlines = titles.map((title, position) => ({ key: headlineKeys[position]!, title })).sort((a, b) => a.key - b.key);
+    for (const { key, title } of headlines) insertHeadline.run(key, title.exact.join(' '), title.stem.join(' '));
   });
   let group: ParsedArticle[] = [];
   for (const article of articles) {

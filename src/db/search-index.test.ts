@@ -1,17 +1,14 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildArticle } from '../../test/build-article.ts';
-import { analyzeForms } from '../arabic/analyzer.ts';
+import { deriveSqliteSearchIndex } from '../../test/derive-search-index.ts';
 import { freshSqlite } from '../../test/engines.ts';
+import { analyzeForms } from '../arabic/analyzer.ts';
 import { saveImportedArticles } from '../articles/article.service.ts';
 import { parseSearchQuery } from '../search/search-query.ts';
 import { searchArticles } from '../search/search.service.ts';
 import { type DatabaseHandle, openDatabase } from './database.ts';
 import { migrateToLatest } from './migrate.ts';
-import { up as derivePlacements } from './migrations/0011-search-placements.ts';
-import { up as numberSections } from './migrations/0013-search-section-numbers.ts';
-import { indexHeadlines } from './migrations/0016-search-headline-keys.ts';
-import { indexArticlesBySection } from './migrations/0017-search-section-keys.ts';
 import { sqliteMatchExpression } from './search-index.ts';
 
 // SQLite ranks every match by bm25 times the recency boost of its Julian day, read from article_search_placements
@@ -119,12 +116,7 @@ describe('SQLite ranking and facets from the search placements', () => {
     const { db } = handle;
     const searches = async () => Promise.all([WORDS[0]!, `${WORDS[1]} ${WORDS[2]}`, `${WORDS[3]} section:محليات`].map((query) => searchArticles(db, query, { page: 2 })));
     const before = await searches();
-    await sql`drop table article_search_placements`.execute(db);
-    await sql`drop table article_search_sections`.execute(db);
-    await derivePlacements(db);
-    await numberSections(db);
-    await indexHeadlines(db);
-    await indexArticlesBySection(db);
+    await deriveSqliteSearchIndex(db);
     expect(await searches()).toEqual(before);
     expect(before.every((results) => results.hits.length === 10)).toBe(true);
   });

@@ -335,17 +335,20 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
         // A new article gets its search rowid here; an article indexed before keeps its rowid and loses its old
         // entries. Its full-text keys are made again either way, as its section, length or date may have changed.
         const keyBase = headlineKeyBase(text.titleExact, placement.publishedAt);
-        const known = await sql<{ search_rowid: number; headline_key: number; section_number: number | null }>`
-          select r.search_rowid, r.headline_key, p.section_number from article_search_rows r
-          left join article_search_placements p on p.search_rowid = r.search_rowid where r.article_id = ${articleId}`.execute(db);
-        const before = known.rows[0];
+        const fresh = await sql<{ search_rowid: number; headline_key: number }>`insert into article_search_rows (article_id, section_id, published_at, headline_key)
+          values (${articleId}, ${placement.sectionId}, ${placement.publishedAt}, ${nextHeadlineKey(keyBase)})
+          on conflict (article_id) do nothing returning search_rowid, headline_key`.execute(db);
+        let before: { search_rowid: number; headline_key: number; section_number: number | null } | undefined;
+        if (fresh.rows.length === 0) {
+          before = (await sql<{ search_rowid: number; headline_key: number; section_number: number | null }>`
+            select r.search_rowid, r.headline_key, p.section_number from article_search_rows r
+            left join article_search_placements p on p.search_rowid = r.search_rowid where r.article_id = ${articleId}`.execute(db)).rows[0]!;
+        }
         const written = before
           ? await sql<{ search_rowid: number; headline_key: number }>`update article_search_rows
               set section_id = ${placement.sectionId}, published_at = ${placement.publishedAt}, headline_key = ${nextHeadlineKey(keyBase)}
               where search_rowid = ${before.search_rowid} returning search_rowid, headline_key`.execute(db)
-          : await sql<{ search_rowid: number; headline_key: number }>`insert into article_search_rows (article_id, section_id, published_at, headline_key)
-              values (${articleId}, ${placement.sectionId}, ${placement.publishedAt}, ${nextHeadlineKey(keyBase)})
-              returning search_rowid, headline_key`.execute(db);
+          : fresh;
         const { search_rowid: rowid, headline_key: headlineKey } = written.rows[0]!;
         checkHeadlineKey(keyBase, headlineKey);
         if (before) reindexed.push({ articleKey: articleSearchKey(before.search_rowid, before.section_number), headlineKey: before.headline_key });
@@ -361,11 +364,12 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
         await sql`insert into article_search (rowid, title_exact, title_stem, body_exact, body_stem)
           values (${articleKeys[position]}, ${text.titleExact}, ${text.titleStem}, ${text.bodyExact}, ${text.bodyStem})`.execute(db);
       }
-      // The headlines after, back to back in the same way.
+      // The headlines after, back to back in the same way, and in the order of their keys: FTS5 also writes its
+      // pending terms out whenever a rowid comes lower than the one before, and keys go by length and date.
       for (const { headlineKey } of reindexed) await sql`delete from article_search_headlines where rowid = ${headlineKey}`.execute(db);
-      for (const [position, { text }] of entries.entries()) {
-        await sql`insert into article_search_headlines (rowid, title_exact, title_stem)
-          values (${headlineKeys[position]}, ${text.titleExact}, ${text.titleStem})`.execute(db);
+      const headlines = entries.map(({ text }, position) => ({ key: headlineKeys[position]!, text })).sort((a, b) => a.key - b.key);
+      for (const { key, text } of headlines) {
+        await sql`insert into article_search_headlines (rowid, title_exact, title_stem) values (${key}, ${text.titleExact}, ${text.titleStem})`.execute(db);
       }
     },
     async remove(articleId) {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildArticle } from '../../test/build-article.ts';
+import { deriveSqliteSearchIndex } from '../../test/derive-search-index.ts';
 import { describeEachEngine, engines, freshPostgresSchema } from '../../test/engines.ts';
 import { deleteArticle, saveImportedArticle, saveImportedArticles } from '../articles/article.service.ts';
 import { parseTextPage } from '../ingest/text-page.ts';
@@ -10,11 +11,7 @@ import { openDatabase } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { up as rebuildWithAsciiTokens } from '../db/migrations/0010-search-index-ascii-tokens.ts';
 import { up as addPostgresSearchPlacement } from '../db/migrations/0012-postgres-search-placement.ts';
-import { up as derivePlacements } from '../db/migrations/0011-search-placements.ts';
-import { up as numberSections } from '../db/migrations/0013-search-section-numbers.ts';
 import { up as addPostgresHeadlines } from '../db/migrations/0015-search-headlines.ts';
-import { indexHeadlines } from '../db/migrations/0016-search-headline-keys.ts';
-import { indexArticlesBySection } from '../db/migrations/0017-search-section-keys.ts';
 import { reindexAll, searchArticles } from './search.service.ts';
 
 const seedPath = path.resolve(import.meta.dirname, '../../../shared/seeds/000_1cf7490bba804225.txt');
@@ -179,12 +176,7 @@ describeEachEngine('searchArticles', (database) => {
     await rebuildWithAsciiTokens(db);
     // The later migrations derive what they add from the index 0010 leaves (SQLite; nothing on PostgreSQL).
     if (database.handle.engine === 'sqlite') {
-      await sql`drop table article_search_placements`.execute(db);
-      await sql`drop table article_search_sections`.execute(db);
-      await derivePlacements(db);
-      await numberSections(db);
-      await indexHeadlines(db);
-      await indexArticlesBySection(db);
+      await deriveSqliteSearchIndex(db);
     }
     expect((await titles('الزيتون')).sort()).toEqual(before);
     expect(await titles('قافلة')).toEqual(['قافلة الإغاثة تعبر الحدود']);

@@ -40,7 +40,8 @@ export async function indexHeadlines(db: Kysely<any>): Promise<void> {
       checkHeadlineKey(base, keyed[0]!.headline_key);
       headlines.push({ key: keyed[0]!.headline_key, titleExact, titleStem: forms.stem.join(' ') });
     }
-    for (const { key, titleExact, titleStem } of headlines) {
+    // In key order: FTS5 writes its pending terms out whenever a rowid comes lower than the one before.
+    for (const { key, titleExact, titleStem } of headlines.sort((a, b) => a.key - b.key)) {
       await sql`insert into article_search_headlines (rowid, title_exact, title_stem) values (${key}, ${titleExact}, ${titleStem})`.execute(db);
     }
     after = rows.at(-1)!.search_rowid;
