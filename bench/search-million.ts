@@ -9,7 +9,7 @@ import SQLite from 'better-sqlite3';
 import { analyzeForms } from '../src/arabic/analyzer.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { checkHeadlineKey, headlineKeyBase, SEQUENCE_SPAN } from '../src/db/search-headlines.ts';
-import { articleSearchKey } from '../src/db/search-index.ts';
+import { fillSectionBlocks } from '../src/db/migrations/0017-search-section-blocks.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import type { ParsedArticle } from '../src/ingest/parsed-article.ts';
 
@@ -49,7 +49,7 @@ export async function buildMillionFile(file: string, articles: Iterable<ParsedAr
   const now = new Date().toISOString();
   let count = 0;
   const write = db.transaction((group: ParsedArticle[]) => {
-    const articleKeys: number[] = [];
+    const rowids: number[] = [];
     const headlineKeys: number[] = [];
     const titles = group.map((article) => analyzeForms(article.title));
     for (const [position, article] of group.entries()) {
@@ -68,13 +68,13 @@ export async function buildMillionFile(file: string, articles: Iterable<ParsedAr
       const row = insertRow.get({ id, sectionId, publishedAt: article.publishedAt, base, last: base + SEQUENCE_SPAN - 1 }) as { search_rowid: number; headline_key: number };
       checkHeadlineKey(base, row.headline_key);
       insertPlacement.run(row.search_rowid, article.publishedAt, name ? sectionNumbers.get(name)! : null);
-      articleKeys.push(articleSearchKey(row.search_rowid, name ? sectionNumbers.get(name)! : null));
+      rowids.push(row.search_rowid);
       headlineKeys.push(row.headline_key);
     }
     // Full-text inserts back to back, as the index's upsert does (another write in between flushes a segment).
     for (const [position, article] of group.entries()) {
       const body = [article.subtitle ?? '', ...article.paragraphs].map(analyzed).filter((forms) => forms.exact);
-      insertText.run(articleKeys[position], titles[position]!.exact.join(' '), titles[position]!.stem.join(' '),
+      insertText.run(rowids[position], titles[position]!.exact.join(' '), titles[position]!.stem.join(' '),
         body.map((forms) => forms.exact).join(' '), body.map((forms) => forms.stem).join(' '));
     }
     // In key order, as the index's upsert writes them (a lower rowid than the last makes FTS5 write a segment).
@@ -92,5 +92,9 @@ export async function buildMillionFile(file: string, articles: Iterable<ParsedAr
   if (group.length) write(group);
   db.pragma('optimize');
   db.close();
+  // The section blocks from the placements, as migration 0017 derives them.
+  const blocks = openDatabase({ engine: 'sqlite', file });
+  await fillSectionBlocks(blocks.db);
+  await blocks.close();
   return { articles: count, seconds: (performance.now() - started) / 1000 };
 }

@@ -16,7 +16,7 @@ import type { ParsedArticle } from '../src/ingest/parsed-article.ts';
 import { reindexAll, searchArticles } from '../src/search/search.service.ts';
 import { parseSearchQuery } from '../src/search/search-query.ts';
 import { bestHeadlines } from '../src/db/search-headlines.ts';
-import { COUNT_LIMIT, postgresHeadlineTsquery, postgresTsquery, SECTION_SPAN, sqliteCountExpression, sqliteExcludedExpression, sqliteHeadlineExpression, sqliteMatchExpression } from '../src/db/search-index.ts';
+import { COUNT_LIMIT, postgresHeadlineTsquery, postgresTsquery, sqliteCountExpression, sqliteExcludedExpression, sqliteHeadlineExpression, sqliteMatchExpression } from '../src/db/search-index.ts';
 import { recombined, seededRandom } from './corpus.ts';
 import { buildMillionFile } from './search-million.ts';
 import { percentiles } from './stats.ts';
@@ -137,12 +137,12 @@ function references(handle: DatabaseHandle) {
     rawIndex: async (query: string) => {
       const match = matchOf(query);
       const excluded = match.excluded.length
-        ? sql`join article_search_rows r on r.headline_key = h.rowid where r.search_rowid not in (select rowid / ${sql.lit(SECTION_SPAN)} from article_search where article_search match ${sqliteExcludedExpression(match)}) and`
+        ? sql`join article_search_rows r on r.headline_key = h.rowid where r.search_rowid not in (select rowid from article_search where article_search match ${sqliteExcludedExpression(match)}) and`
         : sql`where`;
       const first = await bestHeadlines(handle.db, match, (expression) => sql`article_search_headlines h ${excluded} h.article_search_headlines match ${expression}`, 10);
       if (first.length === 10) return first;
       return sql`select rowid from article_search where article_search match ${sqliteMatchExpression(match)}
-        and rowid / ${sql.lit(SECTION_SPAN)} not in (select r.search_rowid from article_search_headlines h join article_search_rows r on r.headline_key = h.rowid
+        and rowid not in (select r.search_rowid from article_search_headlines h join article_search_rows r on r.headline_key = h.rowid
           where h.article_search_headlines match ${sqliteHeadlineExpression(match)})
         order by rank limit ${10 - first.length}`.execute(handle.db);
     },

@@ -20,7 +20,7 @@ import * as searchSectionNumbers from './migrations/0013-search-section-numbers.
 import * as storyCentroids from './migrations/0014-story-centroids.ts';
 import * as searchHeadlines from './migrations/0015-search-headlines.ts';
 import * as searchHeadlineKeys from './migrations/0016-search-headline-keys.ts';
-import * as searchSectionKeys from './migrations/0017-search-section-keys.ts';
+import * as searchSectionBlocks from './migrations/0017-search-section-blocks.ts';
 
 /**
  * Every migration, in order. Landed migrations are never edited: add a new file instead.
@@ -49,7 +49,7 @@ const migrations: Record<string, Migration> = {
   '0014-story-centroids': storyCentroids,
   '0015-search-headlines': searchHeadlines,
   '0016-search-headline-keys': searchHeadlineKeys,
-  '0017-search-section-keys': searchSectionKeys,
+  '0017-search-section-blocks': searchSectionBlocks,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -199,16 +199,22 @@ export function sqliteCountExpression(match: IndexMatch): string {
 }
 
 /**
- * An article's rowid in article_search: its search rowid times SECTION_SPAN plus its section's number (0: none).
- * The sections of a common word's first 10,001 matches are then counted from the matches' rowids alone: looking
- * each match's section up in its placement took 12–20 ms of a search at a million articles.
+ * The section numbers of 2,048 consecutive search rowids per row of article_search_section_blocks, two bytes each
+ * (little-endian; 0: no section). The facets of a common word's first 10,001 matches read a few dozen blocks
+ * instead of one placement per match, which took 10–20 ms of a search at a million articles.
  */
-export const SECTION_SPAN = 65_536;
+const SECTION_BLOCK_ROWIDS = 2_048;
+const NO_SECTION = 0;
 
-export function articleSearchKey(searchRowid: number, sectionNumber: number | null): number {
-  if (sectionNumber !== null && sectionNumber >= SECTION_SPAN) throw new Error(`search index: more than ${SECTION_SPAN - 1} sections`);
-  return searchRowid * SECTION_SPAN + (sectionNumber ?? 0);
+/** The section numbers of one block, patched with the numbers of some of its rowids. */
+export function patchedSectionBlock(numbers: Uint8Array | null, changes: { rowid: number; number: number | null }[]): Buffer {
+  const block = Buffer.alloc(SECTION_BLOCK_ROWIDS * 2);
+  if (numbers) block.set(numbers);
+  for (const { rowid, number } of changes) block.writeUInt16LE(number ?? NO_SECTION, (rowid % SECTION_BLOCK_ROWIDS) * 2);
+  return block;
 }
+
+export const sectionBlockOf = (rowid: number) => Math.floor(rowid / SECTION_BLOCK_ROWIDS);
 
 function sqliteHeldExpression(match: IndexMatch, columns: MatchColumns): string {
   return [
@@ -218,21 +224,20 @@ function sqliteHeldExpression(match: IndexMatch, columns: MatchColumns): string 
 }
 
 function sqliteIndex(db: Kysely<any>): SearchIndex {
-  // A match of article_search (s) carries its search rowid and section number in its rowid (articleSearchKey). It
-  // is joined to its placement (p: Julian day and section number, a narrow table) only to be ranked, and to
-  // article_search_rows (r: article id, section, date string) only under a tag or date filter.
-  const searchRowid = sql`(s.rowid / ${sql.lit(SECTION_SPAN)})`;
+  // A match of article_search (s) is joined to its placement (p: Julian day and section number, a narrow table)
+  // to be ranked or filtered by section, and to article_search_rows (r: article id, section, date string) only
+  // under a tag or date filter.
   const sectionNumbersNamed = (section: string) => sql`(select number from article_search_sections where section_id in ${sectionIdsNamed(section)})`;
   const anyFilter = (filters: IndexFilters) => Boolean(filters.section || filters.tag || filters.from || filters.to);
   /** The matches of article_search as `s`, filtered; joined to their placements when they are to be ranked. */
   const matchesIn = (expression: string, filters: IndexFilters, { more = [], ranked = false }: { more?: RawBuilder<unknown>[]; ranked?: boolean } = {}) => {
     const joins = [
-      ...(ranked ? [sql`join article_search_placements p on p.search_rowid = ${searchRowid}`] : []),
-      ...(filters.tag || filters.from || filters.to ? [sql`join article_search_rows r on r.search_rowid = ${searchRowid}`] : []),
+      ...(ranked || filters.section ? [sql`join article_search_placements p on p.search_rowid = s.rowid`] : []),
+      ...(filters.tag || filters.from || filters.to ? [sql`join article_search_rows r on r.search_rowid = s.rowid`] : []),
     ];
     const conditions = [
       sql`s.article_search match ${expression}`,
-      ...(filters.section ? [sql`s.rowid % ${sql.lit(SECTION_SPAN)} in ${sectionNumbersNamed(filters.section)}`] : []),
+      ...(filters.section ? [sql`p.section_number in ${sectionNumbersNamed(filters.section)}`] : []),
       ...tagAndDateConditions(filters, 'r'),
       ...more,
     ];
@@ -250,7 +255,7 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
       ...tagAndDateConditions(filters, 'r'),
     ];
     if (match.excluded.length) {
-      conditions.push(sql`r.search_rowid not in (select rowid / ${sql.lit(SECTION_SPAN)} from article_search where article_search match ${sqliteExcludedExpression(match)})`);
+      conditions.push(sql`r.search_rowid not in (select rowid from article_search where article_search match ${sqliteExcludedExpression(match)})`);
     }
     const joins = anyFilter(filters) || match.excluded.length
       ? sql`join article_search_rows r on r.headline_key = h.rowid join article_search_placements p on p.search_rowid = r.search_rowid`
@@ -261,7 +266,7 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
   const otherMatches = (match: IndexMatch, filters: IndexFilters) =>
     matchesIn(sqliteMatchExpression(match), filters, {
       ranked: true,
-      more: [sql`${searchRowid} not in (select r.search_rowid from article_search_headlines h
+      more: [sql`s.rowid not in (select r.search_rowid from article_search_headlines h
         join article_search_rows r on r.headline_key = h.rowid where h.article_search_headlines match ${sqliteHeadlineExpression(match)})`],
     });
 
@@ -289,7 +294,7 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
       headlineCount: async () =>
         Number((await sql<{ count: number }>`select count(*) as count from ${headlines(sqliteHeadlineExpression(match))}`.execute(db)).rows[0]!.count),
       others: async (pageLimit, pageOffset) => {
-        const { rows } = await sql<{ search_rowid: number }>`select ${searchRowid} as search_rowid from ${otherMatches(match, filters)}
+        const { rows } = await sql<{ search_rowid: number }>`select s.rowid as search_rowid from ${otherMatches(match, filters)}
           order by s.rank * ${boostSql(sql`p.published_day`, julianDayNow())}, s.rowid desc limit ${pageLimit} offset ${pageOffset}`.execute(db);
         return articleIds('search_rowid', rows.map((row) => row.search_rowid));
       },
@@ -297,14 +302,23 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
   };
 
   /**
-   * How many of the first countLimit + 1 matches each section holds, counted from the section numbers in their
-   * rowids: sent as one string, as 10,001 rows cost 3–10 ms more to hand over one by one.
+   * How many of the first countLimit + 1 matches each section holds, read from the section blocks of their rowids.
+   * The rowids come back as one string: 10,001 rows cost 3–10 ms more to hand over one by one.
    */
   const matchesPerSection = async (match: IndexMatch, filters: IndexFilters, countLimit: number): Promise<SectionGroup[]> => {
-    const { rows } = await sql<{ numbers: string | null }>`select group_concat(rowid % ${sql.lit(SECTION_SPAN)}) as numbers
+    const { rows } = await sql<{ rowids: string | null }>`select group_concat(rowid) as rowids
       from (select s.rowid as rowid from ${matchesIn(sqliteCountExpression(match), filters)} limit ${countLimit + 1})`.execute(db);
+    const rowids = rows[0]?.rowids?.split(',').map(Number) ?? [];
+    const blockNumbers = [...new Set(rowids.map(sectionBlockOf))];
+    const blocks = new Map(blockNumbers.length
+      ? (await sql<{ block: number; numbers: Uint8Array }>`select block, numbers from article_search_section_blocks
+          where block in (${sql.join(blockNumbers)})`.execute(db)).rows.map((row) => [row.block, Buffer.from(row.numbers.buffer, row.numbers.byteOffset, row.numbers.byteLength)])
+      : []);
     const counts = new Map<number, number>();
-    for (const number of rows[0]?.numbers?.split(',') ?? []) counts.set(Number(number), (counts.get(Number(number)) ?? 0) + 1);
+    for (const rowid of rowids) {
+      const number = blocks.get(sectionBlockOf(rowid))?.readUInt16LE((rowid % SECTION_BLOCK_ROWIDS) * 2) ?? NO_SECTION;
+      counts.set(number, (counts.get(number) ?? 0) + 1);
+    }
     const numbered = counts.size
       ? (await sql<{ number: number; section_id: string }>`select number, section_id from article_search_sections
           where number in (${sql.join([...counts.keys()])})`.execute(db)).rows
@@ -319,9 +333,10 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
       // upsert, a foreign key check), so interleaving row upserts with full-text inserts made every article its
       // own tiny segment, to be merged later: 1.2 ms per article. The rows first, then the full-text deletes and
       // inserts back to back, written out once at commit.
-      const articleKeys: number[] = [];
+      const rowids: number[] = [];
       const headlineKeys: number[] = [];
-      const reindexed: { articleKey: number; headlineKey: number }[] = [];
+      const reindexed: { rowid: number; headlineKey: number }[] = [];
+      const sectionChanges = new Map<number, { rowid: number; number: number | null }[]>();
       // Each section is numbered once, before the placements and keys below name it by number.
       const sectionIds = [...new Set(entries.flatMap(({ placement }) => (placement.sectionId ? [placement.sectionId] : [])))];
       for (const sectionId of sectionIds) {
@@ -338,12 +353,10 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
         const fresh = await sql<{ search_rowid: number; headline_key: number }>`insert into article_search_rows (article_id, section_id, published_at, headline_key)
           values (${articleId}, ${placement.sectionId}, ${placement.publishedAt}, ${nextHeadlineKey(keyBase)})
           on conflict (article_id) do nothing returning search_rowid, headline_key`.execute(db);
-        let before: { search_rowid: number; headline_key: number; section_number: number | null } | undefined;
-        if (fresh.rows.length === 0) {
-          before = (await sql<{ search_rowid: number; headline_key: number; section_number: number | null }>`
-            select r.search_rowid, r.headline_key, p.section_number from article_search_rows r
-            left join article_search_placements p on p.search_rowid = r.search_rowid where r.article_id = ${articleId}`.execute(db)).rows[0]!;
-        }
+        const before = fresh.rows.length === 0
+          ? (await sql<{ search_rowid: number; headline_key: number }>`select search_rowid, headline_key from article_search_rows
+              where article_id = ${articleId}`.execute(db)).rows[0]!
+          : undefined;
         const written = before
           ? await sql<{ search_rowid: number; headline_key: number }>`update article_search_rows
               set section_id = ${placement.sectionId}, published_at = ${placement.publishedAt}, headline_key = ${nextHeadlineKey(keyBase)}
@@ -351,18 +364,26 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
           : fresh;
         const { search_rowid: rowid, headline_key: headlineKey } = written.rows[0]!;
         checkHeadlineKey(keyBase, headlineKey);
-        if (before) reindexed.push({ articleKey: articleSearchKey(before.search_rowid, before.section_number), headlineKey: before.headline_key });
+        if (before) reindexed.push({ rowid, headlineKey: before.headline_key });
         const sectionNumber = placement.sectionId ? sectionNumbers.get(placement.sectionId)! : null;
-        articleKeys.push(articleSearchKey(rowid, sectionNumber));
+        rowids.push(rowid);
         headlineKeys.push(headlineKey);
+        const changes = sectionChanges.get(sectionBlockOf(rowid)) ?? [];
+        changes.push({ rowid, number: sectionNumber });
+        sectionChanges.set(sectionBlockOf(rowid), changes);
         await sql`insert into article_search_placements (search_rowid, published_day, section_number)
           values (${rowid}, julianday(${placement.publishedAt}), ${sectionNumber})
           on conflict (search_rowid) do update set published_day = excluded.published_day, section_number = excluded.section_number`.execute(db);
       }
-      for (const { articleKey } of reindexed) await sql`delete from article_search where rowid = ${articleKey}`.execute(db);
+      for (const [block, changes] of sectionChanges) {
+        const { rows } = await sql<{ numbers: Uint8Array }>`select numbers from article_search_section_blocks where block = ${block}`.execute(db);
+        await sql`insert into article_search_section_blocks (block, numbers) values (${block}, ${patchedSectionBlock(rows[0]?.numbers ?? null, changes)})
+          on conflict (block) do update set numbers = excluded.numbers`.execute(db);
+      }
+      for (const { rowid } of reindexed) await sql`delete from article_search where rowid = ${rowid}`.execute(db);
       for (const [position, { text }] of entries.entries()) {
         await sql`insert into article_search (rowid, title_exact, title_stem, body_exact, body_stem)
-          values (${articleKeys[position]}, ${text.titleExact}, ${text.titleStem}, ${text.bodyExact}, ${text.bodyStem})`.execute(db);
+          values (${rowids[position]}, ${text.titleExact}, ${text.titleStem}, ${text.bodyExact}, ${text.bodyStem})`.execute(db);
       }
       // The headlines after, back to back in the same way, and in the order of their keys: FTS5 also writes its
       // pending terms out whenever a rowid comes lower than the one before, and keys go by length and date.
@@ -374,7 +395,7 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
     },
     async remove(articleId) {
       const indexed = sql`article_search_rows r left join article_search_placements p on p.search_rowid = r.search_rowid where r.article_id = ${articleId}`;
-      await sql`delete from article_search where rowid = (select r.search_rowid * ${sql.lit(SECTION_SPAN)} + coalesce(p.section_number, 0) from ${indexed})`.execute(db);
+      await sql`delete from article_search where rowid = (select r.search_rowid from ${indexed})`.execute(db);
       await sql`delete from article_search_headlines where rowid = (select r.headline_key from ${indexed})`.execute(db);
       await sql`delete from article_search_placements where search_rowid = (select r.search_rowid from ${indexed})`.execute(db);
       await sql`delete from article_search_rows where article_id = ${articleId}`.execute(db);
@@ -384,6 +405,7 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
       await sql`insert into article_search_headlines (article_search_headlines) values ('delete-all')`.execute(db);
       await sql`delete from article_search_rows`.execute(db);
       await sql`delete from article_search_placements`.execute(db);
+      await sql`delete from article_search_section_blocks`.execute(db);
     },
     async search(match, filters, limit, offset, countLimit = COUNT_LIMIT) {
       const ids = await rankedIds(match, filters, limit, offset);
