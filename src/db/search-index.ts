@@ -4,9 +4,10 @@ import { bestHeadlines, checkHeadlineKey, headlineKeyBase, nextHeadlineKey } fro
 import { RECENCY_BOOST, RECENCY_DAYS, WEIGHTS } from './search-ranking.ts';
 
 // The one place where full-text search differs between the engines. SQLite: an FTS5 table with four analyzed
-// columns ranked by bm25, and one of the headlines alone. PostgreSQL: a tsvector written token by token (weights
-// A–D for the same four parts, no text-search parser involved) in a GIN index, ranked by ts_rank. Both get
-// exactly the analyzer's tokens, and both rank the articles whose headline holds the query first.
+// columns ranked by bm25, and one of the headlines alone, keyed by length and date (search-headlines.ts).
+// PostgreSQL: a tsvector written token by token (weights A–D for the same four parts, no text-search parser
+// involved) in a GIN index, ranked by ts_rank. Both get exactly the analyzer's tokens, and both rank the articles
+// whose headline holds the query first.
 
 /**
  * Analyzed text of one article: exact forms and stems, word by word, each list joined by single spaces (analyzed
