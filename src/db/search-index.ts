@@ -432,6 +432,22 @@ export function postgresTsquery(match: IndexMatch): string {
   return parts.join(' & ');
 }
 
+/**
+ * The tsquery that finds the same documents as postgresTsquery, for counting them: each term by its stem, with no
+ * weight. A document holding a term's exact form holds its stem too (see sqliteCountExpression), and a tsquery
+ * without weights or phrases is answered by the GIN index alone: with weights, PostgreSQL read (detoasted) every
+ * matching document's tsvector again to check them.
+ */
+export function postgresCountTsquery(match: IndexMatch): string {
+  const stems = (terms: IndexTerm[]) => terms.map((t) => postgresLexeme(t.stem));
+  const parts = [
+    ...stems(match.terms),
+    ...match.phrases.map((phrase) => `(${phrase.map((word) => `${postgresLexeme(word)}:AC`).join(' <-> ')})`),
+    ...(match.excluded.length ? [`!(${stems(match.excluded).join(' | ')})`] : []),
+  ];
+  return parts.join(' & ');
+}
+
 /** The tsquery for the headlines holding every term and phrase (title weights A, and B for stems); exclusions not included. */
 export function postgresHeadlineTsquery(match: IndexMatch): string {
   const parts = [
@@ -445,8 +461,9 @@ function postgresIndex(db: Kysely<any>): SearchIndex {
   // Every match's section and date sit beside its document (migration 0012): ranking, counting and facets never
   // visit the articles table. No status condition: the index holds published articles only (see indexArticle).
   const where = (conditions: RawBuilder<unknown>[], filters: IndexFilters) => sql.join([...conditions, ...postgresFilterConditions(filters)], sql` and `);
+  /** The matches to count: found by the count tsquery, the same documents as postgresTsquery's. */
   const matches = (match: IndexMatch, filters: IndexFilters) =>
-    sql`article_search s where ${where([sql`s.document @@ ${postgresTsquery(match)}::tsquery`], filters)}`;
+    sql`article_search s where ${where([sql`s.document @@ ${postgresCountTsquery(match)}::tsquery`], filters)}`;
   /**
    * The articles whose headline holds the query, found in the headline's own small tsvector (migration 0015);
    * an exclusion is checked on the document, for these articles only.

@@ -12,7 +12,9 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { up as rebuildWithAsciiTokens } from '../db/migrations/0010-search-index-ascii-tokens.ts';
 import { up as addPostgresSearchPlacement } from '../db/migrations/0012-postgres-search-placement.ts';
 import { up as addPostgresHeadlines } from '../db/migrations/0015-search-headlines.ts';
+import { postgresCountTsquery, postgresTsquery, sqliteCountExpression, sqliteMatchExpression } from '../db/search-index.ts';
 import { reindexAll, searchArticles } from './search.service.ts';
+import { parseSearchQuery } from './search-query.ts';
 
 const seedPath = path.resolve(import.meta.dirname, '../../../shared/seeds/000_1cf7490bba804225.txt');
 const seedTitle = 'العراق يعلن انسحاب أول قوة أميركية بموجب «اتفاق واشنطن»';
@@ -115,6 +117,27 @@ describeEachEngine('searchArticles', (database) => {
     await deleteArticle(db, moved.slug);
     expect(await facets('الشطرنج')).toEqual([]);
     expect(await titles('بطولة')).toEqual([]);
+  });
+
+  it('counts the very articles it matches: by stems alone, as by exact forms or stems', async () => {
+    const { db, engine } = database.handle;
+    const heads = ['المدرسة الجديدة تفتح أبوابها', 'مدرسة القرية والمدارس المجاورة', 'بالمدرسة وفي الشارع', 'الكتاب والكتب',
+      'كتابه الأول عن المدينة', 'مدينة الكويت القديمة', 'الكويت تستضيف البطولة', 'وفي كويت الغد'];
+    await saveImportedArticles(db, heads.map((title, n) => buildArticle({ title, sourceUrl: `https://example.org/count/${n}` })));
+    const count = async (expression: string) => Number((engine === 'postgres'
+      ? await sql<{ n: string }>`select count(*) as n from article_search where document @@ ${expression}::tsquery`.execute(db)
+      : await sql<{ n: number }>`select count(*) as n from article_search where article_search match ${expression}`.execute(db)).rows[0]!.n);
+    let matched = 0;
+    for (const query of ['المدرسة', 'مدرسة', 'بالمدرسة', 'الكتاب', 'كتابه', 'الكويت', 'كويت', 'المدرسة -الشارع', '"مدينة الكويت"', 'المدينة الكويت', 'مدارس', 'البطولة -الكويت']) {
+      const parsed = parseSearchQuery(query);
+      const match = { terms: parsed.words, phrases: parsed.phrases, excluded: parsed.excluded };
+      const [counted, ranked] = engine === 'postgres'
+        ? [await count(postgresCountTsquery(match)), await count(postgresTsquery(match))]
+        : [await count(sqliteCountExpression(match)), await count(sqliteMatchExpression(match))];
+      expect(counted, query).toBe(ranked);
+      matched += ranked;
+    }
+    expect(matched).toBeGreaterThan(15);
   });
 
   it('indexes a bulk group of new and changed articles, each under its own entry', async () => {
