@@ -230,7 +230,7 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
   // under a tag or date filter.
   const sectionNumbersNamed = (section: string) => sql`(select number from article_search_sections where section_id in ${sectionIdsNamed(section)})`;
   const anyFilter = (filters: IndexFilters) => Boolean(filters.section || filters.tag || filters.from || filters.to);
-  /** The matches of article_search as `s`, filtered; joined to their placements when they are to be ranked. */
+  /** The matches of article_search as `s`, filtered; joined to their placements to be ranked or filtered by section. */
   const matchesIn = (expression: string, filters: IndexFilters, { more = [], ranked = false }: { more?: RawBuilder<unknown>[]; ranked?: boolean } = {}) => {
     const joins = [
       ...(ranked || filters.section ? [sql`join article_search_placements p on p.search_rowid = s.rowid`] : []),
