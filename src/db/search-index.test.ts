@@ -136,4 +136,17 @@ describe('SQLite ranking and facets from the search placements', () => {
       rows.map(({ name, count }) => ({ name, count: Number(count) })).sort((a, b) => a.name.localeCompare(b.name)),
     );
   });
+
+  it('counts the sections past the 254 a block names, from their placements', async () => {
+    const { db } = handle;
+    // Sections numbered 3 to 302 here: the first two are taken by the articles above.
+    const articles = Array.from({ length: 300 }, (_, n) =>
+      buildArticle({ title: `غيمة عابرة ${n}`, paragraphs: ['غيمة فوق المدينة.'], sectionName: `قسم ${n}`, tags: [] }));
+    await saveImportedArticles(db, articles);
+    const results = await searchArticles(db, 'غيمة', { countLimit: 100_000 });
+    expect(results.total).toBe(300);
+    expect(results.sections).toHaveLength(300);
+    expect(results.sections.every((section) => section.count === 1)).toBe(true);
+    expect(new Set(results.sections.map((section) => section.name))).toEqual(new Set(articles.map((article) => article.sectionName)));
+  });
 });

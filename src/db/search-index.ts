@@ -200,18 +200,20 @@ export function sqliteCountExpression(match: IndexMatch): string {
 }
 
 /**
- * The section numbers of 2,048 consecutive search rowids per row of article_search_section_blocks, two bytes each
- * (little-endian; 0: no section). The facets of a common word's first 10,001 matches read a few dozen blocks
- * instead of one placement per match, which took 10–20 ms of a search at a million articles.
+ * The section numbers of 2,048 consecutive search rowids per row of article_search_section_blocks, a byte each
+ * (0: no section). The facets of a common word's first 10,001 matches read a few dozen blocks instead of one
+ * placement per match, which took 10–20 ms of a search at a million articles. A byte holds the numbers of the
+ * first 254 sections; a later section's articles are marked LOOK_UP_SECTION and read from their placements.
  */
 const SECTION_BLOCK_ROWIDS = 2_048;
 const NO_SECTION = 0;
+const LOOK_UP_SECTION = 255;
 
 /** The section numbers of one block, patched with the numbers of some of its rowids. */
 export function patchedSectionBlock(numbers: Uint8Array | null, changes: { rowid: number; number: number | null }[]): Buffer {
-  const block = Buffer.alloc(SECTION_BLOCK_ROWIDS * 2);
+  const block = Buffer.alloc(SECTION_BLOCK_ROWIDS);
   if (numbers) block.set(numbers);
-  for (const { rowid, number } of changes) block.writeUInt16LE(number ?? NO_SECTION, (rowid % SECTION_BLOCK_ROWIDS) * 2);
+  for (const { rowid, number } of changes) block[rowid % SECTION_BLOCK_ROWIDS] = Math.min(number ?? NO_SECTION, LOOK_UP_SECTION);
   return block;
 }
 
@@ -313,12 +315,20 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
     const blockNumbers = [...new Set(rowids.map(sectionBlockOf))];
     const blocks = new Map(blockNumbers.length
       ? (await sql<{ block: number; numbers: Uint8Array }>`select block, numbers from article_search_section_blocks
-          where block in (${sql.join(blockNumbers)})`.execute(db)).rows.map((row) => [row.block, Buffer.from(row.numbers.buffer, row.numbers.byteOffset, row.numbers.byteLength)])
+          where block in (${sql.join(blockNumbers)})`.execute(db)).rows.map((row) => [row.block, row.numbers])
       : []);
     const counts = new Map<number, number>();
+    const count = (number: number) => counts.set(number, (counts.get(number) ?? 0) + 1);
+    const lookUp: number[] = [];
     for (const rowid of rowids) {
-      const number = blocks.get(sectionBlockOf(rowid))?.readUInt16LE((rowid % SECTION_BLOCK_ROWIDS) * 2) ?? NO_SECTION;
-      counts.set(number, (counts.get(number) ?? 0) + 1);
+      const number = blocks.get(sectionBlockOf(rowid))?.[rowid % SECTION_BLOCK_ROWIDS] ?? NO_SECTION;
+      if (number === LOOK_UP_SECTION) lookUp.push(rowid);
+      else count(number);
+    }
+    if (lookUp.length) {
+      const { rows: placed } = await sql<{ section_number: number | null }>`select section_number from article_search_placements
+        where search_rowid in (${sql.join(lookUp)})`.execute(db);
+      for (const { section_number } of placed) count(section_number ?? NO_SECTION);
     }
     const numbered = counts.size
       ? (await sql<{ number: number; section_id: string }>`select number, section_id from article_search_sections
