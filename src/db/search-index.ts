@@ -208,6 +208,7 @@ export function sqliteCountExpression(match: IndexMatch): string {
 const SECTION_BLOCK_ROWIDS = 2_048;
 const NO_SECTION = 0;
 const LOOK_UP_SECTION = 255;
+const LOOK_UP_GROUP = 10_000;
 
 /** The section numbers of one block, patched with the numbers of some of its rowids. */
 export function patchedSectionBlock(numbers: Uint8Array | null, changes: { rowid: number; number: number | null }[]): Buffer {
@@ -325,9 +326,10 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
       if (number === LOOK_UP_SECTION) lookUp.push(rowid);
       else count(number);
     }
-    if (lookUp.length) {
+    // In groups: a statement takes at most 32,766 parameters, and a caller may count past 10,000.
+    for (let start = 0; start < lookUp.length; start += LOOK_UP_GROUP) {
       const { rows: placed } = await sql<{ section_number: number | null }>`select section_number from article_search_placements
-        where search_rowid in (${sql.join(lookUp)})`.execute(db);
+        where search_rowid in (${sql.join(lookUp.slice(start, start + LOOK_UP_GROUP))})`.execute(db);
       for (const { section_number } of placed) count(section_number ?? NO_SECTION);
     }
     const numbered = counts.size
