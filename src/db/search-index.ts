@@ -233,18 +233,18 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
   // under a tag or date filter.
   const sectionNumbersNamed = (section: string) => sql`(select number from article_search_sections where section_id in ${sectionIdsNamed(section)})`;
   const anyFilter = (filters: IndexFilters) => Boolean(filters.section || filters.tag || filters.from || filters.to);
+  /** The filters on a match's placement (p: section) and rows (r: tags, date). */
+  const filterConditions = (filters: IndexFilters) => [
+    ...(filters.section ? [sql`p.section_number in ${sectionNumbersNamed(filters.section)}`] : []),
+    ...tagAndDateConditions(filters, 'r'),
+  ];
   /** The matches of article_search as `s`, filtered; joined to their placements to be ranked or filtered by section. */
   const matchesIn = (expression: string, filters: IndexFilters, { more = [], ranked = false }: { more?: RawBuilder<unknown>[]; ranked?: boolean } = {}) => {
     const joins = [
       ...(ranked || filters.section ? [sql`join article_search_placements p on p.search_rowid = s.rowid`] : []),
       ...(filters.tag || filters.from || filters.to ? [sql`join article_search_rows r on r.search_rowid = s.rowid`] : []),
     ];
-    const conditions = [
-      sql`s.article_search match ${expression}`,
-      ...(filters.section ? [sql`p.section_number in ${sectionNumbersNamed(filters.section)}`] : []),
-      ...tagAndDateConditions(filters, 'r'),
-      ...more,
-    ];
+    const conditions = [sql`s.article_search match ${expression}`, ...filterConditions(filters), ...more];
     return sql`article_search s ${sql.join(joins, sql` `)} where ${sql.join(conditions, sql` and `)}`;
   };
   /**
@@ -253,11 +253,7 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
    * article's rows and placement only when a filter or an exclusion needs them.
    */
   const headlinesMatching = (match: IndexMatch, filters: IndexFilters) => (expression: string) => {
-    const conditions = [
-      sql`h.article_search_headlines match ${expression}`,
-      ...(filters.section ? [sql`p.section_number in ${sectionNumbersNamed(filters.section)}`] : []),
-      ...tagAndDateConditions(filters, 'r'),
-    ];
+    const conditions = [sql`h.article_search_headlines match ${expression}`, ...filterConditions(filters)];
     if (match.excluded.length) {
       conditions.push(sql`r.search_rowid not in (select rowid from article_search where article_search match ${sqliteExcludedExpression(match)})`);
     }
@@ -381,9 +377,10 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
         const sectionNumber = placement.sectionId ? sectionNumbers.get(placement.sectionId)! : null;
         rowids.push(rowid);
         headlineKeys.push(headlineKey);
-        const changes = sectionChanges.get(sectionBlockOf(rowid)) ?? [];
+        const block = sectionBlockOf(rowid);
+        const changes = sectionChanges.get(block) ?? [];
         changes.push({ rowid, number: sectionNumber });
-        sectionChanges.set(sectionBlockOf(rowid), changes);
+        sectionChanges.set(block, changes);
         await sql`insert into article_search_placements (search_rowid, published_day, section_number)
           values (${rowid}, julianday(${placement.publishedAt}), ${sectionNumber})
           on conflict (search_rowid) do update set published_day = excluded.published_day, section_number = excluded.section_number`.execute(db);
@@ -407,10 +404,10 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
       }
     },
     async remove(articleId) {
-      const indexed = sql`article_search_rows r left join article_search_placements p on p.search_rowid = r.search_rowid where r.article_id = ${articleId}`;
-      await sql`delete from article_search where rowid = (select r.search_rowid from ${indexed})`.execute(db);
-      await sql`delete from article_search_headlines where rowid = (select r.headline_key from ${indexed})`.execute(db);
-      await sql`delete from article_search_placements where search_rowid = (select r.search_rowid from ${indexed})`.execute(db);
+      const indexed = (column: 'search_rowid' | 'headline_key') => sql`(select ${sql.ref(column)} from article_search_rows where article_id = ${articleId})`;
+      await sql`delete from article_search where rowid = ${indexed('search_rowid')}`.execute(db);
+      await sql`delete from article_search_headlines where rowid = ${indexed('headline_key')}`.execute(db);
+      await sql`delete from article_search_placements where search_rowid = ${indexed('search_rowid')}`.execute(db);
       await sql`delete from article_search_rows where article_id = ${articleId}`.execute(db);
     },
     async clear() {
