@@ -21,6 +21,7 @@ import * as storyCentroids from './migrations/0014-story-centroids.ts';
 import * as searchHeadlines from './migrations/0015-search-headlines.ts';
 import * as searchHeadlineKeys from './migrations/0016-search-headline-keys.ts';
 import * as searchSectionBlocks from './migrations/0017-search-section-blocks.ts';
+import * as searchSectionGeneration from './migrations/0018-search-section-generation.ts';
 
 /**
  * Every migration, in order. Landed migrations are never edited: add a new file instead.
@@ -50,6 +51,7 @@ const migrations: Record<string, Migration> = {
   '0015-search-headlines': searchHeadlines,
   '0016-search-headline-keys': searchHeadlineKeys,
   '0017-search-section-blocks': searchSectionBlocks,
+  '0018-search-section-generation': searchSectionGeneration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

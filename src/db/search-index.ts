@@ -86,25 +86,20 @@ export interface IndexPage {
  */
 export const COUNT_LIMIT = 10_000;
 
-/** How many counted matches each section holds (section_id null: no section). */
-type SectionGroup = { section_id: string | null; count: number | string };
-
+/** How many counted matches a named section holds. */
+type SectionCount = { slug: string; name: string; count: number };
 
 export function searchIndexFor(db: Kysely<any>): SearchIndex {
   return engineOf(db) === 'postgres' ? postgresIndex(db) : sqliteIndex(db);
 }
 
-/** The total and section facets from the matches counted per section, sections named, the largest first. */
-async function countsFrom(db: Kysely<any>, groups: SectionGroup[], countLimit: number): Promise<Pick<IndexPage, 'total' | 'totalExact' | 'sections'>> {
-  const counts = new Map(groups.flatMap((group) => (group.section_id ? [[group.section_id, Number(group.count)] as const] : [])));
-  const sectionRows = counts.size
-    ? await db.selectFrom('sections').select(['id', 'slug', 'name']).where('id', 'in', [...counts.keys()]).execute()
-    : [];
-  const sections = sectionRows
-    .map((section: { id: string; slug: string; name: string }) => ({ slug: section.slug, name: section.name, count: counts.get(section.id)! }))
-    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
-  const counted = groups.reduce((sum, group) => sum + Number(group.count), 0);
-  return { total: Math.min(counted, countLimit), totalExact: counted <= countLimit, sections };
+/** The total and section facets from the named sections' counts and the number of matches counted, the largest section first. */
+function facets(sections: SectionCount[], counted: number, countLimit: number): Pick<IndexPage, 'total' | 'totalExact' | 'sections'> {
+  return {
+    total: Math.min(counted, countLimit),
+    totalExact: counted <= countLimit,
+    sections: sections.sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)),
+  };
 }
 
 /** The current time as a Julian day number, SQLite's unit for dates, computed once per query instead of once per match. */
@@ -208,7 +203,6 @@ export function sqliteCountExpression(match: IndexMatch): string {
 const SECTION_BLOCK_ROWIDS = 2_048;
 const NO_SECTION = 0;
 const LOOK_UP_SECTION = 255;
-const LOOK_UP_GROUP = 10_000;
 
 /** The section numbers of one block, patched with the numbers of some of its rowids. */
 export function patchedSectionBlock(numbers: Uint8Array | null, changes: { rowid: number; number: number | null }[]): Buffer {
@@ -219,6 +213,67 @@ export function patchedSectionBlock(numbers: Uint8Array | null, changes: { rowid
 }
 
 export const sectionBlockOf = (rowid: number) => Math.floor(rowid / SECTION_BLOCK_ROWIDS);
+
+/**
+ * The blocks a connection (a Kysely instance) has read, while article_search_section_generation holds the same
+ * value: every write of the blocks sets it to a new random value, in the writer's transaction. A common word's
+ * matches spread over hundreds of blocks, and reading them took 1–4 ms of a search at a million articles; a
+ * million articles' blocks take a megabyte. A random value, not a counter: a counter comes back to a value it
+ * had after a rolled-back write, or in a file restored from a backup, with other blocks behind it.
+ */
+const blocksRead = new WeakMap<Kysely<any>, { generation: number; blocks: Map<number, Uint8Array> }>();
+
+/** The section blocks of these numbers (a block never written: empty), from what this connection has read when still current. */
+async function sectionBlocks(db: Kysely<any>, numbers: number[]): Promise<Map<number, Uint8Array>> {
+  const { rows } = await sql<{ generation: number }>`select generation from article_search_section_generation`.execute(db);
+  const generation = rows[0]!.generation;
+  let read = blocksRead.get(db);
+  if (read?.generation !== generation) {
+    read = { generation, blocks: new Map() };
+    blocksRead.set(db, read);
+  }
+  const missing = numbers.filter((number) => !read.blocks.has(number));
+  if (missing.length) {
+    const found = await sql<{ block: number; numbers: Uint8Array }>`select block, numbers from article_search_section_blocks
+      where block in (select value from json_each(${JSON.stringify(missing)}))`.execute(db);
+    for (const number of missing) read.blocks.set(number, new Uint8Array(0));
+    for (const row of found.rows) read.blocks.set(row.block, row.numbers);
+  }
+  return read.blocks;
+}
+
+/** The blocks of these rowids, each once when the rowids come in order (as FTS5 hands them out). */
+function blocksOf(rowids: number[]): number[] {
+  const numbers: number[] = [];
+  for (const rowid of rowids) if (sectionBlockOf(rowid) !== numbers.at(-1)) numbers.push(sectionBlockOf(rowid));
+  return numbers;
+}
+
+/** The integers of a comma-separated list, as group_concat writes them: four times faster than split and Number on 10,001 rowids. */
+function integersOf(list: string): number[] {
+  if (!list) return [];
+  const integers: number[] = [];
+  let value = 0;
+  for (let at = 0; at < list.length; at++) {
+    const code = list.charCodeAt(at);
+    if (code === COMMA) {
+      integers.push(value);
+      value = 0;
+    } else {
+      value = value * 10 + code - ZERO;
+    }
+  }
+  integers.push(value);
+  return integers;
+}
+
+const COMMA = 44;
+const ZERO = 48;
+
+/** Marks the section blocks changed (see blocksRead), in the transaction that changed them. */
+export async function sectionBlocksChanged(db: Kysely<any>): Promise<void> {
+  await sql`update article_search_section_generation set generation = random() >> 11`.execute(db);
+}
 
 function sqliteHeldExpression(match: IndexMatch, columns: MatchColumns): string {
   return [
@@ -302,38 +357,41 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
   };
 
   /**
-   * How many of the first countLimit + 1 matches each section holds, read from the section blocks of their rowids.
-   * The rowids come back as one string: 10,001 rows cost 3–10 ms more to hand over one by one.
+   * How many of the first countLimit + 1 matches each section holds, named, and how many were counted; the
+   * section numbers read from the section blocks of the matches' rowids. The rowids come back as one string:
+   * 10,001 rows cost 3–10 ms more to hand over one by one.
    */
-  const matchesPerSection = async (match: IndexMatch, filters: IndexFilters, countLimit: number): Promise<SectionGroup[]> => {
+  const matchesPerSection = async (match: IndexMatch, filters: IndexFilters, countLimit: number) => {
     const { rows } = await sql<{ rowids: string | null }>`select group_concat(rowid) as rowids
       from (select s.rowid as rowid from ${matchesIn(sqliteCountExpression(match), filters)} limit ${countLimit + 1})`.execute(db);
-    const rowids = rows[0]?.rowids?.split(',').map(Number) ?? [];
-    const blockNumbers = [...new Set(rowids.map(sectionBlockOf))];
-    const blocks = new Map(blockNumbers.length
-      ? (await sql<{ block: number; numbers: Uint8Array }>`select block, numbers from article_search_section_blocks
-          where block in (${sql.join(blockNumbers)})`.execute(db)).rows.map((row) => [row.block, row.numbers])
-      : []);
-    const counts = new Map<number, number>();
-    const count = (number: number) => counts.set(number, (counts.get(number) ?? 0) + 1);
+    const rowids = integersOf(rows[0]?.rowids ?? '');
+    const blocks = await sectionBlocks(db, blocksOf(rowids));
+    // Counts by section number, a byte: an array, not a map, as this runs once per match.
+    const counts = new Uint32Array(256);
     const lookUp: number[] = [];
+    let block: Uint8Array | undefined;
+    let blockNumber = -1;
     for (const rowid of rowids) {
-      const number = blocks.get(sectionBlockOf(rowid))?.[rowid % SECTION_BLOCK_ROWIDS] ?? NO_SECTION;
+      if (sectionBlockOf(rowid) !== blockNumber) {
+        blockNumber = sectionBlockOf(rowid);
+        block = blocks.get(blockNumber);
+      }
+      const number = block?.[rowid % SECTION_BLOCK_ROWIDS] ?? NO_SECTION;
       if (number === LOOK_UP_SECTION) lookUp.push(rowid);
-      else count(number);
+      else counts[number]!++;
     }
-    // In groups: a statement takes at most 32,766 parameters, and a caller may count past 10,000.
-    for (let start = 0; start < lookUp.length; start += LOOK_UP_GROUP) {
+    const counted = new Map([...counts.entries()].filter(([number, count]) => number !== NO_SECTION && count > 0));
+    if (lookUp.length) {
       const { rows: placed } = await sql<{ section_number: number | null }>`select section_number from article_search_placements
-        where search_rowid in (${sql.join(lookUp.slice(start, start + LOOK_UP_GROUP))})`.execute(db);
-      for (const { section_number } of placed) count(section_number ?? NO_SECTION);
+        where search_rowid in (select value from json_each(${JSON.stringify(lookUp)}))`.execute(db);
+      for (const { section_number: number } of placed) if (number !== null) counted.set(number, (counted.get(number) ?? 0) + 1);
     }
-    const numbered = counts.size
-      ? (await sql<{ number: number; section_id: string }>`select number, section_id from article_search_sections
-          where number in (${sql.join([...counts.keys()])})`.execute(db)).rows
+    const named = counted.size
+      ? (await sql<{ number: number; slug: string; name: string }>`select n.number, sections.slug, sections.name
+          from article_search_sections n join sections on sections.id = n.section_id
+          where n.number in (select value from json_each(${JSON.stringify([...counted.keys()])}))`.execute(db)).rows
       : [];
-    const sectionOf = new Map(numbered.map((row) => [row.number, row.section_id]));
-    return [...counts].map(([number, count]) => ({ section_id: sectionOf.get(number) ?? null, count }));
+    return { counted: rowids.length, sections: named.map(({ slug, name, number }) => ({ slug, name, count: counted.get(number)! })) };
   };
 
   return {
@@ -390,6 +448,7 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
         await sql`insert into article_search_section_blocks (block, numbers) values (${block}, ${patchedSectionBlock(rows[0]?.numbers ?? null, changes)})
           on conflict (block) do update set numbers = excluded.numbers`.execute(db);
       }
+      if (sectionChanges.size) await sectionBlocksChanged(db);
       for (const { rowid } of reindexed) await sql`delete from article_search where rowid = ${rowid}`.execute(db);
       for (const [position, { text }] of entries.entries()) {
         await sql`insert into article_search (rowid, title_exact, title_stem, body_exact, body_stem)
@@ -416,10 +475,12 @@ function sqliteIndex(db: Kysely<any>): SearchIndex {
       await sql`delete from article_search_rows`.execute(db);
       await sql`delete from article_search_placements`.execute(db);
       await sql`delete from article_search_section_blocks`.execute(db);
+      await sectionBlocksChanged(db);
     },
     async search(match, filters, limit, offset, countLimit = COUNT_LIMIT) {
       const ids = await rankedIds(match, filters, limit, offset);
-      return { ids, ...(await countsFrom(db, await matchesPerSection(match, filters, countLimit), countLimit)) };
+      const { sections, counted } = await matchesPerSection(match, filters, countLimit);
+      return { ids, ...facets(sections, counted, countLimit) };
     },
   };
 }
@@ -510,7 +571,9 @@ function postgresIndex(db: Kysely<any>): SearchIndex {
         throughTheIndex((trx) => rankedIds(trx, match, filters, limit, offset)),
         throughTheIndex((trx) => matchesPerSection(trx, match, filters, countLimit)),
       ]);
-      return { ids, ...(await countsFrom(db, groups, countLimit)) };
+      const counted = groups.reduce((sum, group) => sum + Number(group.count), 0);
+      const named = groups.flatMap(({ slug, name, count }) => (slug && name ? [{ slug, name, count: Number(count) }] : []));
+      return { ids, ...facets(named, counted, countLimit) };
     },
   };
 
@@ -548,11 +611,12 @@ function postgresIndex(db: Kysely<any>): SearchIndex {
     }, limit, offset);
   }
 
-  /** How many of the first countLimit + 1 matches each section holds. */
-  async function matchesPerSection(trx: Kysely<any>, match: IndexMatch, filters: IndexFilters, countLimit: number): Promise<SectionGroup[]> {
-    const result = await sql<SectionGroup>`select section_id, count(*) as count
-      from (select s.section_id from ${matches(match, filters)} limit ${countLimit + 1}) counted
-      group by section_id`.execute(trx);
+  /** How many of the first countLimit + 1 matches each section holds, named (slug and name null: no section). */
+  async function matchesPerSection(trx: Kysely<any>, match: IndexMatch, filters: IndexFilters, countLimit: number) {
+    const result = await sql<{ slug: string | null; name: string | null; count: string }>`select sections.slug, sections.name, counts.count
+      from (select section_id, count(*) as count from (select s.section_id from ${matches(match, filters)} limit ${countLimit + 1}) counted
+        group by section_id) counts
+      left join sections on sections.id = counts.section_id`.execute(trx);
     return result.rows;
   }
 }
