@@ -5,7 +5,8 @@ import { articleRepository } from '../src/articles/article.repository.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { bestHeadlines } from '../src/db/search-headlines.ts';
-import { searchIndexFor, sqliteHeadlineExpression, sqliteMatchExpression } from '../src/db/search-index.ts';
+import { sqliteHeadlineExpression, sqliteMatchExpression } from '../src/db/search-fts5.ts';
+import { COUNT_LIMIT, searchIndexFor } from '../src/db/search-index.ts';
 import { searchArticles } from '../src/search/search.service.ts';
 import { parseSearchQuery } from '../src/search/search-query.ts';
 import { highlight, matchKeys, snippet } from '../src/search/snippet.ts';
@@ -50,7 +51,7 @@ for (const [kind, allQueries] of Object.entries(queriesFrom(corpus))) {
     headlineCounts.push(h.rows[0]!.n);
     const headlineKeys = await timed('headline matches ranked on their keys, top 10 (bestHeadlines)', () =>
       bestHeadlines(db, match, (expression) => sql`article_search_headlines h where h.article_search_headlines match ${expression}`, 10));
-    await timed('count and section facets (the index, as Sahifa runs it)', () => searchIndexFor(db).search(match, { section: null, tag: null, from: null, to: null }, 0, 0));
+    await timed('count and section facets (the index, as Sahifa runs it)', () => searchIndexFor(db).search(match, { section: null, tag: null, from: null, to: null }, 0, 0, COUNT_LIMIT));
     const ids = headlineKeys.length
       ? (await sql<{ id: string }>`select article_id as id from article_search_rows where headline_key in (${sql.join(headlineKeys)})`.execute(db)).rows.map((row) => row.id)
       : [];

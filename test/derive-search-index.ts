@@ -3,7 +3,7 @@ import { up as derivePlacements } from '../src/db/migrations/0011-search-placeme
 import { up as numberSections } from '../src/db/migrations/0013-search-section-numbers.ts';
 import { indexHeadlines } from '../src/db/migrations/0016-search-headline-keys.ts';
 import { fillSectionBlocks } from '../src/db/migrations/0017-search-section-blocks.ts';
-import { sectionBlocksChanged } from '../src/db/search-index.ts';
+import { sectionBlocksChanged } from '../src/db/search-section-blocks.ts';
 
 /**
  * SQLite: runs again the migrations that derive the search index's placements, section numbers, headline keys and

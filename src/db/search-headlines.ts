@@ -1,4 +1,5 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { ftsString, sqliteHeadlineExpression } from './search-fts5.ts';
 import type { IndexMatch, IndexTerm } from './search-index.ts';
 import { RECENCY_BOOST, RECENCY_DAYS, WEIGHTS } from './search-ranking.ts';
 
@@ -85,10 +86,8 @@ function scoreOf(weight: RawBuilder<unknown>, nowMinute: number): RawBuilder<unk
     * (case when ${minute} = 0 then 1 else 1 + ${RECENCY_BOOST} / (1 + max(0, ${nowMinute} - ${minute}) / ${RECENCY_DAYS * 1440}) end)`;
 }
 
-const ftsString = (text: string) => `"${text.replace(/"/g, '""')}"`;
 const exactIn = (term: IndexTerm) => `{title_exact} : ${ftsString(term.exact)}`;
 const stemOnlyIn = (term: IndexTerm) => `({title_stem} : ${ftsString(term.stem)} NOT ${exactIn(term)})`;
-const eitherIn = (term: IndexTerm) => `(${exactIn(term)} OR {title_stem} : ${ftsString(term.stem)})`;
 
 /**
  * The runs of a query. A word weighs the title's exact-form weight plus its stem weight where the headline holds
@@ -100,7 +99,7 @@ function runsOf(match: IndexMatch): Run[] {
   const exact = WEIGHTS.titleExact + WEIGHTS.titleStem;
   const stemOnly = WEIGHTS.titleStem;
   if (match.terms.length > MAX_PATTERN_WORDS) {
-    const all = [...match.terms.map(eitherIn), ...phraseExpressions].join(' AND ');
+    const all = sqliteHeadlineExpression(match);
     const weights = match.terms.map((term) => sql`(case when h.rowid in (select rowid from article_search_headlines
       where article_search_headlines match ${`${all} AND ${exactIn(term)}`}) then ${exact} else ${stemOnly} end)`);
     return [{ expression: all, weight: sql`(${phraseWeight} + ${sql.join(weights, sql` + `)})` }];

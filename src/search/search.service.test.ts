@@ -12,7 +12,8 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { up as rebuildWithAsciiTokens } from '../db/migrations/0010-search-index-ascii-tokens.ts';
 import { up as addPostgresSearchPlacement } from '../db/migrations/0012-postgres-search-placement.ts';
 import { up as addPostgresHeadlines } from '../db/migrations/0015-search-headlines.ts';
-import { postgresCountTsquery, postgresTsquery, sqliteCountExpression, sqliteMatchExpression } from '../db/search-index.ts';
+import { sqliteCountExpression, sqliteMatchExpression } from '../db/search-fts5.ts';
+import { postgresCountTsquery, postgresTsquery } from '../db/search-tsvector.ts';
 import { reindexAll, searchArticles } from './search.service.ts';
 import { parseSearchQuery } from './search-query.ts';
 

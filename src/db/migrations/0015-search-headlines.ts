@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { analyzeForms } from '../../arabic/analyzer.ts';
 import { engineOf } from '../engine.ts';
-import { headlineTsvectorLiteral } from '../search-index.ts';
+import { headlineTsvectorLiteral } from '../search-tsvector.ts';
 
 // Search ranks the articles whose headline holds the query first (src/db/search-index.ts), so the headlines get an
 // index of their own: ranking a common word then reads the few thousand headlines that hold it instead of the two

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { engineOf } from '../engine.ts';
-import { patchedSectionBlock, sectionBlockOf } from '../search-index.ts';
+import { patchedSectionBlock, sectionBlockOf } from '../search-section-blocks.ts';
 
 // SQLite only. The section numbers of the indexed articles, in blocks of consecutive search rowids
 // (article_search_section_blocks, see search-index.ts): the section facets read a few blocks instead of one

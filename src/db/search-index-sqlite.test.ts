@@ -9,10 +9,10 @@ import { parseSearchQuery } from '../search/search-query.ts';
 import { searchArticles } from '../search/search.service.ts';
 import { type DatabaseHandle, openDatabase } from './database.ts';
 import { migrateToLatest } from './migrate.ts';
-import { sqliteMatchExpression } from './search-index.ts';
+import { sqliteMatchExpression } from './search-fts5.ts';
 
 // SQLite ranks every match by bm25 times the recency boost of its Julian day, read from article_search_placements
-// (src/db/search-index.ts). Compared here with the same ranking written independently over the date strings of
+// (src/db/search-index-sqlite.ts). Compared here with the same ranking written independently over the date strings of
 // article_search_rows, on random articles from a small vocabulary: common words match most articles, and many
 // scores lie within the boost of each other.
 const WORDS = [
