@@ -44,8 +44,10 @@ export function headlineKeyBase(titleExact: string, publishedAt: string | null):
 
 /** The next free key from a base, as an SQL value: one past the last key of article_search_rows in that base. */
 export function nextHeadlineKey(base: number): RawBuilder<number> {
-  return sql<number>`(select coalesce(max(headline_key) + 1, ${sql.lit(base)}) from article_search_rows
-    where headline_key between ${sql.lit(base)} and ${sql.lit(base + SEQUENCE_SPAN - 1)})`;
+  // Parameters, not literals: one statement text for every base, prepared once (a literal made a new statement,
+  // prepared anew, per article imported).
+  return sql<number>`(select coalesce(max(headline_key) + 1, ${base}) from article_search_rows
+    where headline_key between ${base} and ${base + SEQUENCE_SPAN - 1})`;
 }
 
 /** Throws when a base's keys had run out (more than a million headlines of one length published in one minute). */
