@@ -18,7 +18,7 @@ import { parseSearchQuery } from '../src/search/search-query.ts';
 import { bestHeadlines } from '../src/db/search-headlines.ts';
 import { sqliteCountExpression, sqliteExcludedExpression, sqliteHeadlineExpression, sqliteMatchExpression } from '../src/db/search-fts5.ts';
 import { COUNT_LIMIT } from '../src/db/search-index.ts';
-import { postgresHeadlineTsquery, postgresTsquery } from '../src/db/search-tsvector.ts';
+import { postgresCountTsquery, postgresHeadlineTsquery, postgresTsquery } from '../src/db/search-tsvector.ts';
 import { recombined, seededRandom } from './corpus.ts';
 import { buildMillionFile } from './search-million.ts';
 import { percentiles } from './stats.ts';
@@ -107,9 +107,9 @@ function references(handle: DatabaseHandle) {
             order by ts_rank('{0.1,0.2,0.5,1}'::float4[], document, ${tsquery}::tsquery) desc limit ${10 - first.rows.length}`.execute(trx);
         });
       },
-      // The engine counting the first 10,001 matches, as Sahifa counts them (COUNT_LIMIT), bare.
+      // The engine counting the first 10,001 matches, as Sahifa counts them (COUNT_LIMIT, by stems), bare.
       rawCount: (query: string) => {
-        const tsquery = postgresTsquery(matchOf(query));
+        const tsquery = postgresCountTsquery(matchOf(query));
         return handle.db.transaction().execute(async (trx) => {
           await sql`set local enable_seqscan = off`.execute(trx);
           return sql`select count(*) from (select 1 from article_search where document @@ ${tsquery}::tsquery limit ${COUNT_LIMIT + 1}) counted`.execute(trx);
