@@ -49,6 +49,25 @@ describe('extractEntities on the seed article', () => {
   });
 });
 
+describe('attributeQuotes', () => {
+  const speakersOf = (paragraphs: string[]) => attributeQuotes(paragraphs, extractEntities('محادثات', paragraphs).mentions).map((quote) => quote.speakerName);
+
+  it('gives a country’s or a spokesman’s words to the country or the body, not to the person named before', () => {
+    expect(speakersOf([
+      'وقال الرئيس الأمريكي دونالد ترامب إن «المحادثات تسير بشكل جيد حتى الآن».',
+      'وقالت كوريا الشمالية في بيان يوم الخميس إن «بعض المسؤولين يعرقلون التقدم المنشود منذ أشهر».',
+      'وذكر المتحدث باسم وزارة الخارجية الروسية «نأمل أن تستمر المفاوضات دون شروط مسبقة».',
+    ])).toEqual(['دونالد ترامب', 'كوريا الشمالية', 'وزارة الخارجية الروسية']);
+  });
+
+  it('reads a country after a present tense or a participle as the object, not the speaker', () => {
+    expect(speakersOf([
+      'وحذر وزير الخارجية الروسي سيرغي لافروف من التصعيد، داعيا الولايات المتحدة إلى «عدم اللعب بالنار في المنطقة».',
+      'وقال الرئيس السوري بشار الأسد إنه يعتبر الولايات المتحدة «قوة احتلال لا بد أن تغادر البلاد».',
+    ])).toEqual(['سيرغي لافروف', 'بشار الأسد']);
+  });
+});
+
 describe('extractEntities rules', () => {
   it('merges a person’s title, full name and short name into one person', () => {
     const { entities } = extractEntities('زيارة رسمية', [

@@ -83,6 +83,17 @@ export const SPEECH_VERBS = words(`
 حذر حذرت محذرا محذرة دعا دعت داعيا طالب طالبت مطالبا نفى نفت أفاد أفادت وصف وصفت علق علقت اختتم ختم استطرد
 `);
 
+/**
+ * Speech verbs in the past tense, the sentence's own verb: a country right after one is who spoke ("وقالت
+ * روسيا"). After a present tense or a participle it is more often the object ("يعتبر الولايات المتحدة قوة
+ * محتلة", "داعيا الولايات المتحدة إلى").
+ */
+export const PAST_SPEECH_VERBS = words(`
+قال قالت أكد أكدت أضاف أضافت أوضح أوضحت تابع تابعت اعتبر اعتبرت صرح صرحت ذكر ذكرت أشار أشارت أبلغ أبلغت أعلن أعلنت
+شدد شددت لفت لفتت كتب كتبت غرد غردت رأى رأت أعرب أعربت حذر حذرت دعا دعت طالب طالبت نفى نفت أفاد أفادت وصف وصفت
+علق علقت اختتم ختم استطرد
+`);
+
 /** Speech verbs in the feminine: their subject is a woman or, more often in news, an organisation ("وقالت الوزارة"). */
 export const FEMININE_SPEECH_VERBS = words(`
 قالت تقول أكدت تؤكد مؤكدة أضافت تضيف مضيفة أوضحت توضح موضحة تابعت اعتبرت معتبرة صرحت ذكرت أشارت تشير مشيرة

@@ -2,10 +2,12 @@
 // - "وقال X إن «…»", "أكد X … أن «…»": the first person or organisation named between the speech verb and the quote;
 // - "وأضاف أن «…»", "مشيراً إلى أن «…»": no subject, so the person named last before the verb (for a feminine
 //   verb, "وقالت في بيان", the person or organisation named last: groups and ministries are feminine in Arabic);
+// - "وقالت كوريا الشمالية إن «…»", "وذكر المتحدث باسم الوزارة «…»": a country, or the body a spokesman speaks
+//   for, when no person is named; never the person named last before, who did not say it;
 // - "«…»، قال X": a speech verb right after the quote, then its speaker.
 // A quote of fewer than MIN_QUOTE_WORDS words is a name or a term ("«تويتر»", «الحوار الاستراتيجي»), not a quote.
 import type { EntityType, Mention } from './entity.ts';
-import { FEMININE_SPEECH_VERBS, SPEECH_VERBS } from './lexicon.ts';
+import { FEMININE_SPEECH_VERBS, PAST_SPEECH_VERBS, SPEECH_VERBS } from './lexicon.ts';
 import { cliticForms, type TextToken, textTokens } from './text-tokens.ts';
 
 const MIN_QUOTE_WORDS = 4;
@@ -34,6 +36,7 @@ export function attributeQuotes(paragraphs: string[], mentions: Mention[]): Attr
   paragraphs.forEach((text, index) => {
     const block = index + 1;
     const tokens = textTokens(text);
+    const named = mentions.filter((mention) => mention.block === block);
     for (let i = 0; i < tokens.length; i++) {
       const close = OPENING[tokens[i]!.surface];
       if (!close) continue;
@@ -41,7 +44,7 @@ export function attributeQuotes(paragraphs: string[], mentions: Mention[]): Attr
       if (end < 0) break;
       const words = tokens.slice(i + 1, end).filter((token) => token.kind !== 'punct').length;
       if (words >= MIN_QUOTE_WORDS) {
-        const speaker = speakerBefore(tokens, i, block, speakers, previousSpeaker) ?? speakerAfter(tokens, end, block, speakers);
+        const speaker = speakerBefore(tokens, i, block, speakers, named, previousSpeaker) ?? speakerAfter(tokens, end, block, speakers);
         if (speaker) {
           previousSpeaker = speaker;
           quotes.push({
@@ -60,10 +63,10 @@ export function attributeQuotes(paragraphs: string[], mentions: Mention[]): Attr
   return quotes;
 }
 
-function speechVerb(token: TextToken): { feminine: boolean } | null {
+function speechVerb(token: TextToken): { feminine: boolean; past: boolean } | null {
   if (token.kind !== 'arabic') return null;
   for (const form of cliticForms(token.norm)) {
-    if (SPEECH_VERBS.has(form)) return { feminine: FEMININE_SPEECH_VERBS.has(form) };
+    if (SPEECH_VERBS.has(form)) return { feminine: FEMININE_SPEECH_VERBS.has(form), past: PAST_SPEECH_VERBS.has(form) };
   }
   return null;
 }
@@ -74,6 +77,7 @@ function speakerBefore(
   open: number,
   block: number,
   speakers: Mention[],
+  named: Mention[],
   previousSpeaker: Mention | null,
 ): Mention | null {
   for (let i = open - 1; i >= 0 && open - i <= MAX_VERB_DISTANCE; i--) {
@@ -90,19 +94,31 @@ function speakerBefore(
     }
     const verb = speechVerb(token);
     if (!verb) continue;
-    const between = speakers.filter(
-      (mention) => mention.block === block && mention.start >= token.end && mention.start < tokens[open]!.start,
-    );
-    // The subject is a person named after the verb, or an organisation right after it ("وقالت الوزارة");
+    const between = named.filter((mention) => mention.start >= token.end && mention.start < tokens[open]!.start);
+    // The subject is a person named after the verb, or an organisation or (after a verb in the past tense) a
+    // country right after it ("وقالت الوزارة", "وقالت كوريا الشمالية") or after the spokesman who speaks for it;
     // an organisation further on is more often where it was said ("في تغريدة على «تويتر»").
+    const subjectAt = tokens[subjectStart(tokens, i)]?.start;
     const subject =
       between.find((mention) => mention.type === 'person') ??
-      between.find((mention) => mention.start === tokens[i + 1]?.start);
+      between.find((mention) => mention.start === subjectAt && (mention.type !== 'place' || verb.past));
     if (subject) return subject;
     return previousSpeaker?.block === block ? previousSpeaker : lastNamedBefore(block, token.start, speakers, verb.feminine);
   }
   return null;
 }
+
+/** Where a speech verb's subject starts: right after it, or after "المتحدث باسم" (the spokesman speaks for what follows). */
+function subjectStart(tokens: TextToken[], verb: number): number {
+  const next = tokens[verb + 1];
+  if (next?.kind !== 'arabic' || !SPOKESMEN.has(next.norm)) return verb + 1;
+  // "المتحدث باسم …", "المتحدث الرسمي باسم …".
+  for (const link of [verb + 2, verb + 3]) if (tokens[link]?.norm === 'باسم') return link + 1;
+  return verb + 1;
+}
+
+/** "المتحدث (الرسمي) باسم …", "الناطق باسم …". */
+const SPOKESMEN = new Set(['المتحدث', 'متحدث', 'الناطق', 'ناطق', 'المتحدثه', 'الناطقه']);
 
 /** "«…»، قال X": the speaker after a speech verb that follows the quote closing at `close`. */
 function speakerAfter(tokens: TextToken[], close: number, block: number, speakers: Mention[]): Mention | null {

@@ -99,7 +99,8 @@ const ar = {
   articleCount: (count: number, written: string) => counted(count, written, ARTICLE_FORMS),
   entityTypes: { person: 'شخصية', organisation: 'منظمة', place: 'مكان' },
   entityDescription: (type: string, articles: string) => `${type} في ${articles}`,
-  saidBy: (name: string) => `ما قاله ${name}`,
+  /** Not "ما قاله": the verb would have to agree with a speaker who may be a woman, a ministry or a country. */
+  saidBy: (name: string) => `تصريحات ${name}`,
   news: 'الأخبار',
   story: 'قصة',
   storyDescription: (title: string, articles: string) => `${title}: ${articles} من المصادر كلها مرتبة زمنياً`,
