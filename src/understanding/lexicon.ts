@@ -94,6 +94,9 @@ export const PAST_SPEECH_VERBS = words(`
 علق علقت اختتم ختم استطرد
 `);
 
+/** Who speaks for a body: "المتحدث (الرسمي) باسم الوزارة", "الناطق باسم الجيش". */
+export const SPOKESMEN = words('المتحدث المتحدثة متحدث الناطق الناطقة ناطق');
+
 /** Speech verbs in the feminine: their subject is a woman or, more often in news, an organisation ("وقالت الوزارة"). */
 export const FEMININE_SPEECH_VERBS = words(`
 قالت تقول أكدت تؤكد مؤكدة أضافت تضيف مضيفة أوضحت توضح موضحة تابعت اعتبرت معتبرة صرحت ذكرت أشارت تشير مشيرة

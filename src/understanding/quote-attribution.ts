@@ -7,7 +7,7 @@
 // - "«…»، قال X": a speech verb right after the quote, then its speaker.
 // A quote of fewer than MIN_QUOTE_WORDS words is a name or a term ("«تويتر»", «الحوار الاستراتيجي»), not a quote.
 import type { EntityType, Mention } from './entity.ts';
-import { FEMININE_SPEECH_VERBS, PAST_SPEECH_VERBS, SPEECH_VERBS } from './lexicon.ts';
+import { FEMININE_SPEECH_VERBS, PAST_SPEECH_VERBS, SPEECH_VERBS, SPOKESMEN } from './lexicon.ts';
 import { cliticForms, type TextToken, textTokens } from './text-tokens.ts';
 
 const MIN_QUOTE_WORDS = 4;
@@ -116,9 +116,6 @@ function subjectStart(tokens: TextToken[], verb: number): number {
   for (const link of [verb + 2, verb + 3]) if (tokens[link]?.norm === 'باسم') return link + 1;
   return verb + 1;
 }
-
-/** "المتحدث (الرسمي) باسم …", "الناطق باسم …". */
-const SPOKESMEN = new Set(['المتحدث', 'متحدث', 'الناطق', 'ناطق', 'المتحدثه', 'الناطقه']);
 
 /** "«…»، قال X": the speaker after a speech verb that follows the quote closing at `close`. */
 function speakerAfter(tokens: TextToken[], close: number, block: number, speakers: Mention[]): Mention | null {
