@@ -91,7 +91,7 @@ export async function entityPage(db: Kysely<Database>, slug: string, page: numbe
   const [articles, articleCount, quotes] = await Promise.all([
     repo.entityArticles(entity.id, pageSize, (page - 1) * pageSize),
     repo.countEntityArticles(entity.id),
-    entity.type === 'place' || page > 1 ? Promise.resolve([]) : repo.entityQuotes(entity.id, 10),
+    page > 1 ? Promise.resolve([]) : repo.entityQuotes(entity.id, 10),
   ]);
   return { entity: link(entity), articles, articleCount, quotes };
 }

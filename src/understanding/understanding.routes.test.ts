@@ -75,6 +75,23 @@ describeEachEngine('entity and story pages, and the article page’s understandi
     expect(copy.document.querySelector('.duplicate-note a')?.textContent).toBe('افتتاح الجسر العتيق في الموصل');
   });
 
+  it('lists what a country said on its page, as the article page credits it', async () => {
+    const saved = await saveImportedArticle(database.handle.db, buildArticle({
+      title: 'بيان من بيونغ يانغ',
+      paragraphs: ['وقالت كوريا الشمالية في بيان يوم الخميس إن «بعض المسؤولين يعرقلون التقدم المنشود منذ أشهر».'],
+      sourceUrl: 'https://one.example/korea',
+    }));
+    await understandImported(database.handle.db, [saved.slug]);
+    const article = await get(`/article/${encodeURIComponent(saved.slug)}`);
+    const speaker = article.document.querySelector('.quotes figcaption a')!;
+    expect(speaker.textContent).toBe('كوريا الشمالية');
+    const { document } = await get(speaker.getAttribute('href')!);
+    expect(document.querySelector('#entity-quotes-heading')?.textContent).toBe('تصريحات كوريا الشمالية');
+    expect([...document.querySelectorAll('.quotes figure')].map((figure) => figure.textContent)).toEqual([
+      expect.stringContaining('بعض المسؤولين يعرقلون التقدم المنشود منذ أشهر'),
+    ]);
+  });
+
   it('answers 404 with an Arabic page for an unknown entity or story', async () => {
     for (const url of ['/entity/لا-يوجد', '/story/none']) {
       const { status, document } = await get(url);
