@@ -361,7 +361,7 @@ function nameEnd(block: Block, from: number, firstForm: string | undefined, need
   }
   if (first.kind !== 'arabic') return from - 1;
   const firstWord = firstForm ?? first.norm;
-  if (!canStartName(firstWord)) return from - 1;
+  if (!canStartName(firstWord) || (firstWord === first.norm && endsInPronoun(first.surface))) return from - 1;
   let end = from;
   let words = 1;
   let afterJoiner = NAME_JOINERS.has(firstWord);
@@ -412,6 +412,17 @@ function canStartName(word: string): boolean {
   // "بجائزة", "لمدينة": a preposition before a noun in taa marbuta, which no name after a title starts with.
   if (/^[بل]/.test(word) && word.endsWith('ه') && word.length >= 5) return false;
   return !word.startsWith('ال') || NAME_JOINERS.has(word);
+}
+
+/**
+ * "ونظيره", "بتصريحاتها", "ومندوبها": a noun with a possessive pronoun, which news puts after a title ("الرئيس
+ * الأميركي ونظيره الروسي") and no name ends with. Read on the written word: a name in taa marbuta ("وهيبة") ends
+ * in ة, which normalization makes ه.
+ */
+function endsInPronoun(surface: string): boolean {
+  const written = surface.replace(/[\u064B-\u0652]/g, '');
+  if (written.length >= 5 && /(ها|هم|هما)$/.test(written)) return true;
+  return written.length >= 5 && /^[وبل]/.test(written) && written.endsWith('ه');
 }
 
 /**
