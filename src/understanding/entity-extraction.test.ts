@@ -60,6 +60,21 @@ describe('attributeQuotes', () => {
     ])).toEqual(['دونالد ترامب', 'كوريا الشمالية', 'وزارة الخارجية الروسية']);
   });
 
+  it('gives a title’s words to the person that title introduced, or to no one, not to whoever spoke last', () => {
+    const quotes = (paragraphs: string[]) => attributeQuotes(paragraphs, extractEntities('محادثات', paragraphs).mentions);
+    expect(quotes([
+      'وقال الرئيس التركي رجب طيب أردوغان إن «بلاده لن تتراجع أمام الضغوط الاقتصادية».',
+      'وقال وزير الخارجية الأميركي مايك بومبيو إن «العقوبات ستبقى حتى يعود القس إلى بلاده».',
+      'وأضاف الرئيس التركي «سنبحث عن أسواق جديدة وحلفاء جدد في كل مكان».',
+    ]).map((quote) => quote.speakerName)).toEqual(['رجب طيب أردوغان', 'مايك بومبيو', 'رجب طيب أردوغان']);
+    // Nobody was introduced as the federation’s president: the quote has no speaker rather than FIFA’s.
+    const federation = quotes([
+      'وقال المتحدث باسم الاتحاد الدولي لكرة القدم إن «الملف سيدرس بعناية خلال الأسابيع المقبلة».',
+      'وقال رئيس الاتحاد المحلي «نحن جاهزون لاستضافة البطولة منذ سنوات».',
+    ]);
+    expect(federation.map((quote) => quote.text)).toEqual(['الملف سيدرس بعناية خلال الأسابيع المقبلة']);
+  });
+
   it('reads a country after a present tense or a participle as the object, not the speaker', () => {
     expect(speakersOf([
       'وحذر وزير الخارجية الروسي سيرغي لافروف من التصعيد، داعيا الولايات المتحدة إلى «عدم اللعب بالنار في المنطقة».',

@@ -4,11 +4,13 @@
 //   verb, "وقالت في بيان", the person or organisation named last: groups and ministries are feminine in Arabic);
 // - "وقالت كوريا الشمالية إن «…»", "وذكر المتحدث باسم الوزارة «…»": a country, or the body a spokesman speaks
 //   for, when no person is named; never the person named last before, who did not say it;
+// - "وقال الرئيس التركي «…»": a title with no name after it; the person introduced earlier by the same title and
+//   adjective ("الرئيس التركي رجب طيب أردوغان"), or no one, rather than whoever spoke last;
 // - "«…»، قال X": a speech verb right after the quote, then its speaker.
 // A quote of fewer than MIN_QUOTE_WORDS words is a name or a term ("«تويتر»", «الحوار الاستراتيجي»), not a quote.
 import type { EntityType, Mention } from './entity.ts';
-import { FEMININE_SPEECH_VERBS, PAST_SPEECH_VERBS, SPEECH_VERBS, SPOKESMEN } from './lexicon.ts';
-import { cliticForms, type TextToken, textTokens } from './text-tokens.ts';
+import { FEMININE_SPEECH_VERBS, PAST_SPEECH_VERBS, SPEECH_VERBS, SPOKESMEN, TITLES } from './lexicon.ts';
+import { cliticForms, type TextToken, textTokens, withoutArticle } from './text-tokens.ts';
 
 const MIN_QUOTE_WORDS = 4;
 /** How far (in words) a speech verb may stand before the quote it introduces. */
@@ -33,9 +35,10 @@ export function attributeQuotes(paragraphs: string[], mentions: Mention[]): Attr
   const quotes: AttributedQuote[] = [];
   // "وأضاف أن «…»" continues the speaker of the paragraph's previous quote.
   let previousSpeaker: Mention | null = null;
+  const blockTokens = paragraphs.map((text) => textTokens(text));
   paragraphs.forEach((text, index) => {
     const block = index + 1;
-    const tokens = textTokens(text);
+    const tokens = blockTokens[index]!;
     const named = mentions.filter((mention) => mention.block === block);
     for (let i = 0; i < tokens.length; i++) {
       const close = OPENING[tokens[i]!.surface];
@@ -44,7 +47,7 @@ export function attributeQuotes(paragraphs: string[], mentions: Mention[]): Attr
       if (end < 0) break;
       const words = tokens.slice(i + 1, end).filter((token) => token.kind !== 'punct').length;
       if (words >= MIN_QUOTE_WORDS) {
-        const speaker = speakerBefore(tokens, i, block, speakers, named, previousSpeaker) ?? speakerAfter(tokens, end, block, speakers);
+        const speaker = speakerBefore(blockTokens, i, block, speakers, named, previousSpeaker) ?? speakerAfter(tokens, end, block, speakers);
         if (speaker) {
           previousSpeaker = speaker;
           quotes.push({
@@ -73,13 +76,14 @@ function speechVerb(token: TextToken): { feminine: boolean; past: boolean } | nu
 
 /** The speaker named by a speech verb before the quote opening at `open` in the same sentence. */
 function speakerBefore(
-  tokens: TextToken[],
+  blockTokens: TextToken[][],
   open: number,
   block: number,
   speakers: Mention[],
   named: Mention[],
   previousSpeaker: Mention | null,
 ): Mention | null {
+  const tokens = blockTokens[block - 1]!;
   for (let i = open - 1; i >= 0 && open - i <= MAX_VERB_DISTANCE; i--) {
     const token = tokens[i]!;
     // A full stop ends the sentence the verb had to be in; so does another quote. A name in quotes («تويتر») does not.
@@ -103,9 +107,46 @@ function speakerBefore(
       between.find((mention) => mention.type === 'person') ??
       between.find((mention) => mention.start === subjectAt && (mention.type !== 'place' || verb.past));
     if (subject) return subject;
+    // "وقال الرئيس التركي «…»": someone described but not named speaks, not whoever spoke last.
+    const description = subjectDescription(tokens, i);
+    if (description) return personDescribedAs(description, block, token.start, speakers, blockTokens);
     return previousSpeaker?.block === block ? previousSpeaker : lastNamedBefore(block, token.start, speakers, verb.feminine);
   }
   return null;
+}
+
+/**
+ * The title (and the adjective after it) right after a speech verb that is its subject ("وقال الرئيس التركي" →
+ * رييس, تركي; "وقالت المتحدثة"), without the article; null when the verb is not followed by a title.
+ */
+function subjectDescription(tokens: TextToken[], verb: number): string[] | null {
+  const next = tokens[verb + 1];
+  if (next?.kind !== 'arabic') return null;
+  const title = cliticForms(next.norm).find((form) => TITLES.has(form) || SPOKESMEN.has(form));
+  if (!title) return null;
+  const adjective = tokens[verb + 2];
+  const described = adjective?.kind === 'arabic' && adjective.norm.startsWith('ال') ? [withoutArticle(adjective.norm)] : [];
+  return [withoutArticle(title), ...described];
+}
+
+/**
+ * The person named last before a position right after the same description ("الرئيس التركي رجب طيب أردوغان"
+ * earlier in the article); else the one person introduced by the title alone (its adjective may be spelled
+ * otherwise: الأميركي، الأمريكي); else none: "رئيس الاتحاد" with no one introduced so is nobody the text names.
+ */
+function personDescribedAs(description: string[], block: number, position: number, speakers: Mention[], blockTokens: TextToken[][]): Mention | null {
+  const byTitle: Mention[] = [];
+  for (let m = speakers.length - 1; m >= 0; m--) {
+    const mention = speakers[m]!;
+    if (mention.type !== 'person' || mention.block === 0 || mention.block > block || (mention.block === block && mention.start >= position)) continue;
+    const tokens = blockTokens[mention.block - 1]!;
+    const at = tokens.findIndex((token) => token.start === mention.start);
+    if (at < 0) continue;
+    const before = new Set(tokens.slice(Math.max(0, at - 4), at).flatMap((token) => cliticForms(token.norm).map(withoutArticle)));
+    if (description.every((word) => before.has(word))) return mention;
+    if (before.has(description[0]!)) byTitle.push(mention);
+  }
+  return new Set(byTitle.map((mention) => mention.key)).size === 1 ? byTitle[0]! : null;
 }
 
 /** Where a speech verb's subject starts: right after it, or after "المتحدث باسم" (the spokesman speaks for what follows). */
