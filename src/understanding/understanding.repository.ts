@@ -83,8 +83,9 @@ export function understandingRepository(db: Executor) {
             .orderBy('entities.key')
             .execute(),
 
-    async slugsStartingWith(base: string): Promise<Set<string>> {
-      const rows = await db.selectFrom('entities').select('slug').where('slug', 'like', `${base.replace(/[%_\\]/g, '')}%`).execute();
+    /** Which of these slugs entities already have (exact matches: the unique index answers, whatever the table's size). */
+    async takenSlugs(slugs: string[]): Promise<Set<string>> {
+      const rows = await db.selectFrom('entities').select('slug').where('slug', 'in', slugs).execute();
       return new Set(rows.map((row) => row.slug));
     },
 

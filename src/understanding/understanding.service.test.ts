@@ -3,6 +3,7 @@ import { buildArticle } from '../../test/build-article.ts';
 import { describeEachEngine } from '../../test/engines.ts';
 import { saveImportedArticle } from '../articles/article.service.ts';
 import { articleRepository } from '../articles/article.repository.ts';
+import { slugify } from '../articles/slug.ts';
 import { decodeCentroid } from './story-centroid.ts';
 import { understandingRepository } from './understanding.repository.ts';
 import { understandAll, understandArticles } from './understanding.service.ts';
@@ -136,6 +137,19 @@ describeEachEngine('understandArticles', (database) => {
     expect(story).toBe(ids.first);
     const [centroid] = await centroidsOf(story);
     expect(centroid!.articles).toBe((await repo.storySizes([story])).get(story));
+  });
+
+  it('gives a new entity whose name is taken the first free numbered slug, past a first batch of taken ones', async () => {
+    const base = slugify('حيدر الساعدي');
+    const taken = [base, ...Array.from({ length: 9 }, (_, k) => `${base}-${k + 2}`)];
+    await database.handle.db
+      .insertInto('entities')
+      .values(taken.map((slug, n) => ({ id: `taken-${n}`, slug, type: 'organisation', name: `اسم ${n}`, key: `organisation:اسم ${n}`, created_at: new Date().toISOString() })))
+      .execute();
+    await save('spokesman', { title: 'الوزارة تنفي', paragraphs: ['وقال المتحدث باسم الوزارة حيدر الساعدي إن «الأنباء المتداولة عن الاستقالة غير صحيحة على الإطلاق».'], publishedAt: '2026-11-22T08:00:00.000Z', sourceUrl: 'https://ten.example/denial' });
+    await understandArticles(database.handle.db, [ids.spokesman!]);
+    const person = (await understandingRepository(database.handle.db).articleEntities(ids.spokesman!)).find((entity) => entity.name === 'حيدر الساعدي');
+    expect(person?.slug).toBe(`${base}-11`);
   });
 });
 

@@ -45,6 +45,8 @@ const STORY_WINDOW_DAYS = 3;
 const MAX_CANDIDATES = 60;
 /** Entities of an article used as candidate keys: the most mentioned ones. */
 const KEY_ENTITIES = 8;
+/** Slugs looked up at once when a new entity's name is taken ("ترامب-2" … "ترامب-10"). */
+const SLUGS_TRIED = 10;
 
 export interface UnderstandResult {
   /** Articles read (new or changed since they were last understood). */
@@ -180,11 +182,18 @@ async function resolveEntities(repo: UnderstandingRepository, entities: ArticleE
   return ids;
 }
 
+/** The entity's name as a slug, or with the first free number after it ("ترامب", "ترامب-2", …). */
+async function freeSlug(repo: UnderstandingRepository, base: string): Promise<string> {
+  for (let first = 1; ; first += SLUGS_TRIED) {
+    const candidates = Array.from({ length: SLUGS_TRIED }, (_, k) => (first + k === 1 ? base : `${base}-${first + k}`));
+    const taken = await repo.takenSlugs(candidates);
+    const free = candidates.find((slug) => !taken.has(slug));
+    if (free) return free;
+  }
+}
+
 async function createEntity(repo: UnderstandingRepository, entity: ArticleEntity): Promise<string> {
-  const base = slugify(entity.name);
-  const taken = await repo.slugsStartingWith(base);
-  let slug = base;
-  for (let n = 2; taken.has(slug); n++) slug = `${base}-${n}`;
+  const slug = await freeSlug(repo, slugify(entity.name));
   const id = randomUUID();
   await repo.insertEntity({ id, slug, type: entity.type, name: entity.name, key: entity.key, created_at: new Date().toISOString() });
   // Another process may have created the same entity a moment ago: its row wins.
