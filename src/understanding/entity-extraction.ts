@@ -15,6 +15,7 @@ import {
   FIRST_NAMES,
   isFunctionWord,
   NAME_JOINERS,
+  MOVEMENTS_OF,
   ORGANISATION_HEADS,
   PLACE_HEADS,
   PROPER_ORGANISATION_HEADS,
@@ -478,6 +479,7 @@ function organisationEnd(block: Block, head: number, headForm: string): number {
     return close > head + 2 && close - head <= 8 && !inside.some(Boolean) ? close : head;
   }
   if (QUOTED_ORGANISATION_HEADS.has(headForm)) return head;
+  if (headForm === 'حركه' && MOVEMENTS_OF.has(next.norm)) return head;
   return nameAfterHead(block, head, MAX_ORGANISATION_WORDS, PROPER_ORGANISATION_HEADS.has(headForm));
 }
 

@@ -41,6 +41,16 @@ export const PROPER_ORGANISATION_HEADS = words(`
 بنك مصرف وكالة شركة جامعة صحيفة قناة نادي حزب حركة جماعة منظمة مجموعة مؤسسة
 `);
 
+/**
+ * What "حركة" is the movement of when it names no group: traffic, trade and people on the move ("حركة الحاويات في
+ * الموانئ", "حركة الملاحة", "حركة النزوح"). A group is named otherwise ("حركة النهضة", "حركة حماس").
+ */
+export const MOVEMENTS_OF = words(`
+الحاويات السفن الملاحة المرور السير النقل الطيران الطائرات التجارة البيع الشراء الأسواق الأسهم التداول النزوح
+اللاجئين المسافرين البضائع الشاحنات الركاب الأموال العبور السياحة القطارات الاستيراد التصدير الأسعار الرياح
+المركبات الأشخاص الاقتصاد الهجرة السكك الاحتجاج الاحتجاجات نزوح سير عبور احتجاج هجرة تجارة
+`);
+
 /** Heads that name an organisation only with a quoted name after them ("موقع «…»", "اسم «…»"). */
 export const QUOTED_ORGANISATION_HEADS = words('موقع اسم مجلة');
 
