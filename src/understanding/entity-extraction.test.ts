@@ -142,6 +142,7 @@ describe('extractEntities rules', () => {
     ['no sport after a coach, the name after it kept', 'وقال مدرب منتخب إنجلترا لكرة القدم غاريث ساوثغيت إن الفريق جاهز.', ['person:غاريث ساوثغيت']],
     ['no noun with a pronoun after a title', 'وعقد الرئيس الأميركي ونظيره الروسي مؤتمرا صحفيا، وأشادت الوزيرة بتصريحاتها.', []],
     ['no group in the movement of goods, but a movement that is one', 'وارتفعت حركة الحاويات في الموانئ، بينما قالت حركة النهضة إن الاتفاق صامد.', ['organisation:حركة النهضة']],
+    ['no object after a group’s name, but its adjectives', 'وعزت هيئة الموانئ الزيادة إلى خطوط جديدة، وأعلنت هيئة الأركان العامة حالة الاستنفار.', ['organisation:هيئة الموانئ', 'organisation:هيئة الأركان العامة']],
     ['no preposition ending a name', 'وتحدث الرئيس الأمريكي دونالد ترامب بشأن الاتفاق.', ['person:دونالد ترامب']],
   ])('names %s', (_case, text, expected) => {
     const { entities } = extractEntities('', [text]);

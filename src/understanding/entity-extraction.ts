@@ -12,6 +12,7 @@ import { type GazetteerEntry, gazetteerEntries } from './gazetteer.ts';
 import {
   ADMINISTRATIVE_HEADS,
   DEFINITE_ORGANISATION_HEADS,
+  FEMININE_ADJECTIVES,
   FIRST_NAMES,
   isFunctionWord,
   MOVEMENTS_OF,
@@ -499,6 +500,9 @@ function nameAfterHead(block: Block, head: number, maxWords: number, proper: boo
       if (end > head && !tokens[end]!.norm.startsWith('ال')) break;
       // After a place's first word, a feminine definite word describes it: "الجونة الواقعة", "الساحات".
       if (place && end > head && (token.norm.endsWith('ه') || token.norm.startsWith('وال'))) break;
+      // After a group's name, a feminine noun is what the group did ("وعزت هيئة الموانئ الزيادة إلى…"); after an
+      // adjective, or when it is one ("الأركان العامة", "المقاومة اليمنية المشتركة"), it still describes the group.
+      if (!place && end > head && objectAfterName(token.norm, tokens[end]!.norm)) break;
       end = i;
       continue;
     }
@@ -506,6 +510,17 @@ function nameAfterHead(block: Block, head: number, maxWords: number, proper: boo
     end = i;
   }
   return end;
+}
+
+/**
+ * A definite feminine noun right after a group's name noun ("الزيادة", "الحكومة", "الإدانة"). Adjectives go on
+ * describing the group: of origin (…ية), participles (المصدرة in "منظمة البلدان المصدرة", الحاكمة) and those we
+ * list (العامة، المتحدة).
+ */
+function objectAfterName(word: string, previous: string): boolean {
+  if (!word.startsWith('ال') || !word.endsWith('ه') || word.endsWith('يه') || previous.endsWith('يه')) return false;
+  const participle = word.startsWith('الم') || (word.length === 7 && word[3] === 'ا');
+  return !participle && !FEMININE_ADJECTIVES.has(word);
 }
 
 /**

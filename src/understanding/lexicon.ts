@@ -51,6 +51,11 @@ export const MOVEMENTS_OF = words(`
 المركبات الأشخاص الاقتصاد الهجرة السكك الاحتجاج الاحتجاجات نزوح سير عبور احتجاج هجرة تجارة
 `);
 
+/** Feminine adjectives that go on describing a group's name ("هيئة الأركان العامة", "الأمم المتحدة"). */
+export const FEMININE_ADJECTIVES = words(`
+العامة المتحدة المستقلة المشتركة الموحدة الحرة الخاصة المسلحة العليا الكبرى المؤقتة الدائمة الجديدة الشعبية
+`);
+
 /** Heads that name an organisation only with a quoted name after them ("موقع «…»", "اسم «…»"). */
 export const QUOTED_ORGANISATION_HEADS = words('موقع اسم مجلة');
 
