@@ -195,8 +195,8 @@ if (!skipped.has('stories')) {
     for (const row of rows) storyOf.set(docnoOf.get(row.source_url!)!, row.story_id);
     const storyCount = new Set(rows.map((row) => row.story_id)).size;
     figures.stories = { storiesInCorpus: storyCount, articles: rows.length };
-    const pooled = { tuning: { truePairs: 0, foundPairs: 0, correct: 0 }, heldout: { truePairs: 0, foundPairs: 0, correct: 0 } };
-    const days = { tuning: [] as { precision: number; recall: number }[], heldout: [] as { precision: number; recall: number }[] };
+    type DayScore = { truePairs: number; foundPairs: number; correct: number; precision: number; recall: number };
+    const days: Record<'tuning' | 'heldout', DayScore[]> = { tuning: [], heldout: [] };
     for (const [set, groups] of storySets) {
       const gold = new Map<string, number>();
       groups.forEach((group, index) => group.forEach((docno) => gold.set(docno, index)));
@@ -217,18 +217,14 @@ if (!skipped.has('stories')) {
       const recall = truePairs ? correct / truePairs : 0;
       (figures.stories as Record<string, unknown>)[set] = { labelledArticles: docs.length, truePairs, foundPairs, correct, precision, recall };
       line(`stories ${set}: pairwise precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)} on ${docs.length} labelled articles (${truePairs} same-story pairs, ${foundPairs} linked)`);
-      const role = set.startsWith('dev') ? 'tuning' : 'heldout';
-      days[role].push({ precision, recall });
-      const pool = pooled[role];
-      pool.truePairs += truePairs;
-      pool.foundPairs += foundPairs;
-      pool.correct += correct;
+      days[set.startsWith('dev') ? 'tuning' : 'heldout'].push({ truePairs, foundPairs, correct, precision, recall });
     }
     // Pooled, every pair of every day counts once, so a day's one large event (73 of 04-14's 95 articles) weighs
     // its thousands of pairs; the mean over days weighs each day alike. Both are printed, for neither alone is fair.
     for (const role of ['tuning', 'heldout'] as const) {
-      const pool = pooled[role];
       if (!days[role].length) continue;
+      const total = (count: 'truePairs' | 'foundPairs' | 'correct') => days[role].reduce((sum, day) => sum + day[count], 0);
+      const pool = { truePairs: total('truePairs'), foundPairs: total('foundPairs'), correct: total('correct') };
       const precision = pool.foundPairs ? pool.correct / pool.foundPairs : 0;
       const recall = pool.truePairs ? pool.correct / pool.truePairs : 0;
       const meanPrecision = days[role].reduce((sum, day) => sum + day.precision, 0) / days[role].length;

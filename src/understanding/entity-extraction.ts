@@ -422,7 +422,7 @@ function canStartName(word: string): boolean {
  * in ة, which normalization makes ه.
  */
 function endsInPronoun(surface: string): boolean {
-  const written = surface.replace(/[\u064B-\u0652]/g, '');
+  const written = stripDiacritics(surface);
   if (written.length >= 5 && /(ها|هم|هما)$/.test(written)) return true;
   return written.length >= 5 && /^[وبل]/.test(written) && written.endsWith('ه');
 }
