@@ -22,6 +22,7 @@ import * as searchHeadlines from './migrations/0015-search-headlines.ts';
 import * as searchHeadlineKeys from './migrations/0016-search-headline-keys.ts';
 import * as searchSectionBlocks from './migrations/0017-search-section-blocks.ts';
 import * as searchSectionGeneration from './migrations/0018-search-section-generation.ts';
+import * as articleEntityTimes from './migrations/0019-article-entity-times.ts';
 
 /**
  * Every migration, in order. Landed migrations are never edited: add a new file instead.
@@ -52,6 +53,7 @@ const migrations: Record<string, Migration> = {
   '0016-search-headline-keys': searchHeadlineKeys,
   '0017-search-section-blocks': searchSectionBlocks,
   '0018-search-section-generation': searchSectionGeneration,
+  '0019-article-entity-times': articleEntityTimes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -349,6 +349,8 @@ export interface ArticleEntitiesTable {
   entity_id: string;
   mentions: number;
   position: number;
+  /** The article's publication time (its creation time if it has none), for counting an entity's recent articles. */
+  published_at: string;
 }
 
 /** A direct quote and the entity that said it. */

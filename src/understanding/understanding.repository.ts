@@ -94,9 +94,11 @@ export function understandingRepository(db: Executor) {
     insertForms: (rows: { form: string; entity_id: string }[]) =>
       rows.length === 0 ? Promise.resolve() : db.insertInto('entity_forms').values(rows).onConflict((oc) => oc.doNothing()).execute().then(() => undefined),
 
-    async replaceArticleEntities(articleId: string, rows: { entity_id: string; mentions: number; position: number }[]) {
+    async replaceArticleEntities(articleId: string, publishedAt: string, rows: { entity_id: string; mentions: number; position: number }[]) {
       await db.deleteFrom('article_entities').where('article_id', '=', articleId).execute();
-      if (rows.length) await db.insertInto('article_entities').values(rows.map((row) => ({ ...row, article_id: articleId }))).execute();
+      if (rows.length) {
+        await db.insertInto('article_entities').values(rows.map((row) => ({ ...row, article_id: articleId, published_at: publishedAt }))).execute();
+      }
     },
 
     async replaceQuotes(articleId: string, rows: { id: string; entity_id: string; text: string; position: number }[]) {
@@ -314,6 +316,20 @@ export function understandingRepository(db: Executor) {
         .selectFrom('article_entities')
         .select(['entity_id', (eb) => eb.fn.countAll<string | number>().as('n')])
         .where('entity_id', 'in', entityIds)
+        .groupBy('entity_id')
+        .execute();
+      return new Map(rows.map((row) => [row.entity_id, Number(row.n)]));
+    },
+
+    /** How many articles published in [from, to] name each entity: an index range per entity, however old the corpus. */
+    async recentEntityArticleCounts(entityIds: string[], from: string, to: string): Promise<Map<string, number>> {
+      if (entityIds.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('article_entities')
+        .select(['entity_id', (eb) => eb.fn.countAll<string | number>().as('n')])
+        .where('entity_id', 'in', entityIds)
+        .where('published_at', '>=', from)
+        .where('published_at', '<=', to)
         .groupBy('entity_id')
         .execute();
       return new Map(rows.map((row) => [row.entity_id, Number(row.n)]));

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { buildArticle } from '../../test/build-article.ts';
+import { up as addArticleEntityTimes } from '../db/migrations/0019-article-entity-times.ts';
 import { describeEachEngine } from '../../test/engines.ts';
 import { saveImportedArticle } from '../articles/article.service.ts';
 import { articleRepository } from '../articles/article.repository.ts';
@@ -150,6 +151,39 @@ describeEachEngine('understandArticles', (database) => {
     await understandArticles(database.handle.db, [ids.spokesman!]);
     const person = (await understandingRepository(database.handle.db).articleEntities(ids.spokesman!)).find((entity) => entity.name === 'حيدر الساعدي');
     expect(person?.slug).toBe(`${base}-11`);
+  });
+});
+
+describeEachEngine('how rare an entity is', (database) => {
+  it('counts the articles naming an entity in the week before an article, by their publication times', async () => {
+    const ids: string[] = [];
+    const times = ['2026-10-20T08:00:00.000Z', '2026-11-14T09:00:00.000Z', '2026-11-20T07:00:00.000Z', '2026-11-21T08:00:00.000Z', '2026-11-22T08:00:00.000Z'];
+    for (const [n, publishedAt] of times.entries()) {
+      const paragraphs = [`${portStory[0]} وهذا التقرير رقم ${n + 1}.`];
+      const saved = await saveImportedArticle(database.handle.db, buildArticle({ title: `ميناء أم قصر ${n + 1}`, paragraphs, publishedAt, sourceUrl: `https://rare.example/${n}` }));
+      ids.push((await articleRepository(database.handle.db).findBySlug(saved.slug))!.id);
+    }
+    await understandArticles(database.handle.db, ids);
+    const repo = understandingRepository(database.handle.db);
+    const minister = (await repo.articleEntities(ids[0]!)).find((entity) => entity.name === 'سالم الجبوري')!;
+    // The week before 11-21 08:00: 11-14 09:00, 11-20 and 11-21 itself; not 10-20, not the day after.
+    const counts = await repo.recentEntityArticleCounts([minister.id, 'no-such-entity'], '2026-11-14T08:00:00.000Z', '2026-11-21T08:00:00.000Z');
+    expect([...counts]).toEqual([[minister.id, 3]]);
+    expect((await repo.entityArticleCounts([minister.id])).get(minister.id)).toBe(5);
+  });
+
+  it('gives the entities of articles understood before the counts existed their articles’ times (migration 0019)', async () => {
+    const db = database.handle.db;
+    await db.schema.dropIndex('article_entities_entity_time').execute();
+    await db.schema.alterTable('article_entities').dropColumn('published_at').execute();
+    await addArticleEntityTimes(db);
+    const rows = await db
+      .selectFrom('article_entities')
+      .innerJoin('articles', 'articles.id', 'article_entities.article_id')
+      .select(['article_entities.published_at', 'articles.published_at as article_time'])
+      .execute();
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row.published_at).toBe(row.article_time);
   });
 });
 

@@ -45,6 +45,12 @@ const STORY_WINDOW_DAYS = 3;
 const MAX_CANDIDATES = 60;
 /** Entities of an article used as candidate keys: the most mentioned ones. */
 const KEY_ENTITIES = 8;
+/**
+ * Days before an article over which its entities' articles are counted to weigh them (rarer says more): the news of
+ * one week, not of all time, so that where an article lands does not depend on how many months the site has
+ * published, and counting stays as cheap in the tenth year as in the first.
+ */
+const ENTITY_RARITY_DAYS = 7;
 /** Slugs looked up at once when a new entity's name is taken ("ترامب-2" … "ترامب-10"). */
 const SLUGS_TRIED = 10;
 
@@ -143,7 +149,7 @@ async function storeUnderstanding(trx: Transaction<Database>, article: ArticleTo
     if (row) row.mentions += entity.mentions;
     else rows.set(id, { entity_id: id, mentions: entity.mentions, position: entity.firstPosition });
   }
-  await repo.replaceArticleEntities(article.id, [...rows.values()]);
+  await repo.replaceArticleEntities(article.id, article.publishedAt, [...rows.values()]);
   await repo.replaceQuotes(
     article.id,
     analysis.quotes.map((quote, position) => ({ id: randomUUID(), entity_id: entityIds.get(quote.speakerKey)!, text: quote.text, position })),
@@ -240,8 +246,11 @@ async function placeInStory(
   const rank = new Map(candidateIds.map((id, index) => [id, index]));
   const rows = (await repo.storyRows(candidateIds)).sort((a, b) => rank.get(a.article_id)! - rank.get(b.article_id)!);
   const entityOf = await entitySets(repo, candidateIds);
-  // Entities named by many articles (ترامب, العراق) say less about the story than rare ones: weighted like IDF.
-  const articleCounts = await repo.entityArticleCounts([...new Set([...entityIds, ...[...entityOf.values()].flatMap((set) => [...set])])]);
+  // Entities named by many articles of the week (ترامب, العراق) say less about the story than rare ones: weighted like IDF.
+  const articleCounts = new Map<string, number>();
+  const rarityFrom = new Date(time - ENTITY_RARITY_DAYS * 86_400_000).toISOString();
+  const countRecent: EntityCounter = (ids) => repo.recentEntityArticleCounts(ids, rarityFrom, article.publishedAt);
+  await countEntities(countRecent, articleCounts, [...entityIds, ...[...entityOf.values()].flatMap((set) => [...set])]);
   const weight = (id: string) => 1 / Math.log2(2 + (articleCounts.get(id) ?? 0));
   const scoreWith = (other: { article_id: string; word_signature: string }) => {
     const theirs = entityOf.get(other.article_id) ?? new Set<string>();
@@ -269,7 +278,7 @@ async function placeInStory(
   const shortlist = [...closest].sort((a, b) => b[1] - a[1]).slice(0, STORIES_COMPARED);
   const shortlisted = shortlist.map(([story]) => story);
   const members = await repo.storyMembers(shortlisted, { from: new Date(time - window).toISOString(), to: new Date(time + window).toISOString() });
-  await addEntitySets(repo, entityOf, articleCounts, members.map((row) => row.article_id));
+  await addEntitySets(repo, countRecent, entityOf, articleCounts, members.map((row) => row.article_id));
   const average = new Map<string, { total: number; count: number }>();
   for (const member of members) {
     if (member.article_id === article.id) continue;
@@ -278,8 +287,8 @@ async function placeInStory(
     sum.count++;
     average.set(member.story_id, sum);
   }
-  const centroids = await storyCentroids(repo, shortlisted, entityOf, articleCounts);
-  await countEntities(repo, articleCounts, [...centroids.values()].flatMap((centroid) => [...centroid.entities.keys()]));
+  const centroids = await storyCentroids(repo, countRecent, shortlisted, entityOf, articleCounts);
+  await countEntities(countRecent, articleCounts, [...centroids.values()].flatMap((centroid) => [...centroid.entities.keys()]));
   const thisArticle = { leadTerms: new Set(analysis.leadTerms), entityIds, publishedAt: article.publishedAt };
   const joinable = shortlist
     .map(([story, best]) => {
@@ -292,7 +301,7 @@ async function placeInStory(
   // An article that belongs as clearly to two stories shows they are one: the others join the chosen one.
   const story = duplicate?.story ?? joinable[0]?.story ?? article.id;
   // A duplicate's story may not have been shortlisted: its centroid must exist before this article is added to it.
-  if (story !== article.id && !centroids.has(story)) await storyCentroids(repo, [story], entityOf, articleCounts);
+  if (story !== article.id && !centroids.has(story)) await storyCentroids(repo, countRecent, [story], entityOf, articleCounts);
   for (const other of joinable) {
     if (other.story === story || other.best < STORY_MERGE_THRESHOLD) continue;
     // Merging is what lets one story swallow a season of loosely related news: only small stories merge.
@@ -316,22 +325,27 @@ async function placeInStory(
   await updateCentroid(repo, story, (centroid) => addMember(centroid, { leadTerms: analysis.leadTerms, entityIds, publishedAt: article.publishedAt }));
 }
 
+/** How many articles of the week before the article being placed name each of these entities. */
+type EntityCounter = (entityIds: string[]) => Promise<Map<string, number>>;
+
 /** Adds the entities of these articles to `entityOf`, and the article counts of entities not yet counted. */
 async function addEntitySets(
   repo: UnderstandingRepository,
+  count: EntityCounter,
   entityOf: Map<string, Set<string>>,
   articleCounts: Map<string, number>,
   articleIds: string[],
 ): Promise<void> {
   const missing = articleIds.filter((id) => !entityOf.has(id));
   for (const [id, set] of await entitySets(repo, missing)) entityOf.set(id, set);
-  await countEntities(repo, articleCounts, missing.flatMap((id) => [...entityOf.get(id)!]));
+  await countEntities(count, articleCounts, missing.flatMap((id) => [...entityOf.get(id)!]));
 }
 
-/** Adds to `articleCounts` how many articles name each of these entities not counted yet. */
-async function countEntities(repo: UnderstandingRepository, articleCounts: Map<string, number>, entityIds: string[]): Promise<void> {
+/** Adds to `articleCounts` how many articles name each of these entities not counted yet (0 for those none names). */
+async function countEntities(count: EntityCounter, articleCounts: Map<string, number>, entityIds: string[]): Promise<void> {
   const uncounted = [...new Set(entityIds)].filter((id) => !articleCounts.has(id));
-  for (const [id, count] of await repo.entityArticleCounts(uncounted)) articleCounts.set(id, count);
+  for (const id of uncounted) articleCounts.set(id, 0);
+  for (const [id, n] of await count(uncounted)) articleCounts.set(id, n);
 }
 
 /**
@@ -341,6 +355,7 @@ async function countEntities(repo: UnderstandingRepository, articleCounts: Map<s
  */
 async function storyCentroids(
   repo: UnderstandingRepository,
+  count: EntityCounter,
   storyIds: string[],
   entityOf: Map<string, Set<string>>,
   articleCounts: Map<string, number>,
@@ -353,7 +368,7 @@ async function storyCentroids(
   const unbuilt = storyIds.filter((story) => !centroids.has(story));
   if (unbuilt.length === 0) return centroids;
   const members = await repo.storyMembers(unbuilt);
-  await addEntitySets(repo, entityOf, articleCounts, members.map((row) => row.article_id));
+  await addEntitySets(repo, count, entityOf, articleCounts, members.map((row) => row.article_id));
   for (const member of members) {
     const centroid = centroids.get(member.story_id) ?? emptyCentroid();
     addMember(centroid, memberOf(member, entityOf.get(member.article_id)!));
