@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { EntityType } from './entity.ts';
+import { addMember, centroidScore, emptyCentroid } from './story-centroid.ts';
 import { type EntityRow, type StoryArticle, understandingRepository } from './understanding.repository.ts';
 
 /** How many related articles an article page shows under "في السياق نفسه". */
@@ -105,19 +106,47 @@ export interface StoryEntry {
   alsoIn: string[];
 }
 
+export interface StoryTimeline {
+  /**
+   * What the story is called: the title of its article closest to what the story is about (its centroid), not simply
+   * of its first, which may be one that joined on a passing likeness and stayed apart from the rest.
+   */
+  headline: string;
+  entries: StoryEntry[];
+}
+
 /** A story's articles as a timeline, oldest first, each text once with the other sources that carried it. */
-export async function storyTimeline(db: Kysely<Database>, storyId: string): Promise<StoryEntry[] | null> {
-  const rows = await understandingRepository(db).storyArticles(storyId);
+export async function storyTimeline(db: Kysely<Database>, storyId: string): Promise<StoryTimeline | null> {
+  const repo = understandingRepository(db);
+  const rows = await repo.storyArticles(storyId);
   if (rows.length === 0) return null;
   const entries = new Map<string, StoryEntry>();
-  for (const row of rows) {
-    if (!row.duplicate_of) entries.set(row.id, { slug: row.slug, title: row.title, sourceName: row.source_name, publishedAt: row.published_at, alsoIn: [] });
-  }
+  const entry = (row: StoryArticle): StoryEntry => ({ slug: row.slug, title: row.title, sourceName: row.source_name, publishedAt: row.published_at, alsoIn: [] });
+  for (const row of rows) if (!row.duplicate_of) entries.set(row.id, entry(row));
   for (const row of rows) {
     const original = row.duplicate_of ? entries.get(row.duplicate_of) : undefined;
     if (original && row.source_name && !original.alsoIn.includes(row.source_name)) original.alsoIn.push(row.source_name);
     // A copy whose original was deleted stands on its own.
-    if (row.duplicate_of && !original) entries.set(row.id, { slug: row.slug, title: row.title, sourceName: row.source_name, publishedAt: row.published_at, alsoIn: [] });
+    if (row.duplicate_of && !original) entries.set(row.id, entry(row));
   }
-  return [...entries.values()];
+  const listed = rows.filter((row) => entries.has(row.id));
+  const entityIds = new Map<string, string[]>();
+  for (const row of await repo.entityIdsOfArticles(listed.map((article) => article.id))) {
+    entityIds.set(row.article_id, [...(entityIds.get(row.article_id) ?? []), row.entity_id]);
+  }
+  const members = listed.map((row) => ({
+    id: row.id,
+    leadTerms: row.word_signature ? row.word_signature.split(' ') : [],
+    entityIds: entityIds.get(row.id) ?? [],
+    publishedAt: row.placed_at,
+  }));
+  const centroid = emptyCentroid();
+  for (const member of members) addMember(centroid, member);
+  const scored = members.map((member) => ({
+    id: member.id,
+    closeness: centroidScore(centroid, { leadTerms: new Set(member.leadTerms), entityIds: new Set(member.entityIds), publishedAt: member.publishedAt }, () => 1),
+  }));
+  // The earliest of equally central articles: reduce keeps the first maximum.
+  const central = scored.reduce((best, member) => (member.closeness > best.closeness ? member : best));
+  return { headline: entries.get(central.id)!.title, entries: [...entries.values()] };
 }

@@ -297,12 +297,12 @@ export function understandingRepository(db: Executor) {
     storyOf: (articleId: string) =>
       db.selectFrom('article_stories').select(['story_id', 'duplicate_of']).where('article_id', '=', articleId).executeTakeFirst(),
 
-    /** A story's published articles, oldest first (a timeline), duplicates included and marked. */
+    /** A story's published articles, oldest first (a timeline), duplicates included and marked, with their lead stems. */
     storyArticles: (storyId: string) =>
       db
         .selectFrom('article_stories')
         .innerJoin('articles', 'articles.id', 'article_stories.article_id')
-        .select([...ARTICLE_COLUMNS, 'article_stories.duplicate_of'])
+        .select([...ARTICLE_COLUMNS, 'article_stories.duplicate_of', 'article_stories.word_signature', 'article_stories.published_at as placed_at'])
         .where('article_stories.story_id', '=', storyId)
         .where('articles.status', '=', 'published')
         .orderBy('articles.published_at')

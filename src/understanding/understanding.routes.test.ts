@@ -7,6 +7,8 @@ import { buildApp } from '../app.ts';
 import { saveImportedArticle } from '../articles/article.service.ts';
 import { loadConfig } from '../config.ts';
 import { importFiles } from '../ingest/import.service.ts';
+import { articleRepository } from '../articles/article.repository.ts';
+import { understandingRepository } from './understanding.repository.ts';
 import { understandImported } from './understanding.service.ts';
 import { bridge, bridgeElsewhere } from '../../test/bridge-story.ts';
 
@@ -20,6 +22,7 @@ describeEachEngine('entity and story pages, and the article page’s understandi
     return { status: response.statusCode, document: parseHTML(response.body).document };
   };
   let seedSlug = '';
+  let bridgeSlug = '';
 
   it('understands an imported page: who said what and the names it holds, on the article page', async () => {
     const report = await importFiles(database.handle.db, [seedPath]);
@@ -54,6 +57,7 @@ describeEachEngine('entity and story pages, and the article page’s understandi
     ] as const) {
       saved.push(await saveImportedArticle(database.handle.db, buildArticle({ title, paragraphs: [...paragraphs], publishedAt, sourceUrl: source, sourceName: new URL(source).host })));
     }
+    bridgeSlug = saved[0]!.slug;
     // The page is rendered (and cached) before understanding runs; understanding must invalidate it.
     const before = await get(`/article/${encodeURIComponent(saved[2]!.slug)}`);
     expect(before.document.querySelector('.in-context')).toBeNull();
@@ -73,6 +77,28 @@ describeEachEngine('entity and story pages, and the article page’s understandi
 
     const copy = await get(`/article/${encodeURIComponent(saved[1]!.slug)}`);
     expect(copy.document.querySelector('.duplicate-note a')?.textContent).toBe('افتتاح الجسر العتيق في الموصل');
+  });
+
+  it('calls a story by its most central article, not by a first one that joined on a passing likeness', async () => {
+    const outlier = await saveImportedArticle(database.handle.db, buildArticle({
+      title: 'افتتاح معرض الكتاب في أربيل',
+      paragraphs: ['افتتحت وزارة الثقافة في إقليم كردستان معرض أربيل الدولي للكتاب بمشاركة ثلاثمئة دار نشر من عشرين بلداً.'],
+      publishedAt: '2026-11-19T08:00:00.000Z',
+      sourceUrl: 'https://one.example/book-fair',
+    }));
+    await understandImported(database.handle.db, [outlier.slug]);
+    const repo = understandingRepository(database.handle.db);
+    const idOf = async (slug: string) => (await articleRepository(database.handle.db).findBySlug(slug))!.id;
+    const outlierStory = (await repo.storyOf(await idOf(outlier.slug)))!.story_id;
+    const bridgeStory = (await repo.storyOf(await idOf(bridgeSlug)))!.story_id;
+    expect(bridgeStory).not.toBe(outlierStory);
+    // As if the fair's article had started the story and the bridge's reports had joined it.
+    await repo.moveStory(bridgeStory, outlierStory);
+
+    const { document } = await get(`/story/${outlierStory}`);
+    expect(document.querySelector('.timeline li a')?.textContent).toBe('افتتاح معرض الكتاب في أربيل');
+    expect(document.querySelector('h1')?.textContent).toMatch(/الجسر العتيق/);
+    expect(document.querySelector('title')?.textContent).toMatch(/الجسر العتيق/);
   });
 
   it('lists what a country said on its page, as the article page credits it', async () => {

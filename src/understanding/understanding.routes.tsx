@@ -41,9 +41,9 @@ export function understandingRoutes(app: FastifyInstance, deps: UnderstandingRou
 
   app.get('/story/:id', async (request, reply) => {
     const { id } = storyParams.parse(request.params);
-    const [site, entries] = await Promise.all([loadSiteChrome(deps.db, deps.siteName), storyTimeline(deps.db, id)]);
-    if (!entries) throw notFound(`story "${id}"`);
+    const [site, timeline] = await Promise.all([loadSiteChrome(deps.db, deps.siteName), storyTimeline(deps.db, id)]);
+    if (!timeline) throw notFound(`story "${id}"`);
     reply.type('text/html; charset=utf-8');
-    return renderDocument(<StoryPage site={site} entries={entries} url={`${deps.siteUrl}${storyPath(id)}`} />, presentationOf(request));
+    return renderDocument(<StoryPage site={site} timeline={timeline} url={`${deps.siteUrl}${storyPath(id)}`} />, presentationOf(request));
   });
 }

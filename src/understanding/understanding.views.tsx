@@ -5,7 +5,7 @@ import { Pagination } from '../web/pagination.tsx';
 import { PageMeta } from '../web/page-meta.tsx';
 import { type Presentation, usePresentation } from '../web/presentation.tsx';
 import { PublishedDate } from '../web/published-date.tsx';
-import type { ArticleContext, EntityLink, EntityPageData, StoryEntry } from './reading.service.ts';
+import type { ArticleContext, EntityLink, EntityPageData, StoryTimeline } from './reading.service.ts';
 
 /** The URL path of an entity page, percent-encoded. */
 export function entityPath(slug: string): string {
@@ -165,18 +165,18 @@ export function EntityPage(props: {
   );
 }
 
-export function StoryPage(props: { site: SiteChrome; entries: StoryEntry[]; url: string }) {
-  const first = props.entries[0]!;
+export function StoryPage(props: { site: SiteChrome; timeline: StoryTimeline; url: string }) {
+  const { headline, entries } = props.timeline;
   const presentation = usePresentation();
   const { text, arabic } = presentation;
-  const description = text.storyDescription(first.title, articlesCount(presentation, props.entries.length));
+  const description = text.storyDescription(headline, articlesCount(presentation, entries.length));
   return (
-    <Layout site={props.site} title={first.title} description={description} head={<PageMeta siteName={props.site.siteName} url={props.url} title={first.title} description={description} />}>
+    <Layout site={props.site} title={headline} description={description} head={<PageMeta siteName={props.site.siteName} url={props.url} title={headline} description={description} />}>
       <p class="kicker">{text.story}</p>
-      <h1 {...arabic}>{first.title}</h1>
-      <p class="entity-count">{text.storyCount(articlesCount(presentation, props.entries.length))}</p>
+      <h1 {...arabic}>{headline}</h1>
+      <p class="entity-count">{text.storyCount(articlesCount(presentation, entries.length))}</p>
       <ol class="timeline">
-        {props.entries.map((entry) => (
+        {entries.map((entry) => (
           <li>
             {entry.publishedAt ? <PublishedDate iso={entry.publishedAt} /> : null}
             <a href={articlePath(entry.slug)} {...arabic}>
