@@ -75,6 +75,24 @@ describe('attributeQuotes', () => {
     expect(federation.map((quote) => quote.text)).toEqual(['الملف سيدرس بعناية خلال الأسابيع المقبلة']);
   });
 
+  it('credits no one with a subject-less quote when the person named last was named as an object', () => {
+    // Neither the president the deal was between nor the minister who spoke earlier wrote the prisoner's letter.
+    expect(speakersOf([
+      'وقال وزير الخارجية الألماني هايكو ماس إن «الحوار مع أنقرة يجب أن يستمر رغم الخلافات».',
+      'وكتب رجل الأعمال المسجون رسالة بعد أسابيع من الحديث عن صفقة بين الرئيس التركي رجب طيب أردوغان والزعماء الأوروبيين.',
+      'وأوضح في رسالته: «لم أرتكب أي جريمة ولن أطلب العفو من أحد».',
+    ])).toEqual(['هايكو ماس']);
+  });
+
+  it('still gives a subject-less quote to the speaker named last, and to the source a report names after «عن»', () => {
+    expect(speakersOf([
+      'وقال وزير المالية المصري محمد معيط في مؤتمر صحفي إن الموازنة الجديدة ستعلن قريبا.',
+      'وأضاف أن «الحكومة لن تفرض ضرائب جديدة على السلع الأساسية هذا العام».',
+      'ونقلت وكالة الأنباء الرسمية عن الرئيس التونسي قيس سعيد قوله إن البلاد بخير.',
+      'وأضاف أن «الانتخابات ستجري في موعدها دون أي تأجيل مهما كانت الظروف».',
+    ])).toEqual(['محمد معيط', 'قيس سعيد']);
+  });
+
   it('reads a country after a present tense or a participle as the object, not the speaker', () => {
     expect(speakersOf([
       'وحذر وزير الخارجية الروسي سيرغي لافروف من التصعيد، داعيا الولايات المتحدة إلى «عدم اللعب بالنار في المنطقة».',

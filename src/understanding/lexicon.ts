@@ -119,6 +119,12 @@ export const FEMININE_SPEECH_VERBS = words(`
 أبلغت أعلنت شددت مشددة لفتت كتبت غردت قائلة رأت ترى أعربت حذرت محذرة دعت طالبت نفت أفادت وصفت علقت
 `);
 
+/** Prepositions after which a name is who something is done to or with: "صفقة بين الرئيس التركي رجب طيب أردوغان و…". */
+export const OBJECT_PREPOSITIONS = words('بين مع ضد إلى على عن لدى حول بشأن');
+
+/** Verbs that report someone's words from a source named after عن or إلى: "ونقلت الوكالة عن الوزير قوله". */
+export const REPORTING_VERBS = words('نقل نقلت ينقل تنقل نقلا ناقلا نسب نسبت ينسب تنسب');
+
 /** Words that end a name: times, days, and what news prose puts right after one. */
 export const NOT_NAMES = words(`
 أمس اليوم غدا الليلة صباح مساء الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة السبت يوم عام سنة شهر أسبوع

@@ -2,6 +2,9 @@
 // - "وقال X إن «…»", "أكد X … أن «…»": the first person or organisation named between the speech verb and the quote;
 // - "وأضاف أن «…»", "مشيراً إلى أن «…»": no subject, so the person named last before the verb (for a feminine
 //   verb, "وقالت في بيان", the person or organisation named last: groups and ministries are feminine in Arabic);
+//   no one when that one was named after a preposition, as an object ("صفقة بين الرئيس التركي رجب طيب أردوغان
+//   و…"): on real articles the speaker was then nearly always someone not recognised, and whoever was named before
+//   was no likelier to be them (a source after a verb of reporting, "ونقلت الوكالة عن الوزير", is no object);
 // - "وقالت كوريا الشمالية إن «…»", "وذكر المتحدث باسم الوزارة «…»": a country, or the body a spokesman speaks
 //   for, when no person is named; never the person named last before, who did not say it;
 // - "وقال الرئيس التركي «…»": a title with no name after it; the person introduced earlier by the same title and
@@ -9,12 +12,27 @@
 // - "«…»، قال X": a speech verb right after the quote, then its speaker.
 // A quote of fewer than MIN_QUOTE_WORDS words is a name or a term ("«تويتر»", «الحوار الاستراتيجي»), not a quote.
 import type { EntityType, Mention } from './entity.ts';
-import { FEMININE_SPEECH_VERBS, PAST_SPEECH_VERBS, SPEECH_VERBS, SPOKESMEN, TITLES } from './lexicon.ts';
+import {
+  FEMININE_SPEECH_VERBS,
+  isFunctionWord,
+  OBJECT_PREPOSITIONS,
+  PAST_SPEECH_VERBS,
+  REPORTING_VERBS,
+  SPEECH_VERBS,
+  SPOKESMEN,
+  TITLE_LINKS,
+  TITLES,
+} from './lexicon.ts';
 import { cliticForms, type TextToken, textTokens, withoutArticle } from './text-tokens.ts';
 
 const MIN_QUOTE_WORDS = 4;
 /** How far (in words) a speech verb may stand before the quote it introduces. */
 const MAX_VERB_DISTANCE = 25;
+/** How many words (a title and its description) may stand between a preposition and a name: "بين الرئيس التركي رجب طيب أردوغان". */
+const MAX_DESCRIPTION_WORDS = 5;
+/** How far (in words) a verb of reporting may stand before the source it names: "ونقلت وسائل إعلام مصرية … عن". */
+const MAX_REPORT_DISTANCE = 12;
+const SHADDA = '\u0651';
 
 export interface AttributedQuote {
   speakerKey: string;
@@ -110,7 +128,7 @@ function speakerBefore(
     // "وقال الرئيس التركي «…»": someone described but not named speaks, not whoever spoke last.
     const description = subjectDescription(tokens, i);
     if (description) return personDescribedAs(description, block, token.start, speakers, blockTokens);
-    return previousSpeaker?.block === block ? previousSpeaker : lastNamedBefore(block, token.start, speakers, verb.feminine);
+    return previousSpeaker?.block === block ? previousSpeaker : lastNamedBefore(block, token.start, speakers, verb.feminine, blockTokens);
   }
   return null;
 }
@@ -169,13 +187,50 @@ function speakerAfter(tokens: TextToken[], close: number, block: number, speaker
   return speakers.find((mention) => mention.block === block && mention.start === next.start) ?? null;
 }
 
-/** The person (or, for a feminine verb, the person or organisation) named last before a position. */
-function lastNamedBefore(block: number, position: number, speakers: Mention[], feminine: boolean): Mention | null {
+/**
+ * The person (or, for a feminine verb, the person or organisation) named last before a position; no one when that
+ * one was named as an object ("صفقة بين الرئيس التركي رجب طيب أردوغان والزعماء … وأوضح في رسالته"): a quote with
+ * no speaker is left out, which is better than words on someone's page that are not theirs.
+ */
+function lastNamedBefore(block: number, position: number, speakers: Mention[], feminine: boolean, blockTokens: TextToken[][]): Mention | null {
   let last: Mention | null = null;
   for (const mention of speakers) {
     if (mention.block > block || (mention.block === block && mention.start >= position)) break;
     if (mention.block === 0) continue;
     if (mention.type === 'person' || feminine) last = mention;
   }
-  return last;
+  return last && !namedAsObject(last, blockTokens[last.block - 1]!) ? last : null;
+}
+
+/**
+ * Whether a mention stands right after a preposition ("بين", "مع", "ضد", "إلى"…), its title and their description
+ * between ("مع وزير الخارجية الروسي سيرغي لافروف"). A preposition after a verb of reporting names the source, not
+ * an object: "ونقلت الوكالة عن الوزير", "نسبت الوكالة إلى الرئيس قوله".
+ */
+function namedAsObject(mention: Mention, tokens: TextToken[]): boolean {
+  const at = tokens.findIndex((token) => token.start === mention.start);
+  for (let i = at - 1; i >= 0 && at - i <= MAX_DESCRIPTION_WORDS + 1; i--) {
+    const token = tokens[i]!;
+    if (token.kind !== 'arabic') return false;
+    const forms = cliticForms(token.norm);
+    // A shadda marks a verb spelled like a preposition: "وبيّن الحمود" (and he explained).
+    if (forms.some((form) => OBJECT_PREPOSITIONS.has(form))) return !token.surface.includes(SHADDA) && !reportedFrom(tokens, i);
+    const describes = forms.some((form) => TITLES.has(form) || TITLE_LINKS.has(form)) || (token.norm.startsWith('ال') && !isFunctionWord(token.norm));
+    if (!describes) return false;
+  }
+  return false;
+}
+
+/**
+ * Whether a verb of reporting ("نقل", "نسب") stands shortly before the preposition at `preposition`, with no speech
+ * verb after it: "إذ قال عن ترامب" is said about him.
+ */
+function reportedFrom(tokens: TextToken[], preposition: number): boolean {
+  for (let i = preposition - 1; i >= 0 && preposition - i <= MAX_REPORT_DISTANCE; i--) {
+    const token = tokens[i]!;
+    if (token.kind !== 'arabic') continue;
+    if (speechVerb(token)) return false;
+    if (cliticForms(token.norm).some((form) => REPORTING_VERBS.has(form))) return true;
+  }
+  return false;
 }
