@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { EntityType } from './entity.ts';
 import { addMember, centroidScore, emptyCentroid } from './story-centroid.ts';
-import { type EntityRow, type StoryArticle, understandingRepository } from './understanding.repository.ts';
+import { type EntityRow, type StoryArticle, type UnderstandingRepository, understandingRepository } from './understanding.repository.ts';
 
 /** How many related articles an article page shows under "في السياق نفسه". */
 const RELATED_COUNT = 6;
@@ -129,12 +129,20 @@ export async function storyTimeline(db: Kysely<Database>, storyId: string): Prom
     // A copy whose original was deleted stands on its own.
     if (row.duplicate_of && !original) entries.set(row.id, entry(row));
   }
-  const listed = rows.filter((row) => entries.has(row.id));
+  const central = await centralArticle(repo, rows.filter((row) => entries.has(row.id)));
+  return { headline: entries.get(central)!.title, entries: [...entries.values()] };
+}
+
+/** The id of the article closest to the centroid of these (their lead stems and entities, each entity alike). */
+async function centralArticle(
+  repo: UnderstandingRepository,
+  articles: { id: string; word_signature: string; placed_at: string }[],
+): Promise<string> {
   const entityIds = new Map<string, string[]>();
-  for (const row of await repo.entityIdsOfArticles(listed.map((article) => article.id))) {
+  for (const row of await repo.entityIdsOfArticles(articles.map((article) => article.id))) {
     entityIds.set(row.article_id, [...(entityIds.get(row.article_id) ?? []), row.entity_id]);
   }
-  const members = listed.map((row) => ({
+  const members = articles.map((row) => ({
     id: row.id,
     leadTerms: row.word_signature ? row.word_signature.split(' ') : [],
     entityIds: entityIds.get(row.id) ?? [],
@@ -147,6 +155,5 @@ export async function storyTimeline(db: Kysely<Database>, storyId: string): Prom
     closeness: centroidScore(centroid, { leadTerms: new Set(member.leadTerms), entityIds: new Set(member.entityIds), publishedAt: member.publishedAt }, () => 1),
   }));
   // The earliest of equally central articles: reduce keeps the first maximum.
-  const central = scored.reduce((best, member) => (member.closeness > best.closeness ? member : best));
-  return { headline: entries.get(central.id)!.title, entries: [...entries.values()] };
+  return scored.reduce((best, member) => (member.closeness > best.closeness ? member : best)).id;
 }
