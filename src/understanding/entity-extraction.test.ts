@@ -84,6 +84,14 @@ describe('attributeQuotes', () => {
     ])).toEqual(['هايكو ماس']);
   });
 
+  it('does not give a subject-less quote to someone named inside an earlier quote', () => {
+    // The executive is named in the minister's words; the next quote is the minister's too.
+    expect(speakersOf([
+      'وقال وزير الاتصالات الأردني خالد العمري إن «المدير التنفيذي للشركة سامي الحداد لم يتعاون مع المحققين منذ البداية».',
+      'وأضاف أن «النتائج ستنشر كاملة قبل نهاية الشهر المقبل».',
+    ])).toEqual(['خالد العمري', 'خالد العمري']);
+  });
+
   it('still gives a subject-less quote to the speaker named last, and to the source a report names after «عن»', () => {
     expect(speakersOf([
       'وقال وزير المالية المصري محمد معيط في مؤتمر صحفي إن الموازنة الجديدة ستعلن قريبا.',

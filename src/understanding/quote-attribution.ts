@@ -1,7 +1,8 @@
 // Direct quotes («…», “…” or "…") and who said them, as the text says it:
 // - "وقال X إن «…»", "أكد X … أن «…»": the first person or organisation named between the speech verb and the quote;
 // - "وأضاف أن «…»", "مشيراً إلى أن «…»": no subject, so the person named last before the verb (for a feminine
-//   verb, "وقالت في بيان", the person or organisation named last: groups and ministries are feminine in Arabic);
+//   verb, "وقالت في بيان", the person or organisation named last: groups and ministries are feminine in Arabic),
+//   never one named inside a quote ("وقال الوزير إن «المدير سامي الحداد لم يتعاون…»": the words are the minister's);
 //   no one when that one was named after a preposition, as an object ("صفقة بين الرئيس التركي رجب طيب أردوغان
 //   و…"): on real articles the speaker was then nearly always someone not recognised, and whoever was named before
 //   was no likelier to be them (a source after a verb of reporting, "ونقلت الوكالة عن الوزير", is no object);
@@ -58,30 +59,46 @@ export function attributeQuotes(paragraphs: string[], mentions: Mention[]): Attr
     const block = index + 1;
     const tokens = blockTokens[index]!;
     const named = mentions.filter((mention) => mention.block === block);
-    for (let i = 0; i < tokens.length; i++) {
-      const close = OPENING[tokens[i]!.surface];
-      if (!close) continue;
-      const end = tokens.findIndex((token, k) => k > i && token.surface === close);
-      if (end < 0) break;
-      const words = tokens.slice(i + 1, end).filter((token) => token.kind !== 'punct').length;
-      if (words >= MIN_QUOTE_WORDS) {
-        const speaker = speakerBefore(blockTokens, i, block, speakers, named, previousSpeaker) ?? speakerAfter(tokens, end, block, speakers);
-        if (speaker) {
-          previousSpeaker = speaker;
-          quotes.push({
-            speakerKey: speaker.key,
-            speakerName: speaker.name,
-            speakerType: speaker.type,
-            text: text.slice(tokens[i]!.end, tokens[end]!.start).trim(),
-            block,
-            start: tokens[i]!.start,
-          });
-        }
+    for (const { open, close } of quotations(tokens)) {
+      const speaker =
+        speakerBefore(blockTokens, open, block, speakers, named, previousSpeaker) ?? speakerAfter(tokens, close, block, speakers);
+      if (speaker) {
+        previousSpeaker = speaker;
+        quotes.push({
+          speakerKey: speaker.key,
+          speakerName: speaker.name,
+          speakerType: speaker.type,
+          text: text.slice(tokens[open]!.end, tokens[close]!.start).trim(),
+          block,
+          start: tokens[open]!.start,
+        });
       }
-      i = end;
     }
   });
   return quotes;
+}
+
+/**
+ * The quotes of a paragraph, by the indices of their opening and closing marks; a quote that is not closed ends
+ * the search, and one of fewer than MIN_QUOTE_WORDS words is a name or a term, left out.
+ */
+function quotations(tokens: TextToken[]): { open: number; close: number }[] {
+  const found: { open: number; close: number }[] = [];
+  for (let open = 0; open < tokens.length; open++) {
+    const closing = OPENING[tokens[open]!.surface];
+    if (!closing) continue;
+    const close = tokens.findIndex((token, k) => k > open && token.surface === closing);
+    if (close < 0) break;
+    const words = tokens.slice(open + 1, close).filter((token) => token.kind !== 'punct').length;
+    if (words >= MIN_QUOTE_WORDS) found.push({ open, close });
+    open = close;
+  }
+  return found;
+}
+
+/** Whether a mention stands inside a quote of its paragraph: "«الشركة تعاونت مع فيسبوك»" is not Facebook speaking. */
+function insideQuote(mention: Mention, tokens: TextToken[]): boolean {
+  return quotations(tokens).some(({ open, close }) => tokens[open]!.end <= mention.start && mention.end <= tokens[close]!.start);
 }
 
 function speechVerb(token: TextToken): { feminine: boolean; past: boolean } | null {
@@ -188,18 +205,23 @@ function speakerAfter(tokens: TextToken[], close: number, block: number, speaker
 }
 
 /**
- * The person (or, for a feminine verb, the person or organisation) named last before a position; no one when that
- * one was named as an object ("صفقة بين الرئيس التركي رجب طيب أردوغان والزعماء … وأوضح في رسالته"): a quote with
- * no speaker is left out, which is better than words on someone's page that are not theirs.
+ * The person (or, for a feminine verb, the person or organisation) named last before a position, outside quotes:
+ * whoever "«الشركة تعاونت مع فيسبوك»" names did not say what follows. No one when the one named last, in a quote or
+ * not, was named as an object ("صفقة بين الرئيس التركي رجب طيب أردوغان والزعماء … وأوضح في رسالته"): a quote with
+ * no speaker is left out, which is better than words on someone's page that are not theirs. (Reaching back past an
+ * object named in a quote found the speaker 10 times and someone else 13 times in 4,000 articles.)
  */
 function lastNamedBefore(block: number, position: number, speakers: Mention[], feminine: boolean, blockTokens: TextToken[][]): Mention | null {
   let last: Mention | null = null;
+  let lastOutsideQuotes: Mention | null = null;
   for (const mention of speakers) {
     if (mention.block > block || (mention.block === block && mention.start >= position)) break;
-    if (mention.block === 0) continue;
-    if (mention.type === 'person' || feminine) last = mention;
+    if (mention.block === 0 || (mention.type !== 'person' && !feminine)) continue;
+    last = mention;
+    if (!insideQuote(mention, blockTokens[mention.block - 1]!)) lastOutsideQuotes = mention;
   }
-  return last && !namedAsObject(last, blockTokens[last.block - 1]!) ? last : null;
+  const namedAsSpeaker = (mention: Mention | null) => mention !== null && !namedAsObject(mention, blockTokens[mention.block - 1]!);
+  return namedAsSpeaker(last) && namedAsSpeaker(lastOutsideQuotes) ? lastOutsideQuotes : null;
 }
 
 /**
