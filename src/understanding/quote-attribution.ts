@@ -96,9 +96,9 @@ function quotations(tokens: TextToken[]): { open: number; close: number }[] {
   return found;
 }
 
-/** Whether a mention stands inside a quote of its paragraph: "«الشركة تعاونت مع فيسبوك»" is not Facebook speaking. */
-function insideQuote(mention: Mention, tokens: TextToken[]): boolean {
-  return quotations(tokens).some(({ open, close }) => tokens[open]!.end <= mention.start && mention.end <= tokens[close]!.start);
+/** Whether a mention stands inside one of its paragraph's quotes: "«الشركة تعاونت مع فيسبوك»" is not Facebook speaking. */
+function insideQuote(mention: Mention, tokens: TextToken[], quotes: { open: number; close: number }[]): boolean {
+  return quotes.some(({ open, close }) => tokens[open]!.end <= mention.start && mention.end <= tokens[close]!.start);
 }
 
 function speechVerb(token: TextToken): { feminine: boolean; past: boolean } | null {
@@ -214,11 +214,15 @@ function speakerAfter(tokens: TextToken[], close: number, block: number, speaker
 function lastNamedBefore(block: number, position: number, speakers: Mention[], feminine: boolean, blockTokens: TextToken[][]): Mention | null {
   let last: Mention | null = null;
   let lastOutsideQuotes: Mention | null = null;
+  // Each paragraph's quotes, found once for all the mentions it holds.
+  const quotesOf = new Map<number, { open: number; close: number }[]>();
   for (const mention of speakers) {
     if (mention.block > block || (mention.block === block && mention.start >= position)) break;
     if (mention.block === 0 || (mention.type !== 'person' && !feminine)) continue;
     last = mention;
-    if (!insideQuote(mention, blockTokens[mention.block - 1]!)) lastOutsideQuotes = mention;
+    const tokens = blockTokens[mention.block - 1]!;
+    if (!quotesOf.has(mention.block)) quotesOf.set(mention.block, quotations(tokens));
+    if (!insideQuote(mention, tokens, quotesOf.get(mention.block)!)) lastOutsideQuotes = mention;
   }
   const namedAsSpeaker = (mention: Mention | null) => mention !== null && !namedAsObject(mention, blockTokens[mention.block - 1]!);
   return namedAsSpeaker(last) && namedAsSpeaker(lastOutsideQuotes) ? lastOutsideQuotes : null;
