@@ -101,6 +101,24 @@ describe('attributeQuotes', () => {
     ])).toEqual(['محمد معيط', 'قيس سعيد']);
   });
 
+  it('credits no one when a word the text does not name is the subject of the verb, and «وأضاف أن» still continues', () => {
+    // The official and the statement are not recognised; the minister named before did not say their words.
+    expect(speakersOf([
+      'وقال وزير الخارجية الأردني أيمن الصفدي إن «الحل السياسي هو الطريق الوحيد لإنهاء الأزمة».',
+      'وأضاف أن «الأردن سيواصل دعم كل الجهود الدبلوماسية في المنطقة».',
+      'وقال مسؤول أميركي إن «واشنطن لا تنوي سحب قواتها من المنطقة قريبا».',
+      'وأضاف البيان أن «المفاوضات ستستأنف في مسقط خلال الأسبوع المقبل».',
+    ])).toEqual(['أيمن الصفدي', 'أيمن الصفدي']);
+  });
+
+  it('gives the words of «الوزارة» to the ministry named before, not those of «الشرطة»', () => {
+    expect(speakersOf([
+      'وقالت وزارة الخارجية المصرية إن «القاهرة تتابع التطورات في السودان باهتمام بالغ».',
+      'وقالت الوزارة في بيان ثان إن «الاتصالات مستمرة مع جميع الأطراف المعنية».',
+      'وقالت الشرطة إن «التحقيقات في الحادث ما زالت في بدايتها».',
+    ])).toEqual(['وزارة الخارجية المصرية', 'وزارة الخارجية المصرية']);
+  });
+
   it('reads a country after a present tense or a participle as the object, not the speaker', () => {
     expect(speakersOf([
       'وحذر وزير الخارجية الروسي سيرغي لافروف من التصعيد، داعيا الولايات المتحدة إلى «عدم اللعب بالنار في المنطقة».',

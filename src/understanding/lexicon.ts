@@ -158,3 +158,31 @@ const EVERYDAY_WORDS = words(`
 export function isFunctionWord(norm: string): boolean {
   return STOPWORDS.has(norm) || NOT_NAMES.has(norm) || EVERYDAY_WORDS.has(norm);
 }
+
+/**
+ * What may follow a speech verb that has no subject of its own ("وأضاف أن «…»", "وقال في بيان", "وتابع قائلا"):
+ * complementizers, prepositions and pronouns after them, adverbs of time and manner, "وهو"/"وهي" (while he, she…),
+ * whom it was said to ("وقال للصحفيين", "وقال لرويترز"). Any other word right after the verb is its subject, named
+ * or not ("وقال مسؤول أميركي", "وأضاف البيان").
+ */
+export const SUBJECTLESS_VERB_FOLLOWERS = words(`
+أن إن أنه إنه أنها إنها أنهم إنهم أننا إننا أني إني بأن بأنه بأنها لأن
+في خلال عبر على إلى عن من أمام بعد قبل عقب إثر أثناء لدى حول بشأن مع بين وسط
+له لها لهم لهن لنا لي لك لكم به بها فيه فيها عنه عنها عليه عليها إليه إليها منه منها
+أيضا كذلك أمس اليوم مساء صباح ليلة يوم حينها آنذاك لاحقا مؤخرا سابقا مجددا حينذاك
+الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة السبت
+بحسب حسب وفق وفقا طبقا ردا بالقول القول متسائلا ساخرا معلقا متحدثا مغردا مغردة فوقها تحتها
+للصحفيين للصحافيين للصحافة لوسائل لوكالة لوكالات لصحيفة لقناة لموقع لشبكة لمجلة لإذاعة لتلفزيون للتلفزيون
+لرويترز لفرانس لبي لسي لسكاي لأسوشيتد وهو وهي
+`);
+
+/** Speech verbs as participles ("داعيا", "مشيرا"): their subject is the sentence's, named before; what follows is an object. */
+export const PARTICIPLE_SPEECH_VERBS = words(`
+مؤكدا مؤكدة مضيفا مضيفة موضحا موضحة متابعا معتبرا معتبرة مشيرا مشيرة مشددا مشددة محذرا محذرة داعيا مطالبا قائلا قائلة
+`);
+
+/**
+ * What may stand right before a speech verb whose subject was named before it: "وكان الوزير قد قال إن «…»", "كان
+ * يقول", "وقال إنه يعتبر", "وقال الصحفي … الذي كتب سيرته: «…»".
+ */
+export const SUBJECT_BEFORE_VERB = words('قد كان كانت إنه أنه إنها أنها الذي التي الذين');

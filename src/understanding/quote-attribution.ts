@@ -6,6 +6,10 @@
 //   no one when that one was named after a preposition, as an object ("صفقة بين الرئيس التركي رجب طيب أردوغان
 //   و…"): on real articles the speaker was then nearly always someone not recognised, and whoever was named before
 //   was no likelier to be them (a source after a verb of reporting, "ونقلت الوكالة عن الوزير", is no object);
+// - "وقال مسؤول أميركي إن «…»", "وأضاف البيان أن «…»": a subject the text does not recognise, so no one, unless
+//   it is a word of the name of the one named last ("وقالت الوزارة" after "وزارة الخارجية"); a verb is subject-less
+//   only when what follows it opens what was said or where (SUBJECTLESS_VERB_FOLLOWERS), or its subject stands
+//   before it ("وكان الوزير قد قال", a participle: "داعيا واشنطن إلى");
 // - "وقالت كوريا الشمالية إن «…»", "وذكر المتحدث باسم الوزارة «…»": a country, or the body a spokesman speaks
 //   for, when no person is named; never the person named last before, who did not say it;
 // - "وقال الرئيس التركي «…»": a title with no name after it; the person introduced earlier by the same title and
@@ -17,10 +21,13 @@ import {
   FEMININE_SPEECH_VERBS,
   isFunctionWord,
   OBJECT_PREPOSITIONS,
+  PARTICIPLE_SPEECH_VERBS,
   PAST_SPEECH_VERBS,
   REPORTING_VERBS,
   SPEECH_VERBS,
   SPOKESMEN,
+  SUBJECT_BEFORE_VERB,
+  SUBJECTLESS_VERB_FOLLOWERS,
   TITLE_LINKS,
   TITLES,
 } from './lexicon.ts';
@@ -34,6 +41,7 @@ const MAX_DESCRIPTION_WORDS = 5;
 /** How far (in words) a verb of reporting may stand before the source it names: "ونقلت وسائل إعلام مصرية … عن". */
 const MAX_REPORT_DISTANCE = 12;
 const SHADDA = '\u0651';
+const LETTER = /\p{L}/u;
 
 export interface AttributedQuote {
   speakerKey: string;
@@ -145,7 +153,10 @@ function speakerBefore(
     // "وقال الرئيس التركي «…»": someone described but not named speaks, not whoever spoke last.
     const description = subjectDescription(tokens, i);
     if (description) return personDescribedAs(description, block, token.start, speakers, blockTokens);
-    return previousSpeaker?.block === block ? previousSpeaker : lastNamedBefore(block, token.start, speakers, verb.feminine, blockTokens);
+    const last = previousSpeaker?.block === block ? previousSpeaker : lastNamedBefore(block, token.start, speakers, verb.feminine, blockTokens);
+    // "وقال مسؤول أميركي إن «…»", "وأضاف البيان أن «…»": a subject the text does not name, not whoever spoke last,
+    // unless it is a word of their name ("وقالت الوزارة" after "وزارة الخارجية", "وقال مدبولي").
+    return hasNoSubjectAfter(tokens, i) || (last !== null && isWordOfName(tokens[i + 1]!, last)) ? last : null;
   }
   return null;
 }
@@ -182,6 +193,28 @@ function personDescribedAs(description: string[], block: number, position: numbe
     if (before.has(description[0]!)) byTitle.push(mention);
   }
   return new Set(byTitle.map((mention) => mention.key)).size === 1 ? byTitle[0]! : null;
+}
+
+/**
+ * Whether the speech verb at `verb` has no subject after it: the quote or a punctuation mark right after it, a word
+ * that opens what was said or where ("وأضاف أن", "وقال في بيان"), another speech verb ("وتابع قائلا"), a subject
+ * named before it ("وكان الوزير قد قال"), or a participle, whose subject is the sentence's ("داعيا واشنطن إلى").
+ */
+function hasNoSubjectAfter(tokens: TextToken[], verb: number): boolean {
+  const previous = tokens[verb - 1];
+  if (previous?.kind === 'arabic' && cliticForms(previous.norm).some((form) => SUBJECT_BEFORE_VERB.has(form))) return true;
+  if (cliticForms(tokens[verb]!.norm).some((form) => PARTICIPLE_SPEECH_VERBS.has(form))) return true;
+  const next = tokens[verb + 1];
+  // The Arabic comma, semicolon and question mark are read as Arabic words by textTokens; they have no letters.
+  if (!next || !LETTER.test(next.surface)) return true;
+  if (next.kind !== 'arabic') return false;
+  return cliticForms(next.norm).some((form) => SUBJECTLESS_VERB_FOLLOWERS.has(form)) || speechVerb(next) !== null;
+}
+
+/** Whether a word, without its clitics and article, is one of the words of a mention's name: "الوزارة" of "وزارة الخارجية". */
+function isWordOfName(word: TextToken, mention: Mention): boolean {
+  const nameWords = new Set(textTokens(mention.name).map((token) => withoutArticle(token.norm)));
+  return cliticForms(word.norm).some((form) => nameWords.has(withoutArticle(form)));
 }
 
 /** Where a speech verb's subject starts: right after it, or after "المتحدث باسم" (the spokesman speaks for what follows). */
