@@ -63,13 +63,14 @@ export function attributeQuotes(paragraphs: string[], mentions: Mention[]): Attr
   // "وأضاف أن «…»" continues the speaker of the paragraph's previous quote.
   let previousSpeaker: Mention | null = null;
   const blockTokens = paragraphs.map((text) => textTokens(text));
+  const blockQuotes = blockTokens.map(quotations);
   paragraphs.forEach((text, index) => {
     const block = index + 1;
     const tokens = blockTokens[index]!;
     const named = mentions.filter((mention) => mention.block === block);
-    for (const { open, close } of quotations(tokens)) {
+    for (const { open, close } of blockQuotes[index]!) {
       const speaker =
-        speakerBefore(blockTokens, open, block, speakers, named, previousSpeaker) ?? speakerAfter(tokens, close, block, speakers);
+        speakerBefore(blockTokens, blockQuotes, open, block, speakers, named, previousSpeaker) ?? speakerAfter(tokens, close, block, speakers);
       if (speaker) {
         previousSpeaker = speaker;
         quotes.push({
@@ -86,12 +87,18 @@ export function attributeQuotes(paragraphs: string[], mentions: Mention[]): Attr
   return quotes;
 }
 
+/** A quote in a paragraph: the indices of its opening and closing marks among the paragraph's tokens. */
+interface Quotation {
+  open: number;
+  close: number;
+}
+
 /**
  * The quotes of a paragraph, by the indices of their opening and closing marks; a quote that is not closed ends
  * the search, and one of fewer than MIN_QUOTE_WORDS words is a name or a term, left out.
  */
-function quotations(tokens: TextToken[]): { open: number; close: number }[] {
-  const found: { open: number; close: number }[] = [];
+function quotations(tokens: TextToken[]): Quotation[] {
+  const found: Quotation[] = [];
   for (let open = 0; open < tokens.length; open++) {
     const closing = OPENING[tokens[open]!.surface];
     if (!closing) continue;
@@ -105,7 +112,7 @@ function quotations(tokens: TextToken[]): { open: number; close: number }[] {
 }
 
 /** Whether a mention stands inside one of its paragraph's quotes: "«الشركة تعاونت مع فيسبوك»" is not Facebook speaking. */
-function insideQuote(mention: Mention, tokens: TextToken[], quotes: { open: number; close: number }[]): boolean {
+function insideQuote(mention: Mention, tokens: TextToken[], quotes: Quotation[]): boolean {
   return quotes.some(({ open, close }) => tokens[open]!.end <= mention.start && mention.end <= tokens[close]!.start);
 }
 
@@ -120,6 +127,7 @@ function speechVerb(token: TextToken): { feminine: boolean; past: boolean } | nu
 /** The speaker named by a speech verb before the quote opening at `open` in the same sentence. */
 function speakerBefore(
   blockTokens: TextToken[][],
+  blockQuotes: Quotation[][],
   open: number,
   block: number,
   speakers: Mention[],
@@ -153,7 +161,7 @@ function speakerBefore(
     // "وقال الرئيس التركي «…»": someone described but not named speaks, not whoever spoke last.
     const description = subjectDescription(tokens, i);
     if (description) return personDescribedAs(description, block, token.start, speakers, blockTokens);
-    const last = previousSpeaker?.block === block ? previousSpeaker : lastNamedBefore(block, token.start, speakers, verb.feminine, blockTokens);
+    const last = previousSpeaker?.block === block ? previousSpeaker : lastNamedBefore(block, token.start, speakers, verb.feminine, blockTokens, blockQuotes);
     // "وقال مسؤول أميركي إن «…»", "وأضاف البيان أن «…»": a subject the text does not name, not whoever spoke last,
     // unless it is a word of their name ("وقالت الوزارة" after "وزارة الخارجية", "وقال مدبولي").
     return hasNoSubjectAfter(tokens, i) || (last !== null && isWordOfName(tokens[i + 1]!, last)) ? last : null;
@@ -244,18 +252,21 @@ function speakerAfter(tokens: TextToken[], close: number, block: number, speaker
  * no speaker is left out, which is better than words on someone's page that are not theirs. (Reaching back past an
  * object named in a quote found the speaker 10 times and someone else 13 times in 4,000 articles.)
  */
-function lastNamedBefore(block: number, position: number, speakers: Mention[], feminine: boolean, blockTokens: TextToken[][]): Mention | null {
+function lastNamedBefore(
+  block: number,
+  position: number,
+  speakers: Mention[],
+  feminine: boolean,
+  blockTokens: TextToken[][],
+  blockQuotes: Quotation[][],
+): Mention | null {
   let last: Mention | null = null;
   let lastOutsideQuotes: Mention | null = null;
-  // Each paragraph's quotes, found once for all the mentions it holds.
-  const quotesOf = new Map<number, { open: number; close: number }[]>();
   for (const mention of speakers) {
     if (mention.block > block || (mention.block === block && mention.start >= position)) break;
     if (mention.block === 0 || (mention.type !== 'person' && !feminine)) continue;
     last = mention;
-    const tokens = blockTokens[mention.block - 1]!;
-    if (!quotesOf.has(mention.block)) quotesOf.set(mention.block, quotations(tokens));
-    if (!insideQuote(mention, tokens, quotesOf.get(mention.block)!)) lastOutsideQuotes = mention;
+    if (!insideQuote(mention, blockTokens[mention.block - 1]!, blockQuotes[mention.block - 1]!)) lastOutsideQuotes = mention;
   }
   const namedAsSpeaker = (mention: Mention | null) => mention !== null && !namedAsObject(mention, blockTokens[mention.block - 1]!);
   return namedAsSpeaker(last) && namedAsSpeaker(lastOutsideQuotes) ? lastOutsideQuotes : null;
