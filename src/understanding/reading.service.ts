@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { EntityType } from './entity.ts';
-import { addMember, centroidScore, emptyCentroid } from './story-centroid.ts';
+import { addMember, centroidScore, emptyCentroid, memberOf } from './story-centroid.ts';
 import { type EntityRow, type StoryArticle, type UnderstandingRepository, understandingRepository } from './understanding.repository.ts';
+import { entitySets } from './understanding.service.ts';
 
 /** How many related articles an article page shows under "في السياق نفسه". */
 const RELATED_COUNT = 6;
@@ -134,26 +135,14 @@ export async function storyTimeline(db: Kysely<Database>, storyId: string): Prom
 }
 
 /** The id of the article closest to the centroid of these (their lead stems and entities, each entity alike). */
-async function centralArticle(
-  repo: UnderstandingRepository,
-  articles: { id: string; word_signature: string; placed_at: string }[],
-): Promise<string> {
-  const entityIds = new Map<string, string[]>();
-  for (const row of await repo.entityIdsOfArticles(articles.map((article) => article.id))) {
-    entityIds.set(row.article_id, [...(entityIds.get(row.article_id) ?? []), row.entity_id]);
-  }
-  const members = articles.map((row) => ({
-    id: row.id,
-    leadTerms: row.word_signature ? row.word_signature.split(' ') : [],
-    entityIds: entityIds.get(row.id) ?? [],
-    publishedAt: row.placed_at,
-  }));
+async function centralArticle(repo: UnderstandingRepository, articles: { id: string; word_signature: string; placed_at: string }[]): Promise<string> {
+  const entityOf = await entitySets(repo, articles.map((article) => article.id));
+  const members = articles.map((row) => memberOf({ word_signature: row.word_signature, published_at: row.placed_at }, entityOf.get(row.id)!));
   const centroid = emptyCentroid();
   for (const member of members) addMember(centroid, member);
-  const scored = members.map((member) => ({
-    id: member.id,
-    closeness: centroidScore(centroid, { leadTerms: new Set(member.leadTerms), entityIds: new Set(member.entityIds), publishedAt: member.publishedAt }, () => 1),
-  }));
-  // The earliest of equally central articles: reduce keeps the first maximum.
-  return scored.reduce((best, member) => (member.closeness > best.closeness ? member : best)).id;
+  const closeness = members.map((member, k) =>
+    centroidScore(centroid, { leadTerms: new Set(member.leadTerms), entityIds: entityOf.get(articles[k]!.id)!, publishedAt: member.publishedAt }, () => 1),
+  );
+  // The earliest of equally central articles: indexOf finds the first maximum.
+  return articles[closeness.indexOf(Math.max(...closeness))]!.id;
 }

@@ -51,6 +51,11 @@ export function addMember(centroid: StoryCentroid, member: CentroidMember, sign:
   for (const id of member.entityIds) bump(centroid.entities, id, sign);
 }
 
+/** What a stored article (its lead stems as `article_stories.word_signature`) brings to its story's centroid. */
+export function memberOf(row: { word_signature: string; published_at: string }, entityIds: Iterable<string>): CentroidMember {
+  return { leadTerms: row.word_signature ? row.word_signature.split(' ') : [], entityIds, publishedAt: row.published_at };
+}
+
 /** Adds all of `other` to `into` (two stories found to be one). */
 export function mergeCentroid(into: StoryCentroid, other: StoryCentroid): void {
   into.articles += other.articles;

@@ -309,29 +309,18 @@ export function understandingRepository(db: Executor) {
         .orderBy('articles.id')
         .execute(),
 
-    /** How many articles name each entity: rarer entities say more about what an article is about. */
-    async entityArticleCounts(entityIds: string[]): Promise<Map<string, number>> {
+    /**
+     * How many articles name each entity (rarer entities say more about what an article is about); only those
+     * published in the window, when one is given: an index range per entity, however old the corpus.
+     */
+    async entityArticleCounts(entityIds: string[], window?: { from: string; to: string }): Promise<Map<string, number>> {
       if (entityIds.length === 0) return new Map();
-      const rows = await db
+      let query = db
         .selectFrom('article_entities')
         .select(['entity_id', (eb) => eb.fn.countAll<string | number>().as('n')])
-        .where('entity_id', 'in', entityIds)
-        .groupBy('entity_id')
-        .execute();
-      return new Map(rows.map((row) => [row.entity_id, Number(row.n)]));
-    },
-
-    /** How many articles published in [from, to] name each entity: an index range per entity, however old the corpus. */
-    async recentEntityArticleCounts(entityIds: string[], from: string, to: string): Promise<Map<string, number>> {
-      if (entityIds.length === 0) return new Map();
-      const rows = await db
-        .selectFrom('article_entities')
-        .select(['entity_id', (eb) => eb.fn.countAll<string | number>().as('n')])
-        .where('entity_id', 'in', entityIds)
-        .where('published_at', '>=', from)
-        .where('published_at', '<=', to)
-        .groupBy('entity_id')
-        .execute();
+        .where('entity_id', 'in', entityIds);
+      if (window) query = query.where('published_at', '>=', window.from).where('published_at', '<=', window.to);
+      const rows = await query.groupBy('entity_id').execute();
       return new Map(rows.map((row) => [row.entity_id, Number(row.n)]));
     },
 

@@ -167,7 +167,7 @@ describeEachEngine('how rare an entity is', (database) => {
     const repo = understandingRepository(database.handle.db);
     const minister = (await repo.articleEntities(ids[0]!)).find((entity) => entity.name === 'سالم الجبوري')!;
     // The week before 11-21 08:00: 11-14 09:00, 11-20 and 11-21 itself; not 10-20, not the day after.
-    const counts = await repo.recentEntityArticleCounts([minister.id, 'no-such-entity'], '2026-11-14T08:00:00.000Z', '2026-11-21T08:00:00.000Z');
+    const counts = await repo.entityArticleCounts([minister.id, 'no-such-entity'], { from: '2026-11-14T08:00:00.000Z', to: '2026-11-21T08:00:00.000Z' });
     expect([...counts]).toEqual([[minister.id, 3]]);
     expect((await repo.entityArticleCounts([minister.id])).get(minister.id)).toBe(5);
   });

@@ -8,11 +8,11 @@ import type { ArticleEntity } from './entity.ts';
 import { decodeSignature, encodeSignature, similarity } from './minhash.ts';
 import {
   addMember,
-  type CentroidMember,
   centroidScore,
   decodeCentroid,
   emptyCentroid,
   encodeCentroid,
+  memberOf,
   mergeCentroid,
   type StoryCentroid,
   weighStoryEvidence,
@@ -218,7 +218,7 @@ export function storyScore(leadSimilarity: number, sharedEntities: number, entit
 }
 
 /** The entities of each of these articles. */
-async function entitySets(repo: UnderstandingRepository, articleIds: string[]): Promise<Map<string, Set<string>>> {
+export async function entitySets(repo: UnderstandingRepository, articleIds: string[]): Promise<Map<string, Set<string>>> {
   const sets = new Map<string, Set<string>>(articleIds.map((id) => [id, new Set()]));
   for (const row of await repo.entityIdsOfArticles(articleIds)) sets.get(row.article_id)!.add(row.entity_id);
   return sets;
@@ -248,8 +248,8 @@ async function placeInStory(
   const entityOf = await entitySets(repo, candidateIds);
   // Entities named by many articles of the week (ترامب, العراق) say less about the story than rare ones: weighted like IDF.
   const articleCounts = new Map<string, number>();
-  const rarityFrom = new Date(time - ENTITY_RARITY_DAYS * 86_400_000).toISOString();
-  const countRecent: EntityCounter = (ids) => repo.recentEntityArticleCounts(ids, rarityFrom, article.publishedAt);
+  const rarityWindow = { from: new Date(time - ENTITY_RARITY_DAYS * 86_400_000).toISOString(), to: article.publishedAt };
+  const countRecent: EntityCounter = (ids) => repo.entityArticleCounts(ids, rarityWindow);
   await countEntities(countRecent, articleCounts, [...entityIds, ...[...entityOf.values()].flatMap((set) => [...set])]);
   const weight = (id: string) => 1 / Math.log2(2 + (articleCounts.get(id) ?? 0));
   const scoreWith = (other: { article_id: string; word_signature: string }) => {
@@ -378,10 +378,6 @@ async function storyCentroids(
     if (centroids.has(story)) await repo.saveRebuiltCentroid({ story_id: story, ...encodeCentroid(centroids.get(story)!) }, readCount.get(story) ?? null);
   }
   return centroids;
-}
-
-function memberOf(row: { word_signature: string; published_at: string }, entityIds: Iterable<string>): CentroidMember {
-  return { leadTerms: row.word_signature ? row.word_signature.split(' ') : [], entityIds, publishedAt: row.published_at };
 }
 
 /** Changes a story's stored centroid under its row lock; a story left with no article has none. */
